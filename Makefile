@@ -1,0 +1,64 @@
+# Pilotmarked. `make run` starts the product on an embedded default; `make test` runs the suite.
+# Both need only Python 3.11+ and make. `make help` lists every target.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Where the shared reference data lives (CPV, places, Doffin notices); tests and imports only.
+export PILOTMARKED_DATA_DIR ?= $(abspath ../shared/data)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format migrate messages bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (PYTHON=python3.11 make ...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml package-lock.json scripts/fetch_frontend.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python scripts/fetch_frontend.py
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install everything (Python packages, Designsystemet CSS)
+
+migrate: install ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+run: migrate ## Set up, load demo data and serve on http://127.0.0.1:8000 (SQLite, no services)
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install ## Install test dependencies and run the whole suite (PostgreSQL if DATABASE_URL is set)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
+
+lint: install ## ruff, import contracts, missing migrations, deploy checks, message catalogs
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  DJANGO_ALLOWED_HOSTS=pilotmarked.example DATABASE_URL=sqlite:///:memory: \
+	  $(MANAGE) check --deploy --fail-level WARNING
+	$(BIN)/python scripts/check_messages.py
+
+format: install ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install ## Update and compile the Bokmål catalog (needs GNU gettext)
+	$(MANAGE) makemessages -l nb --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*'
+	$(MANAGE) compilemessages -l nb --ignore='.venv/*'
+
+bench: install ## Run benchmarks and write docs/benchmarks.md
+	$(BIN)/python -m tests.bench
+
+clean: ## Remove the virtualenv, local database and generated files
+	rm -rf $(VENV) var node_modules static/vendor

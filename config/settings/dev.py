@@ -1,0 +1,29 @@
+"""Embedded default: runs with nothing installed but Python.
+
+SQLite, database search, tasks in-process, e-mail to the console, cache in memory.
+Every value can still be overridden from the environment.
+"""
+
+import os
+
+from .local_secrets import local_secret
+
+_VAR_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "var"
+os.environ.setdefault("DJANGO_SECRET_KEY", local_secret(_VAR_DIR, "secret_key"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR_DIR / 'pilotmarked.sqlite3'}")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Demo accounts are usable at once; production always verifies e-mail addresses.
+os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "optional")
+
+from .base import *  # noqa: E402,F403
+from .base import env  # noqa: E402
+
+# The demo relaxes the TOTP requirement so a newcomer can click through every role.
+# This is the one switch; production.py always enforces it.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,17 @@
+"""Secrets for the embedded default: generated once into ``var/`` (outside the database and git).
+
+Only ``dev.py`` and ``test.py`` use this. Production reads every secret from the environment and
+refuses to start without it.
+"""
+
+import secrets
+from pathlib import Path
+
+
+def local_secret(var_dir: Path, name: str, nbytes: int = 48) -> str:
+    path = var_dir / name
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,34 @@
+"""Settings for the test suite.
+
+PostgreSQL when DATABASE_URL is set (as .ci/run does), SQLite otherwise. Redis when REDIS_URL is
+set. E-mail goes to Django's in-memory outbox; tasks run in-process unless a test starts a worker.
+"""
+
+import os
+
+from .local_secrets import local_secret
+
+_VAR_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "var"
+os.environ.setdefault("DJANGO_SECRET_KEY", local_secret(_VAR_DIR, "secret_key"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR_DIR / 'test.sqlite3'}")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, env  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+# Tests enforce TOTP for buyer staff exactly as production does; tests that act as buyers
+# log in through a client fixture that has completed MFA.
+MFA_REQUIRED_FOR_STAFF = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=_VAR_DIR / "test-media")
+# A file-based SQLite test database, so a Celery worker in another process can see it.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(_VAR_DIR / "test-run.sqlite3")}

@@ -1,0 +1,32 @@
+"""django-allauth integration: the account adapter and the MFA rule."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.models import Authenticator
+
+from marketplace.models import BUYER_ROLES, Membership
+
+
+def requires_mfa(user) -> bool:
+    """Buyer staff and administrators must use TOTP."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=BUYER_ROLES).exists()
+
+
+def has_mfa(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        user.full_name = data.get("full_name", "") or user.full_name
+        language = getattr(request, "LANGUAGE_CODE", None)
+        if language in {"nb", "en"}:
+            user.language = language
+        if commit:
+            user.save()
+        return user

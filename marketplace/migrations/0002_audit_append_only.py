@@ -1,0 +1,62 @@
+"""Make the audit table append-only in the database itself.
+
+PostgreSQL: a trigger refuses UPDATE, DELETE and TRUNCATE. SQLite: triggers refuse UPDATE and
+DELETE. Tampering now needs the database owner to drop the trigger first, and ``verify_audit``
+still detects the change through the hash chain.
+"""
+
+from django.db import migrations
+
+PG_CREATE = """
+CREATE OR REPLACE FUNCTION marketplace_auditevent_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER auditevent_no_update_delete
+    BEFORE UPDATE OR DELETE ON marketplace_auditevent
+    FOR EACH ROW EXECUTE FUNCTION marketplace_auditevent_append_only();
+CREATE TRIGGER auditevent_no_truncate
+    BEFORE TRUNCATE ON marketplace_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION marketplace_auditevent_append_only();
+"""
+PG_DROP = """
+DROP TRIGGER IF EXISTS auditevent_no_truncate ON marketplace_auditevent;
+DROP TRIGGER IF EXISTS auditevent_no_update_delete ON marketplace_auditevent;
+DROP FUNCTION IF EXISTS marketplace_auditevent_append_only();
+"""
+SQLITE_CREATE = [
+    """CREATE TRIGGER auditevent_no_update BEFORE UPDATE ON marketplace_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only (UPDATE refused)'); END;""",
+    """CREATE TRIGGER auditevent_no_delete BEFORE DELETE ON marketplace_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only (DELETE refused)'); END;""",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS auditevent_no_update;",
+    "DROP TRIGGER IF EXISTS auditevent_no_delete;",
+]
+
+
+def create_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_CREATE)
+    elif vendor == "sqlite":
+        for statement in SQLITE_CREATE:
+            schema_editor.execute(statement)
+
+
+def drop_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_DROP)
+    elif vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("marketplace", "0001_initial")]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]

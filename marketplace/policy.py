@@ -1,0 +1,87 @@
+"""The one permission policy: ``user_can(user, action, obj)``.
+
+Every permission in the product is a named ``Action``; views declare the action they need and this
+module decides. Data of one organisation is reached only through querysets scoped to it, so a
+refusal on an object URL is a 404, never a hint that the object exists.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from marketplace.models import ADMIN_ROLES, Membership, Organisation, Role
+
+
+class Action(StrEnum):
+    # Organisations
+    ORGANISATION_VIEW = "organisation.view"
+    ORGANISATION_EDIT = "organisation.edit"
+    MEMBERS_MANAGE = "organisation.members.manage"
+    # Buyer work (units): used by tenders and later features
+    NEED_MANAGE = "need.manage"
+    TENDER_MANAGE = "tender.manage"
+    BID_OPEN = "bid.open"
+    BID_EVALUATE = "bid.evaluate"
+    # Supplier work
+    SUPPLIER_PROFILE_EDIT = "supplier.profile.edit"
+    BID_PREPARE = "bid.prepare"
+    # Site
+    AUDIT_VIEW = "audit.view"
+
+
+# Which roles grant which action on an organisation (or one of its units).
+ROLE_GRANTS: dict[Action, frozenset[Role]] = {
+    Action.ORGANISATION_VIEW: frozenset(Role),
+    Action.ORGANISATION_EDIT: frozenset({Role.SUPPLIER_ADMIN, Role.BUYER_ADMIN}),
+    Action.MEMBERS_MANAGE: frozenset(ADMIN_ROLES),
+    Action.NEED_MANAGE: frozenset({Role.BUYER_ADMIN, Role.PROCUREMENT_OFFICER, Role.NEED_OWNER}),
+    Action.TENDER_MANAGE: frozenset({Role.BUYER_ADMIN, Role.PROCUREMENT_OFFICER}),
+    Action.BID_OPEN: frozenset({Role.BID_OPENER}),
+    Action.BID_EVALUATE: frozenset({Role.EVALUATOR}),
+    Action.SUPPLIER_PROFILE_EDIT: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
+    Action.BID_PREPARE: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
+    Action.AUDIT_VIEW: frozenset({Role.BUYER_ADMIN}),
+}
+
+
+def _organisation_and_unit(obj) -> tuple[Organisation | None, object | None]:
+    """Where an object belongs. Models take part by defining ``policy_scope()``.
+
+    ``policy_scope()`` returns ``(organisation, unit_or_None)``; a tender returns its buyer and
+    unit, a bid its supplier, and so on.
+    """
+    if obj is None:
+        return None, None
+    scope = getattr(obj, "policy_scope", None)
+    if scope is None:
+        raise TypeError(f"{type(obj).__name__} has no policy_scope(); the policy cannot judge it.")
+    return scope()
+
+
+def roles_of(user, organisation: Organisation, unit=None) -> set[Role]:
+    """The roles a user holds in an organisation; unit-limited roles count only for that unit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    memberships = Membership.objects.filter(user=user, organisation=organisation)
+    roles: set[Role] = set()
+    for role, unit_id in memberships.values_list("role", "unit_id"):
+        if unit_id is None or (unit is not None and unit_id == unit.pk):
+            roles.add(Role(role))
+    return roles
+
+
+def user_can(user, action: Action, obj=None) -> bool:
+    """Decide whether ``user`` may do ``action`` on ``obj``.
+
+    Superusers are not let past the organisation boundary: a bid is sealed against them too.
+    The Django admin has its own (staff) permissions for site administration.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action == Action.AUDIT_VIEW and user.is_superuser:
+        return True
+    organisation, unit = _organisation_and_unit(obj)
+    if organisation is None:
+        return False
+    granted = ROLE_GRANTS.get(action, frozenset())
+    return bool(roles_of(user, organisation, unit) & granted)

@@ -1,0 +1,29 @@
+"""Error pages in the visitor's language (Bokmål or English), in the site's own look."""
+
+from django.shortcuts import render
+from django.views.decorators.csrf import requires_csrf_token
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # No context processors: the database may be what failed.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(template.render({"request": request}))

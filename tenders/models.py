@@ -1,0 +1,1 @@
+"""Needs, tenders, lots, bids and pilots arrive in later issues."""
