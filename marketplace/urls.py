@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from marketplace.views import dashboard
 
@@ -6,4 +6,6 @@ app_name = "marketplace"
 
 urlpatterns = [
     path("min-side/", dashboard.dashboard, name="dashboard"),
+    path("", include("marketplace.urls_organisations")),
+    path("", include("marketplace.urls_notifications")),
 ]

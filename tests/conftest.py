@@ -36,3 +36,67 @@ def pytest_runtest_setup(item):
 def _media_root(settings, tmp_path):
     """Uploads in tests go to a fresh folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- Actors -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def supplier(db):
+    from tests.factories import SupplierFactory
+
+    return SupplierFactory(name="Fjordlys Teknologi AS")
+
+
+@pytest.fixture
+def supplier_admin(db, supplier):
+    from marketplace.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(email="admin@fjordlys.test")
+    MembershipFactory(user=user, organisation=supplier, role=Role.SUPPLIER_ADMIN)
+    return user
+
+
+@pytest.fixture
+def supplier_client(client, supplier_admin):
+    client.force_login(supplier_admin)
+    return client
+
+
+@pytest.fixture
+def buyer(db):
+    from tests.factories import BuyerFactory
+
+    return BuyerFactory(name="Akershus fylkeskommune")
+
+
+@pytest.fixture
+def buyer_unit(db, buyer):
+    from tests.factories import OrganisationUnitFactory
+
+    return OrganisationUnitFactory(organisation=buyer, name="Samferdsel", name_en="Transport")
+
+
+def with_totp(user):
+    """Give a user a TOTP authenticator, as buyer staff must have (MFA_REQUIRED_FOR_STAFF)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def procurement_officer(db, buyer, buyer_unit):
+    from marketplace.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = with_totp(UserFactory(email="innkjoper@afk.test"))
+    MembershipFactory(user=user, organisation=buyer, role=Role.PROCUREMENT_OFFICER, unit=buyer_unit)
+    return user
+
+
+@pytest.fixture
+def buyer_client(client, procurement_officer):
+    client.force_login(procurement_officer)
+    return client
