@@ -1,4 +1,4 @@
-"""The one way the site tells a person something. (Interface fixed; body filled by the notifications work.)"""
+"""The one way the site tells a person something: inbox, e-mail, preferences."""
 
 from __future__ import annotations
 
