@@ -273,5 +273,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "faker": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }

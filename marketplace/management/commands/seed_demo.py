@@ -1,0 +1,144 @@
+"""Load the demo data: buyers with units, Akershus municipalities, suppliers, one person per role.
+
+Idempotent: running it again changes nothing that is already there. Refuses to run with DEBUG
+off unless --force is given, because it creates accounts with a known password.
+"""
+
+from __future__ import annotations
+
+import os
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from marketplace.demo import data
+from marketplace.models import (
+    County,
+    Membership,
+    Municipality,
+    Organisation,
+    OrganisationUnit,
+    Role,
+    User,
+)
+from marketplace.services.audit import audit_record
+
+DEFAULT_DEMO_PASSWORD = "pilot-demo-2026"  # noqa: S105 - printed for newcomers, dev only
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the demo data and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args, force: bool = False, quiet_logins: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a known password; it runs only with DEBUG on "
+                "(use --force for a throwaway test environment)."
+            )
+        password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        with transaction.atomic():
+            created = self._seed(password)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new rows)."))
+        self._extend_with_other_apps()
+        if not quiet_logins:
+            self._print_logins(password)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def _seed(self, password: str) -> int:
+        created = 0
+        county, new = County.objects.get_or_create(
+            number=data.AKERSHUS[0], defaults={"name": data.AKERSHUS[1]}
+        )
+        created += new
+        for number, name in data.AKERSHUS_MUNICIPALITIES:
+            _, new = Municipality.objects.get_or_create(
+                number=number, defaults={"name": name, "county": county}
+            )
+            created += new
+        self.stdout.write(f"  places: county {county.number} with its 21 municipalities")
+
+        for org_number, slug, name, units in data.BUYERS:
+            org, new = Organisation.objects.get_or_create(
+                org_number=org_number,
+                defaults={"kind": Organisation.Kind.BUYER, "name": name, "slug": slug},
+            )
+            created += new
+            for unit_slug, unit_name, unit_name_en in units:
+                _, new = OrganisationUnit.objects.get_or_create(
+                    organisation=org,
+                    slug=unit_slug,
+                    defaults={"name": unit_name, "name_en": unit_name_en},
+                )
+                created += new
+        for org_number, slug, name, website in data.SUPPLIERS:
+            _, new = Organisation.objects.get_or_create(
+                org_number=org_number,
+                defaults={
+                    "kind": Organisation.Kind.SUPPLIER,
+                    "name": name,
+                    "slug": slug,
+                    "website": website,
+                },
+            )
+            created += new
+        self.stdout.write(
+            f"  organisations: {len(data.BUYERS)} buyers, {len(data.SUPPLIERS)} suppliers"
+        )
+
+        for email, full_name, language, org_slug, role, unit_slug, _label in data.PEOPLE:
+            user, new = User.objects.get_or_create(
+                email=email, defaults={"full_name": full_name, "language": language}
+            )
+            if new:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                created += 1
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            if role == "superuser":
+                if not user.is_superuser:
+                    user.is_superuser = user.is_staff = True
+                    user.save(update_fields=["is_superuser", "is_staff"])
+            elif role == "editor":
+                editors, _ = Group.objects.get_or_create(name=settings.WAGTAIL_EDITORS_GROUP)
+                user.groups.add(editors)
+            else:
+                org = Organisation.objects.get(slug=org_slug)
+                unit = org.units.get(slug=unit_slug) if unit_slug else None
+                _, new = Membership.objects.get_or_create(
+                    user=user, organisation=org, role=Role(role), unit=unit
+                )
+                created += new
+        self.stdout.write(f"  people: {len(data.PEOPLE)} demo accounts, one per role")
+        if created:
+            audit_record(actor=None, action="demo.seeded", after={"new_rows": created})
+        return created
+
+    def _extend_with_other_apps(self) -> None:
+        """Apps further up the import graph add their demo content through their own commands."""
+        from django.core.management import call_command, get_commands
+
+        for name in ("seed_demo_cms",):
+            if name in get_commands():
+                call_command(name, stdout=self.stdout, stderr=self.stderr)
+
+    def _print_logins(self, password: str) -> None:
+        site = settings.SITE_URL
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins at {site}/accounts/login/"))
+        self.stdout.write(f"  password for every account: {password}")
+        width = max(len(p[0]) for p in data.PEOPLE)
+        for email, _name, _lang, _org, _role, _unit, label in data.PEOPLE:
+            self.stdout.write(f"  {email.ljust(width)}  {label}")
+        self.stdout.write("")
