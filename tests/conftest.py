@@ -100,3 +100,34 @@ def procurement_officer(db, buyer, buyer_unit):
 def buyer_client(client, procurement_officer):
     client.force_login(procurement_officer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _audit_table_flushable(request):
+    """Let Django flush the append-only audit table after transactional tests on SQLite.
+
+    PostgreSQL's flush uses TRUNCATE, which the row triggers don't see; SQLite's flush deletes
+    rows, which the trigger refuses. Requesting transactional_db first makes this teardown run
+    before the flush.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"live_server", "transactional_db"} & set(request.fixturenames) or (
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        migration = import_module("marketplace.migrations.0002_audit_append_only")
+        with connection.cursor() as cursor:
+            for statement in migration.SQLITE_DROP:
+                cursor.execute(statement)
+            cursor.execute("DELETE FROM marketplace_auditevent")
+            for statement in migration.SQLITE_CREATE:
+                cursor.execute(statement)

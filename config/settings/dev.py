@@ -6,9 +6,10 @@ Every value can still be overridden from the environment.
 
 import os
 
-from .local_secrets import local_secret
+from .local_secrets import VAR_DIR as _VAR_DIR
+from .local_secrets import local_secret, read_dotenv
 
-_VAR_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "var"
+read_dotenv()
 os.environ.setdefault("DJANGO_SECRET_KEY", local_secret(_VAR_DIR, "secret_key"))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR_DIR / 'pilotmarked.sqlite3'}")
 os.environ.setdefault("DJANGO_DEBUG", "true")

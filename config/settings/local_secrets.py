@@ -7,6 +7,16 @@ refuses to start without it.
 import secrets
 from pathlib import Path
 
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+
+def read_dotenv() -> None:
+    """Read an optional .env file before the embedded defaults are filled in; env vars win."""
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
 
 def local_secret(var_dir: Path, name: str, nbytes: int = 48) -> str:
     path = var_dir / name

@@ -6,9 +6,10 @@ set. E-mail goes to Django's in-memory outbox; tasks run in-process unless a tes
 
 import os
 
-from .local_secrets import local_secret
+from .local_secrets import VAR_DIR as _VAR_DIR
+from .local_secrets import local_secret, read_dotenv
 
-_VAR_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "var"
+read_dotenv()
 os.environ.setdefault("DJANGO_SECRET_KEY", local_secret(_VAR_DIR, "secret_key"))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR_DIR / 'test.sqlite3'}")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -31,4 +32,5 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=_VAR_DIR / "test-media")
 # A file-based SQLite test database, so a Celery worker in another process can see it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(_VAR_DIR / "test-run.sqlite3")}
+    # One file per test run, so parallel runs don't share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(_VAR_DIR / f"test-run-{os.getpid()}.sqlite3")}

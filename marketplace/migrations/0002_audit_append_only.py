@@ -1,8 +1,9 @@
 """Make the audit table append-only in the database itself.
 
-PostgreSQL: a trigger refuses UPDATE, DELETE and TRUNCATE. SQLite: triggers refuse UPDATE and
-DELETE. Tampering now needs the database owner to drop the trigger first, and ``verify_audit``
-still detects the change through the hash chain.
+PostgreSQL and SQLite: row triggers refuse UPDATE and DELETE. Tampering now needs the database
+owner to disable or drop the triggers first, and ``verify_audit`` still detects the change through
+the hash chain. TRUNCATE is left alone on purpose: it needs the table owner (who could disable the
+triggers anyway), and Django's ``flush`` (used between transactional tests) truncates every table.
 """
 
 from django.db import migrations
@@ -17,12 +18,8 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER auditevent_no_update_delete
     BEFORE UPDATE OR DELETE ON marketplace_auditevent
     FOR EACH ROW EXECUTE FUNCTION marketplace_auditevent_append_only();
-CREATE TRIGGER auditevent_no_truncate
-    BEFORE TRUNCATE ON marketplace_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION marketplace_auditevent_append_only();
 """
 PG_DROP = """
-DROP TRIGGER IF EXISTS auditevent_no_truncate ON marketplace_auditevent;
 DROP TRIGGER IF EXISTS auditevent_no_update_delete ON marketplace_auditevent;
 DROP FUNCTION IF EXISTS marketplace_auditevent_append_only();
 """
@@ -41,7 +38,8 @@ SQLITE_DROP = [
 def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_CREATE)
+        # params=None: the function body's "%" is PL/pgSQL, not a query placeholder.
+        schema_editor.execute(PG_CREATE, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_CREATE:
             schema_editor.execute(statement)
@@ -50,7 +48,7 @@ def create_triggers(apps, schema_editor):
 def drop_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
+        schema_editor.execute(PG_DROP, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_DROP:
             schema_editor.execute(statement)

@@ -1,31 +1,97 @@
-"""Writing to the audit chain. Every service that changes something records it here."""
+"""Writing to the audit chain. Every service that changes something records it here.
+
+Each event's hash covers a canonical JSON payload that includes the previous event's hash
+(``AuditEvent.payload()``/``compute_hash()``). ``manage.py verify_audit`` recomputes it from what
+the database gives back, so everything hashed here must read back identically on PostgreSQL
+(``jsonb``, ``timestamptz``) and SQLite (text):
+
+- ``occurred_at`` is set here from ``timezone.now()``: UTC with microseconds, which both
+  databases store exactly and return as UTC.
+- ``before``/``after`` pass through :func:`canonical_json` first, so the hash is taken over what
+  the database will return, not over the Python objects the caller passed.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.utils import timezone
 
 from marketplace.middleware import current_request_id
 from marketplace.models import AuditEvent
 from marketplace.models.audit import GENESIS_HASH
 
 # One lock key for the chain: events are appended one at a time so each links to the last.
-_CHAIN_LOCK_KEY = 7_345_001
+CHAIN_LOCK_KEY = 7_345_001
+# Floats this large print with an exponent in Python ("1e+16") but come back from PostgreSQL's
+# jsonb (an exact numeric) as plain digits, which json.loads reads as an int.
+_FLOAT_EXPONENT_FROM = 1e16
 
 
 def _lock_chain() -> None:
+    """Serialise appenders until the surrounding transaction ends.
+
+    On PostgreSQL a transaction-scoped advisory lock: a second writer waits here, then reads the
+    last hash only after the first has committed. SQLite allows one writer at a time anyway.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite serialises writers itself.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def _canonical_value(value: Any) -> Any:
+    if isinstance(value, float):
+        if value == 0:
+            return 0.0  # PostgreSQL's numeric has no negative zero
+        if abs(value) >= _FLOAT_EXPONENT_FROM:
+            return int(value)  # exact: floats this large are whole numbers
+        return value
+    if isinstance(value, dict):
+        return {key: _canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical_value(item) for item in value]
+    return value
+
+
+def canonical_json(value: Any) -> Any:
+    """``value`` as the database will return it from a JSON column.
+
+    Dates, decimals, UUIDs and lazy strings become strings (DjangoJSONEncoder), tuples become
+    lists, dictionary keys become strings; floats are normalised where jsonb would change them.
+    Refuses NaN and infinity, which neither JSON nor jsonb can hold.
+    """
+    if value is None:
+        return None
+    try:
+        text = json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
+    except ValueError as exc:
+        raise ValueError(f"audit data cannot hold NaN or infinity (not JSON): {exc}") from exc
+    return _canonical_value(json.loads(text))
 
 
 def _object_reference(obj: Any) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     meta = obj._meta
-    return f"{meta.app_label}.{meta.model_name}", str(obj.pk), str(obj)[:255]
+    object_id = "" if obj.pk is None else str(obj.pk)
+    return f"{meta.app_label}.{meta.model_name}", object_id, str(obj)[:255]
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    if not getattr(actor, "is_authenticated", False):
+        return "anonymous"
+    return actor.email
+
+
+def _organisation_id(organisation, obj) -> int | None:
+    if organisation is None and hasattr(obj, "policy_scope"):
+        organisation, _unit = obj.policy_scope()
+    return getattr(organisation, "pk", organisation)
 
 
 @transaction.atomic
@@ -40,36 +106,31 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain: who did what to which object, with before/after data.
 
-    ``actor`` may be None for the system (a periodic task, a migration). ``organisation`` is the
-    organisation whose history this belongs to, so its admins can read it later.
+    ``actor`` may be None for the system (a periodic task, a migration). ``organisation`` (an
+    instance or its id) is the organisation whose history this belongs to, so its admins can read
+    it later; it defaults to the organisation of ``obj`` when the object has ``policy_scope()``.
+    Call it inside the service's transaction: the event is written, and the chain stays locked,
+    only if the change itself commits.
     """
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-id").only("hash").first()
     object_type, object_id, object_repr = _object_reference(obj)
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    request_id = current_request_id()
     event = AuditEvent(
-        actor=actor if is_person else None,
-        actor_label=(actor.email if is_person else "system"),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=_actor_label(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr,
-        organisation_id=getattr(organisation, "pk", organisation),
-        before=before,
-        after=after,
-        request_id=current_request_id(),
-        prev_hash=last.hash if last else GENESIS_HASH,
+        organisation_id=_organisation_id(organisation, obj),
+        before=canonical_json(before),
+        after=canonical_json(after),
+        request_id="" if request_id == "-" else request_id,
     )
-    # Store the JSON exactly as it will be read back, so the hash can be recomputed.
-    event.before, event.after = _roundtrip(event.before), _roundtrip(event.after)
+    _lock_chain()
+    # Stamped after taking the lock, so times never run backwards along the chain.
+    event.occurred_at = timezone.now()
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    event.prev_hash = last or GENESIS_HASH
     event.hash = event.compute_hash()
     event.save(force_insert=True)
     return event
-
-
-def _roundtrip(value):
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    return None if value is None else json.loads(json.dumps(value, cls=DjangoJSONEncoder))

@@ -23,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
-    full_name = factory.Faker("name", locale="nb_NO")
+    full_name = factory.Faker("name", locale="no_NO")
     language = "nb"
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
@@ -37,7 +37,7 @@ class _OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
 
-    name = factory.Faker("company", locale="nb_NO")
+    name = factory.Faker("company", locale="no_NO")
     org_number = factory.Sequence(lambda n: valid_org_number(n * 11))
     slug = factory.Sequence(lambda n: f"org-{n}")
 
