@@ -39,6 +39,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # How the e-mail was planned when the notification was made (the person's preference then):
+    # at once, in the next daily digest, or not at all. A later switch from "off" to "daily"
+    # must not mail out the old notifications that were never meant to be e-mailed.
+    delivery = models.CharField(
+        _("e-mail delivery"), max_length=10, choices=Frequency.choices, default=Frequency.OFF
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -47,7 +53,15 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_key_once")
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The daily digest looks only for notifications still waiting for it.
+            models.Index(
+                fields=["recipient"],
+                name="notification_digest_due",
+                condition=models.Q(delivery=Frequency.DAILY, emailed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -1,13 +1,48 @@
-"""The one way the site tells a person something: inbox, e-mail, preferences."""
+"""The one way the site tells a person something: inbox, e-mail, preferences.
+
+``notify()`` stores a notification in the person's inbox and plans its e-mail from their
+preference for that kind: at once (a Celery task scheduled on commit), in the next daily digest,
+or not at all. E-mails are written in the person's chosen language and carry a one-click
+unsubscribe link (RFC 8058) whose signed token is the authorisation.
+"""
 
 from __future__ import annotations
 
-from marketplace.models import Notification
+from collections.abc import Iterable, Mapping
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+
+from marketplace.models import (
+    Frequency,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    User,
+)
+from marketplace.selectors.notifications import (
+    can_receive_email,
+    digest_due,
+    frequency_for,
+    notifications_for,
+)
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+_EMAIL_TEMPLATES = "marketplace/notifications"
 
 
+@transaction.atomic
 def notify(
     *,
-    recipient,
+    recipient: User,
     kind: str,
     key: str,
     template: str,
@@ -19,5 +54,226 @@ def notify(
     ``template`` names a pair ``<template>_subject.txt`` / ``<template>_body.txt`` rendered in
     the recipient's language with ``context``. Idempotent on ``(recipient, key)``: calling again
     with the same key returns the existing notification and sends nothing.
+
+    The templates are plain text and rendered without HTML escaping (``render_text``), so
+    "Nord & Sør AS" is not written "Nord &amp; Sør AS"; pages escape the text when they show it.
+    ``url`` is a site path (``/anbud/42/``) or an absolute address; e-mails make it absolute.
     """
-    raise NotImplementedError
+    existing = Notification.objects.filter(recipient=recipient, key=key).first()
+    if existing is not None:
+        return existing
+
+    kind = NotificationKind(kind).value
+    if url and not url.startswith(("/", "https://", "http://")):
+        raise ValueError(f"A notification links to a site path or a web address, not {url!r}.")
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        subject = render_text(f"{template}_subject.txt", context)
+        body = render_text(f"{template}_body.txt", context)
+    delivery = frequency_for(recipient, kind) if can_receive_email(recipient) else Frequency.OFF
+
+    notification = Notification(
+        recipient=recipient,
+        kind=kind,
+        key=key,
+        subject=Truncator(" ".join(subject.split())).chars(255),
+        body=body.strip(),
+        url=url,
+        delivery=delivery,
+    )
+    # The unique constraint (recipient, key) is the real guard; the database enforces it.
+    notification.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not spoil the caller's work
+            notification.save(force_insert=True)
+    except IntegrityError:
+        # Someone else stored the same key for this person in the meantime: theirs stands.
+        return Notification.objects.get(recipient=recipient, key=key)
+
+    if delivery == Frequency.INSTANT:
+        from marketplace.tasks import send_notification_email
+
+        send_notification_email.delay_on_commit(notification.pk)
+    return notification
+
+
+def render_text(template_name: str, context: dict | None = None) -> str:
+    """``render_to_string`` for plain text: the same templates, no HTML escaping.
+
+    Django escapes every template alike; in a subject line or a text e-mail "&amp;" is a bug.
+    """
+    return get_template(template_name).template.render(Context(context or {}, autoescape=False))
+
+
+# --- Reading and preferences ------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_save(*, user: User, frequencies: Mapping[str, str]) -> None:
+    """Store the person's e-mail frequency per kind (``{kind: frequency}``)."""
+    for kind, frequency in frequencies.items():
+        preference, _created = NotificationPreference.objects.get_or_create(
+            user=user, kind=NotificationKind(kind).value
+        )
+        preference.frequency = Frequency(frequency).value
+        preference.full_clean()
+        preference.save()
+
+
+def notification_unsubscribe(*, user: User, kinds: Iterable[str]) -> None:
+    """Turn e-mail off for ``kinds``; the notifications still reach the inbox."""
+    notification_preferences_save(user=user, frequencies=dict.fromkeys(kinds, Frequency.OFF))
+
+
+# --- Unsubscribe tokens ------------------------------------------------------------------------
+
+
+def unsubscribe_token(*, user: User, kinds: Iterable[str]) -> str:
+    """A signed token naming a person and the kinds a click turns off. It does not expire:
+    the unsubscribe link in an old e-mail must keep working."""
+    return signing.dumps({"user": user.pk, "kinds": sorted(set(kinds))}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, list[str]]:
+    """The person and kinds a token names. Raises ``signing.BadSignature`` for a bad token."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        kinds = [NotificationKind(kind).value for kind in data["kinds"]]
+        user = User.objects.get(pk=data["user"])
+    except (KeyError, TypeError, ValueError, User.DoesNotExist) as error:
+        raise signing.BadSignature("The token names no one we know.") from error
+    if not kinds:
+        raise signing.BadSignature("The token names no kind.")
+    return user, kinds
+
+
+# --- E-mail ------------------------------------------------------------------------------------
+
+
+def _absolute(url: str) -> str:
+    return urljoin(settings.SITE_URL.rstrip("/") + "/", url) if url else ""
+
+
+def localised_link(url: str, language: str) -> str:
+    """The site path ``url`` in ``language`` ("/min-side/" -> "/en/min-side/" for English).
+
+    Callers store paths in the site's default language; other paths and addresses are kept.
+    """
+    if not url.startswith("/"):
+        return url
+    with translation.override(settings.LANGUAGE_CODE):  # resolve as the path was written
+        return translate_url(url, language)
+
+
+def _email(*, recipient: User, name: str, subject: str, context: dict, kinds: Iterable[str]):
+    """One e-mail in the recipient's language with text and HTML parts and RFC 8058 headers."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        token = unsubscribe_token(user=recipient, kinds=kinds)
+        unsubscribe_url = _absolute(
+            reverse("marketplace:notification_unsubscribe", kwargs={"token": token})
+        )
+        context = {
+            **context,
+            "recipient": recipient,
+            "unsubscribe_url": unsubscribe_url,
+            "preferences_url": _absolute(reverse("marketplace:notification_preferences")),
+            "inbox_url": _absolute(reverse("marketplace:notification_inbox")),
+            "site_url": settings.SITE_URL,
+        }
+        text = render_text(f"{_EMAIL_TEMPLATES}/email_{name}.txt", context)
+        html = render_to_string(f"{_EMAIL_TEMPLATES}/email_{name}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@transaction.atomic
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail one notification, at most once. Returns whether an e-mail went out.
+
+    The row is locked while the e-mail is sent, so two deliveries of the same task cannot both
+    send; a task run again after success finds ``emailed_at`` set and does nothing.
+    """
+    notification = (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("recipient")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.emailed_at is not None:
+        return False
+    recipient = notification.recipient
+    if not can_receive_email(recipient):
+        return False
+    message = _email(
+        recipient=recipient,
+        name="notification",
+        subject=notification.subject,
+        context={
+            "notification": notification,
+            "link": _absolute(localised_link(notification.url, recipient.language)),
+        },
+        kinds=[notification.kind],
+    )
+    message.send()  # an SMTP error rolls back and the task retries
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@transaction.atomic
+def digest_send(*, user_id: int) -> int:
+    """Send one person their daily digest of everything waiting for it. Returns how many
+    notifications it listed (0: nothing was sent). Running it again sends nothing more."""
+    now = timezone.now()
+    due = list(
+        digest_due(before=now)
+        .filter(recipient_id=user_id)
+        .select_for_update(of=("self",))
+        .select_related("recipient")
+        .order_by("created_at", "id")
+    )
+    if not due:
+        return 0
+    recipient = due[0].recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        subject = " ".join(
+            render_text(
+                f"{_EMAIL_TEMPLATES}/digest_subject.txt", {"count": len(due), "date": now}
+            ).split()
+        )
+    items = [
+        (notification, _absolute(localised_link(notification.url, recipient.language)))
+        for notification in due
+    ]
+    message = _email(
+        recipient=recipient,
+        name="digest",
+        subject=subject,
+        context={"items": items, "count": len(due), "date": now},
+        kinds={notification.kind for notification in due},
+    )
+    message.send()
+    Notification.objects.filter(pk__in=[n.pk for n in due]).update(emailed_at=now)
+    return len(due)
