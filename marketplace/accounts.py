@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 
 from marketplace.models import BUYER_ROLES, Membership
 
@@ -30,3 +33,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails greet from the site's name ("Pilotmarked"), not from the host name."""
+        site = get_current_site(allauth_context.request)
+        site.name = settings.WAGTAIL_SITE_NAME
+        super().send_mail(template_prefix, email, {"current_site": site, **context})

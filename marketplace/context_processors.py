@@ -1,21 +1,71 @@
-"""Navigation that fits the person's roles."""
+"""Template context every page needs: navigation that fits the person, the language switch."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from django.utils.translation import get_language_from_path
+
 from marketplace.models import BUYER_ROLES, SUPPLIER_ROLES
+from marketplace.selectors.notifications import unread_count
+
+
+class Navigation:
+    """What the header shows for one request. Each answer costs a query only when asked for."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.user.is_authenticated:
+            return frozenset()
+        return frozenset(self.user.memberships.values_list("role", flat=True))
+
+    @property
+    def has_organisation(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def is_buyer(self) -> bool:
+        return bool(self.roles & {role.value for role in BUYER_ROLES})
+
+    @property
+    def is_supplier(self) -> bool:
+        return bool(self.roles & {role.value for role in SUPPLIER_ROLES})
+
+    @cached_property
+    def is_editor(self) -> bool:
+        """Editors (the Wagtail group) and superusers may use the CMS admin."""
+        return self.user.is_authenticated and self.user.has_perm("wagtailadmin.access_admin")
+
+    @cached_property
+    def unread_count(self) -> int:
+        return unread_count(self.user)
+
+
+def path_without_language(path: str) -> str:
+    """``/en/min-side/`` → ``/min-side/``; unprefixed (Bokmål) paths are returned unchanged.
+
+    Django's ``set_language`` resolves ``next`` in the default language before translating it, so
+    the language switch posts the unprefixed path and lets Django add the chosen prefix.
+    """
+    language = get_language_from_path(path)
+    prefix = f"/{language}/" if language else None
+    if prefix and path.startswith(prefix):
+        return "/" + path[len(prefix) :]
+    return path
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_roles": frozenset()}
-    # Cached per request: the base template asks on every page.
-    if not hasattr(request, "_nav_roles"):
-        request._nav_roles = frozenset(user.memberships.values_list("role", flat=True))
-    roles = request._nav_roles
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    next_path = path_without_language(request.path_info)
+    query = request.META.get("QUERY_STRING", "")
     return {
-        "nav_roles": roles,
-        "nav_is_buyer": bool(roles & {r.value for r in BUYER_ROLES}),
-        "nav_is_supplier": bool(roles & {r.value for r in SUPPLIER_ROLES}),
-        "nav_is_editor": user.is_superuser or user.groups.filter(name="Editors").exists(),
+        "nav": Navigation(user),
+        "language_next": f"{next_path}?{query}" if query else next_path,
     }

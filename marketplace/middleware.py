@@ -8,8 +8,9 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.utils.translation import gettext as _
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -50,27 +51,52 @@ class RequireMFAMiddleware:
     """Sends buyer staff and administrators without TOTP to set it up before anything else.
 
     ``settings.MFA_REQUIRED_FOR_STAFF`` is the one switch; only the embedded demo turns it off.
+    The check runs in ``process_view`` so that it runs after the messages middleware (it leaves
+    a message saying why) and knows which view was asked for: allauth's own pages (log in and
+    out, e-mail, password, MFA set-up) stay reachable, as do health checks and the language
+    switch. Static files never get here (whitenoise answers them first).
     """
 
-    allowed_prefixes = ("/static/", "/media/", "/healthz", "/readyz", "/i18n/")
+    allowed_url_names = frozenset({"healthz", "readyz", "set_language", "javascript-catalog"})
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._must_set_up_mfa(request):
-            return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
-    def _must_set_up_mfa(self, request) -> bool:
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self._must_set_up_mfa(request, view_func):
+            return None
+        messages.warning(
+            request,
+            _(
+                "Your role requires two-factor authentication. Set up an authenticator app "
+                "before you continue."
+            ),
+            fail_silently=True,
+        )
+        return redirect("mfa_activate_totp")
+
+    def _must_set_up_mfa(self, request, view_func) -> bool:
         if not settings.MFA_REQUIRED_FOR_STAFF:
             return False
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        path = request.path_info
-        if path.startswith(self.allowed_prefixes) or "/accounts/" in path:
+        match = request.resolver_match
+        if match is not None and match.url_name in self.allowed_url_names:
+            return False
+        if _is_allauth_view(view_func):
             return False
         from marketplace.accounts import has_mfa, requires_mfa
 
         return requires_mfa(user) and not has_mfa(user)
+
+
+def _is_allauth_view(view_func) -> bool:
+    module = getattr(view_func, "__module__", "") or ""
+    view_class = getattr(view_func, "view_class", None)
+    if view_class is not None:
+        module = view_class.__module__
+    return module == "allauth" or module.startswith("allauth.")

@@ -1,6 +1,13 @@
-"""Error pages in the visitor's language (Bokmål or English), in the site's own look."""
+"""Error pages in the visitor's language (Bokmål or English), in the site's own look.
 
+400, 403 and 404 extend ``base.html`` (the request, the session and the database still work when
+they are raised). 500 renders a self-contained page without context processors, because the
+database or a context processor may be what failed.
+"""
+
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -21,9 +28,6 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
-    # No context processors: the database may be what failed.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     template = loader.get_template("errors/500.html")
+    # A plain context (no ``request=``): no context processors, no database.
     return HttpResponseServerError(template.render({"request": request}))
