@@ -57,7 +57,9 @@ class RequireMFAMiddleware:
     switch. Static files never get here (whitenoise answers them first).
     """
 
-    allowed_url_names = frozenset({"healthz", "readyz", "set_language", "javascript-catalog"})
+    allowed_url_names = frozenset(
+        {"healthz", "readyz", "set_language", "javascript-catalog", "notification_unsubscribe"}
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -43,6 +43,10 @@ ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.AUDIT_VIEW: frozenset({Role.BUYER_ADMIN}),
 }
 
+# Actions on the organisation as a whole that any of its members may take, whatever unit their
+# role is limited to: a procurement officer of one service area still sees the county's page.
+ORGANISATION_WIDE_ACTIONS: frozenset[Action] = frozenset({Action.ORGANISATION_VIEW})
+
 
 def _organisation_and_unit(obj) -> tuple[Organisation | None, object | None]:
     """Where an object belongs. Models take part by defining ``policy_scope()``.
@@ -55,17 +59,28 @@ def _organisation_and_unit(obj) -> tuple[Organisation | None, object | None]:
     scope = getattr(obj, "policy_scope", None)
     if scope is None:
         raise TypeError(f"{type(obj).__name__} has no policy_scope(); the policy cannot judge it.")
-    return scope()
+    organisation, unit = scope()
+    if organisation is None or unit is None:
+        return organisation, unit
+    if unit.organisation_id != organisation.pk:
+        # A unit of another organisation would let a role in one buyer count in another.
+        raise ValueError(
+            f"{type(obj).__name__}.policy_scope() names a unit of another organisation."
+        )
+    return organisation, unit
 
 
-def roles_of(user, organisation: Organisation, unit=None) -> set[Role]:
-    """The roles a user holds in an organisation; unit-limited roles count only for that unit."""
+def roles_of(user, organisation: Organisation, unit=None, *, any_unit: bool = False) -> set[Role]:
+    """The roles a user holds in an organisation; unit-limited roles count only for that unit.
+
+    With ``any_unit`` a role limited to any unit of the organisation counts as well.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     memberships = Membership.objects.filter(user=user, organisation=organisation)
     roles: set[Role] = set()
     for role, unit_id in memberships.values_list("role", "unit_id"):
-        if unit_id is None or (unit is not None and unit_id == unit.pk):
+        if any_unit or unit_id is None or (unit is not None and unit_id == unit.pk):
             roles.add(Role(role))
     return roles
 
@@ -84,4 +99,5 @@ def user_can(user, action: Action, obj=None) -> bool:
     if organisation is None:
         return False
     granted = ROLE_GRANTS.get(action, frozenset())
-    return bool(roles_of(user, organisation, unit) & granted)
+    any_unit = unit is None and action in ORGANISATION_WIDE_ACTIONS
+    return bool(roles_of(user, organisation, unit, any_unit=any_unit) & granted)

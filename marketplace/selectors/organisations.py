@@ -1,10 +1,24 @@
-"""Reads about organisations and memberships, with related rows fetched up front."""
+"""Reads about organisations and memberships, with related rows fetched up front.
+
+Everything a person sees of an organisation starts from ``organisations_of(user)``: an
+organisation they do not belong to is simply not in the queryset, so its URLs answer 404.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import hashlib
 
-from marketplace.models import Membership
+from django.db.models import Prefetch, QuerySet
+
+from marketplace.models import (
+    AccessRequest,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationUnit,
+    Role,
+    User,
+)
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -13,3 +27,98 @@ def memberships_of(user) -> QuerySet[Membership]:
         .select_related("organisation", "unit")
         .order_by("organisation__name", "role")
     )
+
+
+def organisations_of(user) -> QuerySet[Organisation]:
+    """The organisations ``user`` belongs to, each with ``my_memberships`` (their own roles)."""
+    return (
+        Organisation.objects.for_member(user)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.for_user(user).select_related("unit"),
+                to_attr="my_memberships",
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def units_of(organisation: Organisation) -> QuerySet[OrganisationUnit]:
+    return organisation.units.filter(is_active=True).order_by("name")
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    """Every membership of the organisation, with the person and unit."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "unit")
+        .order_by("user__full_name", "user__email", "role", "pk")
+    )
+
+
+def admins_of(organisation: Organisation) -> QuerySet[User]:
+    """Active people who administer the organisation as a whole."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=organisation,
+        memberships__role=Role.admin_role_for(organisation.kind),
+        memberships__unit__isnull=True,
+    ).distinct()
+
+
+def pending_invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
+    return (
+        organisation.invitations.pending()
+        .select_related("unit", "invited_by")
+        .order_by("email", "-created_at")
+    )
+
+
+def open_access_requests_of(organisation: Organisation) -> QuerySet[AccessRequest]:
+    return (
+        AccessRequest.objects.filter(organisation=organisation, handled_at__isnull=True)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def hash_invitation_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a raw token from an e-mailed link belongs to (in any state), or None."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "unit", "invited_by")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+
+
+class InvitationStatus:
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+def invitation_status(invitation: Invitation) -> str:
+    if invitation.accepted_at is not None:
+        return InvitationStatus.ACCEPTED
+    if invitation.revoked_at is not None:
+        return InvitationStatus.REVOKED
+    if not invitation.is_pending:
+        return InvitationStatus.EXPIRED
+    return InvitationStatus.PENDING
+
+
+def has_verified_email(user, email: str) -> bool:
+    """Whether ``user`` has proved (through allauth) that ``email`` is theirs."""
+    from allauth.account.models import EmailAddress
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

@@ -31,3 +31,8 @@ def server_error(request):
     template = loader.get_template("errors/500.html")
     # A plain context (no ``request=``): no context processors, no database.
     return HttpResponseServerError(template.render({"request": request}))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (often an expired page): the site's own 403."""
+    return render(request, "errors/403.html", {"csrf_failure": True}, status=403)

@@ -25,7 +25,11 @@ def test_seed_demo_creates_every_role_and_is_idempotent():
     assert Organisation.objects.suppliers().count() == 3
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {role.value for role in Role}
-    assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     assert "(0 new rows)" in second
     assert "innkjoper@afk.test" in first
 
