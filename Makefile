@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+CATALOG := locale/nb/LC_MESSAGES/django.po
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Where the shared reference data lives (CPV, places, Doffin notices); tests and imports only.
@@ -53,9 +54,14 @@ format: install ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: install ## Update and compile the Bokmål catalog (needs GNU gettext)
-	$(MANAGE) makemessages -l nb --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*'
+messages: install ## Update the Bokmål catalog from the code (merging locale/drafts/*.po) and compile it (needs GNU gettext)
+	$(MANAGE) makemessages -l nb --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='tests/*' --ignore='static/vendor/*'
+	@if ls locale/drafts/*.po >/dev/null 2>&1; then \
+	  msgcat --use-first locale/drafts/*.po $(CATALOG) -o $(CATALOG).tmp && \
+	  msgmerge -N -q -o $(CATALOG).tmp $(CATALOG).tmp $(CATALOG) && mv $(CATALOG).tmp $(CATALOG) && \
+	  rm -r locale/drafts && echo "merged and removed locale/drafts"; fi
 	$(MANAGE) compilemessages -l nb --ignore='.venv/*'
+	$(BIN)/python scripts/check_messages.py
 
 bench: install ## Run benchmarks and write docs/benchmarks.md
 	$(BIN)/python -m tests.bench
