@@ -7,6 +7,7 @@ from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import translate_url
 
 from marketplace.models import BUYER_ROLES, Membership
 
@@ -39,3 +40,9 @@ class AccountAdapter(DefaultAccountAdapter):
         site = get_current_site(allauth_context.request)
         site.name = settings.WAGTAIL_SITE_NAME
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def get_login_redirect_url(self, request) -> str:
+        """After logging in, continue in the language the person chose for themselves."""
+        url = super().get_login_redirect_url(request)
+        language = getattr(request.user, "language", None)
+        return translate_url(url, language) if language else url

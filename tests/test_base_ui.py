@@ -85,8 +85,8 @@ def test_anonymous_visitor_is_offered_log_in_and_sign_up(client):
 
     assert links["Log in"] == "/en/accounts/login/"
     assert links["Sign up"] == "/en/accounts/signup/"
-    assert "Opportunities" in links
     assert "My page" not in links
+    assert all(href not in {"", "#"} for href in links.values())
     assert not page.select("form", action="/en/accounts/logout/")
     assert page.first("a", class_="site-name").get("href") == "/en/"
 
@@ -119,10 +119,7 @@ def test_current_page_is_marked_in_the_navigation(client, supplier_admin):
 def test_inbox_link_shows_the_unread_count(client, supplier_admin):
     from tests.factories.notifications import NotificationFactory
 
-    try:
-        inbox_url = english_url("marketplace:notification_inbox")
-    except NoReverseMatch:
-        pytest.skip("the inbox is not routed yet")
+    inbox_url = english_url("marketplace:notification_inbox")
     NotificationFactory.create_batch(2, recipient=supplier_admin)
     client.force_login(supplier_admin)
 
