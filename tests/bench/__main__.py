@@ -1,0 +1,189 @@
+"""Benchmarks (``make bench``): throughput of the base layer's hot paths.
+
+Runs against a throwaway database: a temporary SQLite file, or the PostgreSQL server named by
+BENCH_DATABASE_URL (a database that may be emptied). Writes docs/benchmarks.md with the machine.
+Goals are checked here, never in unit tests.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "5000"))
+NOTIFICATIONS = int(os.environ.get("BENCH_NOTIFICATIONS", "1000"))
+PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "200"))
+
+
+def setup_django() -> str:
+    tmp = tempfile.mkdtemp(prefix="pilotmarked-bench-")
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ["MEDIA_ROOT"] = f"{tmp}/media"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0) if "BENCH_DATABASE_URL" in os.environ else None
+    call_command("migrate", "--noinput", verbosity=0)
+    return os.environ["DATABASE_URL"].split("://", 1)[0]
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def bench_audit() -> list[tuple[str, str, str]]:
+    from django.core.management import call_command
+
+    from marketplace.services.audit import audit_record
+
+    def append():
+        for n in range(EVENTS):
+            audit_record(actor=None, action="bench.event", after={"n": n, "text": "x" * 200})
+
+    seconds, _ = timed(append)
+    verify_seconds, _ = timed(call_command, "verify_audit", stdout=StringIO(), stderr=StringIO())
+    return [
+        ("audit_record (one transaction each)", f"{EVENTS} events", f"{EVENTS / seconds:,.0f}/s"),
+        ("verify_audit over the chain", f"{EVENTS} events", f"{EVENTS / verify_seconds:,.0f}/s"),
+    ]
+
+
+def bench_notifications() -> list[tuple[str, str, str]]:
+    from marketplace.models import NotificationKind
+    from marketplace.services.notifications import notify
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="bench@example.test", full_name="Bench Person")
+
+    def send():
+        for n in range(NOTIFICATIONS):
+            notify(
+                recipient=person,
+                kind=NotificationKind.SYSTEM,
+                key=f"bench:{n}",
+                template="marketplace/notifications/system",
+                context={"title": f"Bench {n}", "message": f"Message {n}"},
+            )
+
+    seconds, _ = timed(send)
+    return [
+        (
+            "notify + instant e-mail (tasks in-process)",
+            f"{NOTIFICATIONS} notifications",
+            f"{NOTIFICATIONS / seconds:,.0f}/s",
+        )
+    ]
+
+
+def bench_pages() -> list[tuple[str, str, str]]:
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("seed_demo", "--force", "--quiet-logins", stdout=StringIO())
+    from marketplace.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="grunder@nordlys.test"))
+    rows = []
+    for label, url in [("home page", "/"), ("dashboard", "/min-side/"), ("inbox", "/varsler/")]:
+        client.get(url)  # warm up
+        samples = []
+        for _ in range(PAGE_REQUESTS):
+            seconds, response = timed(client.get, url)
+            assert response.status_code == 200, (url, response.status_code)
+            samples.append(seconds * 1000)
+        samples.sort()
+        p95 = samples[int(len(samples) * 0.95) - 1]
+        rows.append(
+            (
+                f"GET {url} ({label}, in-process client)",
+                f"{PAGE_REQUESTS} requests",
+                f"median {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms",
+            )
+        )
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}; Python {platform.python_version()}"
+
+
+HEADER = """# Benchmarks
+
+Written by `make bench` (tests/bench), one section per database: SQLite by default,
+PostgreSQL with `BENCH_DATABASE_URL=postgres://.../scratch make bench`. Numbers vary between
+runs by some per cent; compare runs made on the same machine.
+"""
+
+
+def merge_section(path: Path, vendor: str, section: str) -> str:
+    """Replace this database's section of the file, keeping the others."""
+    sections: dict[str, str] = {}
+    if path.exists():
+        current = None
+        for line in path.read_text().splitlines():
+            if line.startswith("## "):
+                current = line[3:].strip()
+                sections[current] = ""
+            if current:
+                sections[current] += line + "\n"
+    sections[vendor] = section + "\n"
+    return HEADER + "\n" + "".join(sections[name] for name in sorted(sections))
+
+
+def main() -> int:
+    vendor = setup_django()
+    print(f"Benchmarking on {vendor} …", file=sys.stderr)
+    rows = []
+    for step in (bench_audit, bench_notifications, bench_pages):
+        print(f"  {step.__name__}", file=sys.stderr)
+        rows.extend(step())
+    section = [
+        f"## {vendor}",
+        "",
+        f"- Machine: {machine()}",
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
+        "",
+        "| what | size | result |",
+        "| --- | --- | --- |",
+        *(f"| {what} | {size} | {result} |" for what, size, result in rows),
+        "",
+    ]
+    out = ROOT / "docs" / "benchmarks.md"
+    out.write_text(merge_section(out, vendor, "\n".join(section)))
+    print("\n".join(section))
+    print(f"written to {out.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
