@@ -8,12 +8,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import health
-from marketplace.views import language
+from marketplace.views import account_entry
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("i18n/setlang/", language.set_language, name="set_language"),
+    path("i18n/setlang/", account_entry.set_language, name="set_language"),
+    # The admin sites' own login forms know nothing of TOTP: send everyone through allauth.
+    path("django-admin/login/", account_entry.admin_login, name="django_admin_login"),
+    path("cms-admin/login/", account_entry.admin_login, name="wagtail_admin_login"),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -241,6 +241,11 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_EDITORS_GROUP = "Editors"
+# One way in: editors log in, change and reset passwords through allauth (with TOTP), never
+# through Wagtail's own forms, which know nothing of the second factor.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
