@@ -77,7 +77,12 @@ def roles_of(user, organisation: Organisation, unit=None, *, any_unit: bool = Fa
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    memberships = Membership.objects.filter(user=user, organisation=organisation)
+    # Only roles of the organisation's kind count. Services and the admin refuse any other, but
+    # a supplier role that still sits in a buyer (a kind changed, a row written by hand) must
+    # grant nothing there, least of all administration.
+    memberships = Membership.objects.filter(
+        user=user, organisation=organisation, role__in=Role.for_kind(organisation.kind)
+    )
     roles: set[Role] = set()
     for role, unit_id in memberships.values_list("role", "unit_id"):
         if any_unit or unit_id is None or (unit is not None and unit_id == unit.pk):

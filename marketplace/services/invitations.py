@@ -220,6 +220,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     if not has_verified_email(user, invitation.email):
         raise email_mismatch_error(invitation)
     organisation = invitation.organisation
+    # Checked when it was sent, and again now: staff may have changed the organisation's kind
+    # since (the admin checks its members, not its open invitations).
+    validate_role(organisation=organisation, role=invitation.role, unit=invitation.unit)
     membership = Membership.objects.filter(
         user=user, organisation=organisation, role=invitation.role, unit=invitation.unit
     ).first()
@@ -308,7 +311,12 @@ def access_request_invite(
         actor=by,
         action="access_request.invite",
         obj=access_request,
-        after={"invitation_id": invitation.pk, "role": role},
+        before={"handled_at": None},
+        after={
+            "handled_at": access_request.handled_at,
+            "invitation_id": invitation.pk,
+            "role": role,
+        },
         organisation=organisation,
     )
     return invitation
@@ -325,6 +333,7 @@ def access_request_dismiss(*, access_request: AccessRequest, by: User) -> Access
         actor=by,
         action="access_request.dismiss",
         obj=access_request,
+        before={"handled_at": None},
         after={"handled_at": access_request.handled_at},
         organisation=organisation,
     )

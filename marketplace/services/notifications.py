@@ -19,6 +19,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
 from marketplace.models import (
@@ -31,9 +32,11 @@ from marketplace.models import (
 from marketplace.selectors.notifications import (
     can_receive_email,
     digest_due,
+    frequencies_for,
     frequency_for,
     notifications_for,
 )
+from marketplace.services.audit import audit_record
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 _EMAIL_TEMPLATES = "marketplace/notifications"
@@ -64,8 +67,7 @@ def notify(
         return existing
 
     kind = NotificationKind(kind).value
-    if url and not url.startswith(("/", "https://", "http://")):
-        raise ValueError(f"A notification links to a site path or a web address, not {url!r}.")
+    _check_link(url)
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject = render_text(f"{template}_subject.txt", context)
         body = render_text(f"{template}_body.txt", context)
@@ -96,6 +98,20 @@ def notify(
     return notification
 
 
+def _check_link(url: str) -> None:
+    """A site path ("/anbud/42/") or a web address, nothing a browser would run.
+
+    "//evil.example/", "/\\evil.example/" and "/\\t/evil.example/" start with a slash but name
+    another host (browsers read a backslash as a slash and drop tabs), so a "site path" must
+    also pass Django's own test for a same-site redirect target.
+    """
+    if not url:
+        return
+    site_path = url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    if not (site_path or url.startswith(("https://", "http://"))):
+        raise ValueError(f"A notification links to a site path or a web address, not {url!r}.")
+
+
 def render_text(template_name: str, context: dict | None = None) -> str:
     """``render_to_string`` for plain text: the same templates, no HTML escaping.
 
@@ -121,20 +137,40 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def notification_preferences_save(*, user: User, frequencies: Mapping[str, str]) -> None:
-    """Store the person's e-mail frequency per kind (``{kind: frequency}``)."""
-    for kind, frequency in frequencies.items():
-        preference, _created = NotificationPreference.objects.get_or_create(
-            user=user, kind=NotificationKind(kind).value
-        )
-        preference.frequency = Frequency(frequency).value
+def notification_preferences_save(
+    *, user: User, frequencies: Mapping[str, str], via: str = "preferences"
+) -> None:
+    """Store the person's e-mail frequency per kind (``{kind: frequency}``).
+
+    What changed is audited: whether someone was told of a deadline can depend on it, and the
+    unsubscribe link changes it without a login. ``via`` says which way it came.
+    """
+    wanted = {
+        NotificationKind(kind).value: Frequency(frequency).value
+        for kind, frequency in frequencies.items()
+    }
+    current = frequencies_for(user)
+    changed = {kind: frequency for kind, frequency in wanted.items() if current[kind] != frequency}
+    for kind, frequency in wanted.items():
+        preference, _created = NotificationPreference.objects.get_or_create(user=user, kind=kind)
+        preference.frequency = frequency
         preference.full_clean()
         preference.save()
+    if changed:
+        audit_record(
+            actor=user,
+            action="notification_preferences.update",
+            obj=user,
+            before={kind: current[kind] for kind in changed},
+            after={**changed, "via": via},
+        )
 
 
 def notification_unsubscribe(*, user: User, kinds: Iterable[str]) -> None:
     """Turn e-mail off for ``kinds``; the notifications still reach the inbox."""
-    notification_preferences_save(user=user, frequencies=dict.fromkeys(kinds, Frequency.OFF))
+    notification_preferences_save(
+        user=user, frequencies=dict.fromkeys(kinds, Frequency.OFF), via="unsubscribe_link"
+    )
 
 
 # --- Unsubscribe tokens ------------------------------------------------------------------------

@@ -117,6 +117,16 @@ class OrganisationMixin(LoginRequiredMixin):
     def members_url(self) -> str:
         return reverse("marketplace:organisation_members", kwargs={"slug": self.organisation.slug})
 
+    def redirect_after_member_change(self):
+        """Back to the members page, or as far as one may still go after changing one's own
+        role: an admin who stepped down is no longer let into the members page."""
+        user = self.request.user
+        if not user_can(user, Action.ORGANISATION_VIEW, self.organisation):
+            return redirect("marketplace:organisation_list")
+        if not user_can(user, Action.MEMBERS_MANAGE, self.organisation):
+            return redirect("marketplace:organisation_detail", slug=self.organisation.slug)
+        return redirect(self.members_url())
+
 
 class OrganisationDetailView(OrganisationMixin, TemplateView):
     action = Action.ORGANISATION_VIEW
@@ -212,7 +222,7 @@ class MemberUpdateView(OrganisationMixin, FormView):
             self.request,
             _("The role of %(person)s is changed.") % {"person": membership.user.get_full_name()},
         )
-        return redirect(self.members_url())
+        return self.redirect_after_member_change()
 
 
 class MemberRemoveView(OrganisationMixin, TemplateView):
@@ -239,11 +249,7 @@ class MemberRemoveView(OrganisationMixin, TemplateView):
             _("%(person)s no longer has the role %(role)s.")
             % {"person": membership.user.get_full_name(), "role": membership.get_role_display()},
         )
-        if not user_can(request.user, Action.ORGANISATION_VIEW, self.organisation):
-            return redirect("marketplace:organisation_list")
-        if not user_can(request.user, Action.MEMBERS_MANAGE, self.organisation):
-            return redirect("marketplace:organisation_detail", slug=self.organisation.slug)
-        return redirect(self.members_url())
+        return self.redirect_after_member_change()
 
 
 class InvitationCreateView(OrganisationMixin, FormView):

@@ -100,6 +100,29 @@ def test_the_email_is_written_in_the_inviters_language(
     assert "/en/invitasjon/" in message.body
 
 
+def test_an_organisation_name_cannot_add_email_headers(
+    supplier, supplier_admin, mailoutbox, on_commit
+):
+    """The name is typed by whoever registered it; the subject it goes into is one line."""
+    supplier.name = "Fjordlys\r\nBcc: spion@example.test\u2028X"
+    supplier.save(update_fields=["name"])
+    supplier_admin.language = "en"
+    supplier_admin.save(update_fields=["language"])
+
+    with on_commit(execute=True):
+        invitation_services.invitation_create(
+            organisation=supplier,
+            email="ny@fjordlys.test",
+            role="supplier_member",
+            by=supplier_admin,
+        )
+
+    [message] = mailoutbox
+    assert message.subject == "Invitation to join Fjordlys Bcc: spion@example.test X on Pilotmarked"
+    assert message.message()["Bcc"] is None
+    assert message.recipients() == ["ny@fjordlys.test"]
+
+
 def test_the_email_in_bokmal_uses_the_bokmal_texts(supplier, supplier_admin, mailoutbox, on_commit):
     with on_commit(execute=True):
         invitation_services.invitation_create(
@@ -359,3 +382,23 @@ def test_the_service_refuses_a_used_invitation(supplier, invitee):
         invitation_services.invitation_accept(invitation=invitation, user=invitee)
 
     assert excinfo.value.code == "invitation_used"
+
+
+def test_an_invitation_whose_role_no_longer_fits_the_organisation_is_refused(client, invitee):
+    """Staff turned a buyer into a supplier after a buyer-admin invitation went out."""
+    from tests.factories import BuyerFactory
+
+    organisation = BuyerFactory()
+    InvitationFactory(
+        organisation=organisation, email=invitee.email, role=Role.BUYER_ADMIN, token="tok"
+    )
+    organisation.kind = organisation.Kind.SUPPLIER
+    organisation.save(update_fields=["kind"])
+    client.force_login(invitee)
+
+    response = client.post("/en" + url("invitation_accept", token="tok"))
+
+    assert response.status_code == 403
+    assert "This role does not exist for this kind of organisation." in response.content.decode()
+    assert not Membership.objects.filter(user=invitee).exists()
+    assert Invitation.objects.get().accepted_at is None

@@ -394,3 +394,27 @@ def test_digest_for_nobody_sends_nothing():
 
     assert send_daily_digests.delay().get() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "link", ["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "data:text/html,x"]
+)
+def test_a_link_that_leaves_the_site_while_looking_like_a_path_is_refused(link):
+    """The inbox and the e-mail make a link of it; it must not lead to another host."""
+    user = UserFactory()
+
+    with pytest.raises(ValueError):
+        system_notify(user, url=link)
+    assert not Notification.objects.exists()
+
+
+def test_site_paths_and_web_addresses_are_links():
+    user = UserFactory()
+
+    system_notify(user, key="path", url="/min-side/?side=2")
+    system_notify(user, key="address", url="https://www.akershus.no/")
+
+    assert set(Notification.objects.values_list("url", flat=True)) == {
+        "/min-side/?side=2",
+        "https://www.akershus.no/",
+    }

@@ -15,7 +15,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from marketplace.models import Frequency, Notification, NotificationKind, NotificationPreference
+from marketplace.models import (
+    AuditEvent,
+    Frequency,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from marketplace.services.notifications import unsubscribe_token
 from marketplace.tasks import send_notification_email
 from tests.conftest import with_totp
@@ -212,6 +218,19 @@ def test_saving_preferences_stores_one_row_per_kind(person_client, person):
     assert checked_radios(response.content.decode()) == choices
 
 
+def test_a_change_of_preferences_is_audited_and_saving_again_records_nothing(person_client, person):
+    choices = {kind.value: Frequency.INSTANT.value for kind in NotificationKind}
+    choices |= {NotificationKind.SYSTEM: Frequency.DAILY}
+
+    person_client.post(en("notification_preferences"), choices)
+    person_client.post(en("notification_preferences"), choices)
+
+    event = AuditEvent.objects.get(action="notification_preferences.update")
+    assert (event.actor, event.object_id) == (person, str(person.pk))
+    assert event.before == {"system": "instant"}
+    assert event.after == {"system": "daily", "via": "preferences"}
+
+
 def test_an_unknown_frequency_is_refused(person_client, person):
     choices = {kind.value: "instant" for kind in NotificationKind} | {"system": "hourly"}
 
@@ -264,6 +283,20 @@ def test_one_click_unsubscribe_from_a_mail_client_needs_no_csrf_token(person, se
     assert response.status_code == 200
     preference = NotificationPreference.objects.get(user=person, kind=NotificationKind.SYSTEM)
     assert preference.frequency == Frequency.OFF
+
+
+def test_an_unsubscribe_through_the_link_is_audited_as_such(client, person):
+    path = en(
+        "notification_unsubscribe",
+        token=unsubscribe_token(user=person, kinds=[NotificationKind.SYSTEM]),
+    )
+
+    client.post(path)
+
+    event = AuditEvent.objects.get(action="notification_preferences.update")
+    assert event.actor == person
+    assert event.before == {"system": "instant"}
+    assert event.after == {"system": "off", "via": "unsubscribe_link"}
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,43 @@ def test_registering_an_existing_number_again_records_one_request_and_tells_admi
     assert Notification.objects.filter(recipient=supplier_admin).count() == 1
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    ["NO {display} MVA", "{dashed}", "{compact}MVA"],
+    ids=["vat-number", "dashes", "mva-suffix"],
+)
+def test_an_existing_number_spelt_another_way_gives_no_access_and_no_second_organisation(
+    outsider_client, supplier, supplier_admin, spelling
+):
+    """Each spelling names the same organisation: no duplicate, no access, the admins told."""
+    number = supplier.org_number
+    typed = spelling.format(
+        display=supplier.org_number_display,
+        dashed=f"{number[:3]}-{number[3:6]}-{number[6:]}",
+        compact=number,
+    )
+
+    response = outsider_client.post(
+        "/en" + url("organisation_register"), {"name": "Fjordlys II", "org_number": typed}
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == "/en" + url("organisation_list")
+    assert Organisation.objects.count() == 1
+    assert not Membership.objects.filter(organisation=supplier).exclude(user=supplier_admin)
+    assert AccessRequest.objects.filter(organisation=supplier, handled_at=None).count() == 1
+
+
+def test_a_new_supplier_typed_as_a_vat_number_is_stored_compact(client):
+    client.force_login(UserFactory())
+
+    client.post(
+        url("organisation_register"), {"name": "Nordlys AS", "org_number": "NO 974 760 673 MVA"}
+    )
+
+    assert Organisation.objects.get().org_number == "974760673"
+
+
 def test_registering_a_buyers_number_as_a_supplier_gives_no_access(outsider_client, buyer):
     buyer_admin = with_totp(UserFactory(email="admin@afk.test"))
     MembershipFactory(user=buyer_admin, organisation=buyer, role=Role.BUYER_ADMIN)

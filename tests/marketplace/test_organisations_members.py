@@ -223,6 +223,21 @@ def test_an_admin_may_step_down_when_another_admin_remains(supplier, supplier_ad
     assert not Notification.objects.filter(recipient=supplier_admin).exists()
 
 
+def test_an_admin_who_steps_down_lands_on_a_page_they_may_still_see(
+    supplier_client, supplier, supplier_admin, member
+):
+    member.role = Role.SUPPLIER_ADMIN
+    member.save()
+    own = Membership.objects.get(user=supplier_admin)
+
+    response = supplier_client.post(
+        url("member_update", slug=supplier.slug, pk=own.pk), {"role": "supplier_member"}
+    )
+
+    assert response["Location"] == url("organisation_detail", slug=supplier.slug)
+    assert supplier_client.get(response["Location"]).status_code == 200
+
+
 def test_an_inactive_admin_does_not_count_as_the_remaining_admin(supplier, supplier_admin):
     MembershipFactory(
         organisation=supplier, role=Role.SUPPLIER_ADMIN, user=UserFactory(is_active=False)
@@ -305,6 +320,10 @@ def test_an_admin_turns_an_access_request_into_an_invitation(
     assert (invitation.email, invitation.role) == ("ny@fjordlys.test", "supplier_member")
     assert [message.to for message in mailoutbox] == [["ny@fjordlys.test"]]
     assert not Membership.objects.filter(user=requester).exists()
+    event = AuditEvent.objects.get(action="access_request.invite")
+    assert event.before == {"handled_at": None}
+    assert event.after["handled_at"] is not None
+    assert event.after["invitation_id"] == invitation.pk
 
 
 def test_an_admin_dismisses_an_access_request(supplier_client, supplier):
@@ -318,7 +337,9 @@ def test_an_admin_dismisses_an_access_request(supplier_client, supplier):
     access_request.refresh_from_db()
     assert access_request.handled_at is not None
     assert again.status_code == 404
-    assert AuditEvent.objects.filter(action="access_request.dismiss").count() == 1
+    event = AuditEvent.objects.get(action="access_request.dismiss")
+    assert event.before == {"handled_at": None}
+    assert event.after["handled_at"] is not None
     members_page = supplier_client.get(url("organisation_members", slug=supplier.slug))
     assert list(members_page.context["access_requests"]) == []
 

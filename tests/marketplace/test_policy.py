@@ -163,3 +163,17 @@ def test_a_scope_naming_another_organisations_unit_is_refused():
 
     with pytest.raises(ValueError):
         user_can(user, A.TENDER_MANAGE, Confused())
+
+
+@pytest.mark.parametrize(
+    ("role", "organisation_factory"),
+    [(Role.SUPPLIER_ADMIN, BuyerFactory), (Role.BUYER_ADMIN, SupplierFactory)],
+)
+def test_a_role_of_the_other_kind_grants_nothing(role, organisation_factory):
+    """Services never make one, but a row like this (say, an invitation accepted after staff
+    changed the organisation's kind) must not make its holder an administrator."""
+    organisation = organisation_factory()
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=organisation, role=role)
+
+    assert not any(user_can(user, action, organisation) for action in Action)
