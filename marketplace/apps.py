@@ -8,4 +8,4 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import account_audit, checks  # noqa: F401  (connects receivers, registers checks)

@@ -265,6 +265,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Domain ---------------------------------------------------------------------------------
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# Invitations e-mail any address an organisation admin types: a cap keeps that from being spam.
+INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
 # Shared reference data (CPV, places, Doffin notices). Used by import commands, tests and
 # benchmarks only; the product never needs it at run time.
 PILOTMARKED_DATA_DIR = env.path("PILOTMARKED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")

@@ -62,6 +62,25 @@ def _invitation_data(invitation: Invitation) -> dict:
 
 
 @transaction.atomic
+def _check_invitation_rate(organisation: Organisation, *, now) -> None:
+    """Invitations send e-mail to any address: cap how many an organisation sends an hour.
+
+    Counted in the database (the organisation row is locked), so it holds across processes.
+    """
+    limit = settings.INVITATIONS_PER_HOUR
+    sent = organisation.invitations.filter(created_at__gte=now - timedelta(hours=1)).count()
+    if sent >= limit:
+        raise DomainError(
+            _(
+                "Your organisation has sent %(limit)s invitations in the last hour. "
+                "Wait a while before you send more."
+            )
+            % {"limit": limit},
+            code="invitation_rate_limited",
+            field="email",
+        )
+
+
 def invitation_create(
     *,
     organisation: Organisation,
@@ -89,6 +108,7 @@ def invitation_create(
             field="email",
         )
     now = timezone.now()
+    _check_invitation_rate(organisation, now=now)
     for old in organisation.invitations.pending().filter(email__iexact=email):
         _invitation_revoke(old, by=by, now=now, reason="replaced")
     token = secrets.token_urlsafe(32)

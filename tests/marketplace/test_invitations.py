@@ -402,3 +402,21 @@ def test_an_invitation_whose_role_no_longer_fits_the_organisation_is_refused(cli
     assert "This role does not exist for this kind of organisation." in response.content.decode()
     assert not Membership.objects.filter(user=invitee).exists()
     assert Invitation.objects.get().accepted_at is None
+
+
+def test_an_organisation_cannot_send_more_than_the_hourly_cap(supplier_client, supplier, settings):
+    settings.INVITATIONS_PER_HOUR = 3
+    for n in range(3):
+        supplier_client.post(
+            url("invitation_create", slug=supplier.slug),
+            {"email": f"person{n}@example.test", "role": "supplier_member"},
+        )
+
+    response = supplier_client.post(
+        url("invitation_create", slug=supplier.slug),
+        {"email": "one-too-many@example.test", "role": "supplier_member"},
+    )
+
+    assert response.status_code == 200
+    assert "3 invitasjoner den siste timen" in str(response.context["form"].errors["email"])
+    assert supplier.invitations.count() == 3
