@@ -117,7 +117,7 @@ def validate_role(
         )
     if unit is None:
         return
-    if not organisation.is_buyer or unit.organisation_id != organisation.pk:
+    if not organisation.is_buyer or unit.organisation_id != organisation.pk or not unit.is_active:
         raise DomainError(
             _("Choose a unit of this organisation."), code="unit_invalid", field="unit"
         )
@@ -155,16 +155,19 @@ def supplier_register(
         raise PermissionDenied(_("Log in to register an organisation."))
     number = clean_org_number(org_number)
     existing = Organisation.objects.filter(org_number=number).first()
-    if existing is None:
+    attempts = 3
+    while existing is None:
         try:
             with transaction.atomic():
                 organisation = _create_supplier(
                     name=name, org_number=number, website=website, by=by
                 )
         except IntegrityError:
-            # Someone registered the same number a moment ago.
+            # Someone registered the same number a moment ago, or took the same slug (a firm
+            # of the same name): the first is handled below, the second is simply tried again.
             existing = Organisation.objects.filter(org_number=number).first()
-            if existing is None:
+            attempts -= 1
+            if existing is None and attempts == 0:
                 raise
         else:
             return SupplierRegistration(organisation=organisation, created=True)

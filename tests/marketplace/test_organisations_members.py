@@ -372,3 +372,16 @@ def test_two_admins_stepping_down_at_once_leave_one_admin(supplier, supplier_adm
 
     assert refused == ["last_admin"]
     assert Membership.objects.filter(organisation=supplier, role=Role.SUPPLIER_ADMIN).count() == 1
+
+
+def test_a_role_cannot_be_limited_to_an_inactive_unit(buyer, buyer_unit):
+    from marketplace.errors import DomainError
+    from marketplace.services.organisations import validate_role
+
+    buyer_unit.is_active = False
+    buyer_unit.save()
+
+    with pytest.raises(DomainError) as excinfo:
+        validate_role(organisation=buyer, role="need_owner", unit=buyer_unit)
+
+    assert excinfo.value.code == "unit_invalid"
