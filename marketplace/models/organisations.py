@@ -195,6 +195,14 @@ class Membership(models.Model):
                 condition=Q(unit__isnull=True),
                 name="membership_unique_whole_org",
             ),
+            # An administrator manages the whole organisation, never one unit of it.
+            models.CheckConstraint(
+                condition=~Q(role__in=["supplier_admin", "buyer_admin"]) | Q(unit__isnull=True),
+                name="membership_admin_has_no_unit",
+                violation_error_message=_(
+                    "An administrator manages the whole organisation. Leave the unit empty."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

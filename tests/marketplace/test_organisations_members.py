@@ -385,3 +385,14 @@ def test_a_role_cannot_be_limited_to_an_inactive_unit(buyer, buyer_unit):
         validate_role(organisation=buyer, role="need_owner", unit=buyer_unit)
 
     assert excinfo.value.code == "unit_invalid"
+
+
+def test_the_database_refuses_an_administrator_limited_to_a_unit(buyer, buyer_unit):
+    from django.db import IntegrityError, transaction
+
+    from marketplace.models import Membership
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            user=UserFactory(), organisation=buyer, role=Role.BUYER_ADMIN, unit=buyer_unit
+        )
