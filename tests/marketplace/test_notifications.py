@@ -18,11 +18,11 @@ from django.utils import timezone, translation
 from marketplace.models import Frequency, Notification, NotificationKind, NotificationPreference
 from marketplace.services.notifications import notify, read_unsubscribe_token
 from marketplace.tasks import send_daily_digests, send_notification_email
+from tests.factories import UserFactory
 from tests.factories.notifications import (
     NotificationFactory,
     NotificationPreferenceFactory,
 )
-from tests.factories.notifications import RecipientFactory as UserFactory
 
 pytestmark = pytest.mark.django_db
 

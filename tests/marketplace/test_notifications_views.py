@@ -25,11 +25,8 @@ from marketplace.models import (
 from marketplace.services.notifications import unsubscribe_token
 from marketplace.tasks import send_notification_email
 from tests.conftest import with_totp
-from tests.factories.notifications import (
-    NotificationFactory,
-    NotificationPreferenceFactory,
-    RecipientFactory,
-)
+from tests.factories import UserFactory
+from tests.factories.notifications import NotificationFactory, NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +40,7 @@ def en(name: str, **kwargs) -> str:
 
 @pytest.fixture
 def person():
-    return RecipientFactory(language="en")
+    return UserFactory(language="en")
 
 
 @pytest.fixture
