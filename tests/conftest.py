@@ -131,3 +131,11 @@ def _audit_table_flushable(request):
             cursor.execute("DELETE FROM marketplace_auditevent")
             for statement in migration.SQLITE_CREATE:
                 cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _deterministic_fake_data(request):
+    """The same fake names and companies every run, whatever order the tests run in."""
+    import factory.random
+
+    factory.random.reseed_random(request.node.nodeid)
