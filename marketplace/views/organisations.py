@@ -6,6 +6,7 @@ pages answer 404. Each view declares the policy ``Action`` it needs; a member wi
 
 from __future__ import annotations
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -184,20 +185,25 @@ class OrganisationMembersView(OrganisationMixin, TemplateView):
         return context
 
 
-class MemberUpdateView(OrganisationMixin, FormView):
-    action = Action.MEMBERS_MANAGE
-    template_name = "marketplace/organisations/member_update.html"
-    form_class = RoleForm
+class RoleFormView(OrganisationMixin, FormView):
+    """An admin chooses a role (and for buyers a unit) for someone in the organisation."""
 
-    def get_membership(self):
-        if not hasattr(self, "_membership"):
-            self._membership = get_object_or_404(
-                members_of(self.organisation), pk=self.kwargs["pk"]
-            )
-        return self._membership
+    action = Action.MEMBERS_MANAGE
+    form_class = RoleForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organisation": self.organisation}
+
+
+class MemberUpdateView(RoleFormView):
+    template_name = "marketplace/organisations/member_update.html"
+
+    @cached_property
+    def membership(self):
+        return get_object_or_404(members_of(self.organisation), pk=self.kwargs["pk"])
+
+    def get_membership(self):
+        return self.membership
 
     def get_initial(self):
         membership = self.get_membership()
@@ -306,22 +312,17 @@ class InvitationRevokeView(OrganisationMixin, View):
         return redirect("marketplace:invitation_create", slug=self.organisation.slug)
 
 
-class AccessRequestInviteView(OrganisationMixin, FormView):
+class AccessRequestInviteView(RoleFormView):
     """Answer an access request with an invitation (GET: choose the role)."""
 
-    action = Action.MEMBERS_MANAGE
     template_name = "marketplace/organisations/access_request_invite.html"
-    form_class = RoleForm
+
+    @cached_property
+    def access_request(self):
+        return get_object_or_404(open_access_requests_of(self.organisation), pk=self.kwargs["pk"])
 
     def get_access_request(self):
-        if not hasattr(self, "_access_request"):
-            self._access_request = get_object_or_404(
-                open_access_requests_of(self.organisation), pk=self.kwargs["pk"]
-            )
-        return self._access_request
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.organisation}
+        return self.access_request
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "access_request": self.get_access_request()}
