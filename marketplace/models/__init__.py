@@ -1,4 +1,5 @@
 from .audit import AuditEvent
+from .classification import CpvCode, IndustryCode, cpv_prefix, cpv_range, cpv_under_q
 from .notifications import Frequency, Notification, NotificationKind, NotificationPreference
 from .organisations import (
     ADMIN_ROLES,
@@ -12,6 +13,19 @@ from .organisations import (
     Role,
 )
 from .places import County, Municipality
+from .profiles import (
+    Certification,
+    ContactPerson,
+    EmployeeBand,
+    SmeCategory,
+    Stage,
+    SupplierProfile,
+    SupplierReference,
+    TurnoverBand,
+    ValueBand,
+    Visibility,
+    derive_sme_category,
+)
 from .users import User
 
 __all__ = [
@@ -20,8 +34,13 @@ __all__ = [
     "SUPPLIER_ROLES",
     "AccessRequest",
     "AuditEvent",
+    "Certification",
+    "ContactPerson",
     "County",
+    "CpvCode",
+    "EmployeeBand",
     "Frequency",
+    "IndustryCode",
     "Invitation",
     "Membership",
     "Municipality",
@@ -31,5 +50,16 @@ __all__ = [
     "Organisation",
     "OrganisationUnit",
     "Role",
+    "SmeCategory",
+    "Stage",
+    "SupplierProfile",
+    "SupplierReference",
+    "TurnoverBand",
     "User",
+    "ValueBand",
+    "Visibility",
+    "cpv_prefix",
+    "cpv_range",
+    "cpv_under_q",
+    "derive_sme_category",
 ]

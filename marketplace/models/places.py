@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class County(models.Model):
     number = models.CharField(_("county number"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    nuts_code = models.CharField(
+        _("NUTS-3 code"), max_length=5, blank=True, help_text=_("As used by eForms, e.g. NO084.")
+    )
 
     class Meta:
         verbose_name = _("county")
