@@ -8,4 +8,6 @@ urlpatterns = [
     path("min-side/", dashboard.dashboard, name="dashboard"),
     path("", include("marketplace.urls_organisations")),
     path("", include("marketplace.urls_notifications")),
+    path("", include("marketplace.urls_profiles")),
+    path("", include("marketplace.urls_suppliers")),
 ]

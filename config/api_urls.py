@@ -1,0 +1,14 @@
+"""The API's URL tree under /api/. Each app's resource modules export their ``urlpatterns``."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from marketplace.api import cpv, suppliers
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include(cpv.urlpatterns)),
+    path("", include(suppliers.urlpatterns)),
+]

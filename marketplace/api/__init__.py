@@ -1,0 +1,1 @@
+"""Read-only JSON API (DRF), documented by drf-spectacular at /api/schema/."""

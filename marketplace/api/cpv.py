@@ -1,0 +1,3 @@
+"""CPV look-up for the picker's type-ahead."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Public supplier profiles."""
+
+urlpatterns: list = []

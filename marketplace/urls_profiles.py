@@ -1,0 +1,3 @@
+"""A supplier's own profile: editing, references, contact person (members only)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Public supplier profile pages."""
+
+urlpatterns: list = []
