@@ -1,1 +1,0 @@
-"""Needs, tenders, lots, bids and pilots arrive in later issues."""
