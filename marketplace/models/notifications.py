@@ -14,6 +14,9 @@ class NotificationKind(models.TextChoices):
     INVITATION = "invitation", _("Invitations to organisations")
     ACCESS_REQUEST = "access_request", _("Requests to join your organisation")
     MEMBERSHIP = "membership", _("Changes to your memberships")
+    FOLLOWED_UPDATES = "followed_updates", _("Amendments, answers and deadlines on what you follow")
+    DIALOGUE_INVITATION = "dialogue_invitation", _("Invitations to market dialogue and tenders")
+    BUYER_ACTIVITY = "buyer_activity", _("Questions and responses to your needs and tenders")
     SYSTEM = "system", _("Service messages")
 
 
