@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from marketplace.api import cpv, suppliers
+from tenders.api import tenders
 
 app_name = "api"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("", include(cpv.urlpatterns)),
     path("", include(suppliers.urlpatterns)),
+    path("", include(tenders.urlpatterns)),
 ]

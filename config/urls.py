@@ -21,6 +21,7 @@ urlpatterns = [
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("config.api_urls")),
+    path("", include("tenders.urls_data")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.urls")),
     path("", include("search.urls")),
+    path("", include("tenders.urls")),
     # Wagtail's page tree serves everything else, the home page included.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,0 +1,3 @@
+"""Read-only tender API (DRF)."""
+
+urlpatterns: list = []

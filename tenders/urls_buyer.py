@@ -1,0 +1,3 @@
+"""buyer URLs (see tenders/urls.py)."""
+
+urlpatterns: list = []

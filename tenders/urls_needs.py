@@ -1,0 +1,3 @@
+"""needs URLs (see tenders/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""public URLs (see tenders/urls.py)."""
+
+urlpatterns: list = []
