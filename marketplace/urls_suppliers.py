@@ -1,3 +1,9 @@
 """Public supplier profile pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from marketplace.views import suppliers_public
+
+urlpatterns = [
+    path("leverandorer/<slug:slug>/", suppliers_public.supplier_detail, name="supplier_detail"),
+]

@@ -1,5 +1,11 @@
 """Public listings that go through the search interface: the supplier directory."""
 
+from django.urls import path
+
+from search import views
+
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("leverandorer/", views.supplier_directory, name="supplier_directory"),
+]

@@ -1,3 +1,3 @@
 """Django admin for the base layer. Each concern registers its models in its own module."""
 
-from . import audit, notifications, organisations, users  # noqa: F401
+from . import audit, classification, notifications, organisations, profiles, users  # noqa: F401

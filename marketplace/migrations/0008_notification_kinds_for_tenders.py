@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0007_certifications'),
+        ("marketplace", "0007_certifications"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('invitation', 'Invitations to organisations'), ('access_request', 'Requests to join your organisation'), ('membership', 'Changes to your memberships'), ('followed_updates', 'Amendments, answers and deadlines on what you follow'), ('dialogue_invitation', 'Invitations to market dialogue and tenders'), ('buyer_activity', 'Questions and responses to your needs and tenders'), ('system', 'Service messages')], max_length=40, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("invitation", "Invitations to organisations"),
+                    ("access_request", "Requests to join your organisation"),
+                    ("membership", "Changes to your memberships"),
+                    ("followed_updates", "Amendments, answers and deadlines on what you follow"),
+                    ("dialogue_invitation", "Invitations to market dialogue and tenders"),
+                    ("buyer_activity", "Questions and responses to your needs and tenders"),
+                    ("system", "Service messages"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('invitation', 'Invitations to organisations'), ('access_request', 'Requests to join your organisation'), ('membership', 'Changes to your memberships'), ('followed_updates', 'Amendments, answers and deadlines on what you follow'), ('dialogue_invitation', 'Invitations to market dialogue and tenders'), ('buyer_activity', 'Questions and responses to your needs and tenders'), ('system', 'Service messages')], max_length=40, verbose_name='kind'),
+            model_name="notificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("invitation", "Invitations to organisations"),
+                    ("access_request", "Requests to join your organisation"),
+                    ("membership", "Changes to your memberships"),
+                    ("followed_updates", "Amendments, answers and deadlines on what you follow"),
+                    ("dialogue_invitation", "Invitations to market dialogue and tenders"),
+                    ("buyer_activity", "Questions and responses to your needs and tenders"),
+                    ("system", "Service messages"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -7,6 +7,7 @@ Company facts are not personal data; the contact person is, and can be exported 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -62,6 +63,50 @@ def derive_sme_category(employee_band: str, turnover_band: str) -> str:
     if not ranks:
         return ""
     return _SME_ORDER[max(ranks)].value
+
+
+MAX_KEYWORDS = 20
+MAX_KEYWORD_LENGTH = 40
+
+
+def clean_keywords(values) -> list[str]:
+    """Keywords trimmed, empty ones dropped, duplicates (ignoring case) removed, order kept.
+
+    Raises ``ValidationError`` for more than ``MAX_KEYWORDS`` or one longer than
+    ``MAX_KEYWORD_LENGTH`` characters. The profile form and ``SupplierProfile.clean()`` share it.
+    """
+    if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+        raise ValidationError(_("Keywords must be a list of words."), code="keywords_invalid")
+    keywords: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        keyword = " ".join(value.split())
+        if keyword and keyword.casefold() not in seen:
+            seen.add(keyword.casefold())
+            keywords.append(keyword)
+    too_long = [keyword for keyword in keywords if len(keyword) > MAX_KEYWORD_LENGTH]
+    if too_long:
+        raise ValidationError(
+            _("Each keyword can have at most %(limit)d characters: %(keyword)s"),
+            code="keyword_too_long",
+            params={"limit": MAX_KEYWORD_LENGTH, "keyword": too_long[0]},
+        )
+    if len(keywords) > MAX_KEYWORDS:
+        raise ValidationError(
+            _("Give at most %(limit)d keywords (you gave %(count)d)."),
+            code="too_many_keywords",
+            params={"limit": MAX_KEYWORDS, "count": len(keywords)},
+        )
+    return keywords
+
+
+def validate_not_future_year(year: int | None) -> None:
+    if year is not None and year > timezone.localdate().year:
+        raise ValidationError(
+            _("The year cannot be later than this year (%(year)d)."),
+            code="future_year",
+            params={"year": timezone.localdate().year},
+        )
 
 
 class Stage(models.TextChoices):
@@ -235,6 +280,20 @@ class SupplierProfile(models.Model):
             kwargs["update_fields"] = {*update_fields, "sme_category"}
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        try:
+            validate_not_future_year(self.founded_year)
+        except ValidationError as exc:
+            errors["founded_year"] = exc
+        try:
+            self.keywords = clean_keywords(self.keywords)
+        except ValidationError as exc:
+            errors["keywords"] = exc
+        if errors:
+            raise ValidationError(errors)
+
     def policy_scope(self):
         return self.organisation, None
 
@@ -270,6 +329,13 @@ class SupplierReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} ({self.year})"
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            validate_not_future_year(self.year)
+        except ValidationError as exc:
+            raise ValidationError({"year": exc}) from exc
 
     def policy_scope(self):
         return self.profile.organisation, None

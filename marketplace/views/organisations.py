@@ -103,12 +103,14 @@ class OrganisationMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.organisation = get_object_or_404(
-            Organisation.objects.for_member(request.user), slug=kwargs["slug"]
-        )
+        self.organisation = get_object_or_404(self.get_organisation_queryset(), slug=kwargs["slug"])
         if not user_can(request.user, self.action, self.organisation):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_organisation_queryset(self):
+        """The organisations this page may show: the user's own (subclasses may narrow it)."""
+        return Organisation.objects.for_member(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,6 +144,8 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
             members_page=paginator.get_page(self.request.GET.get("page")),
             can_edit=user_can(user, Action.ORGANISATION_EDIT, organisation),
             can_manage_members=user_can(user, Action.MEMBERS_MANAGE, organisation),
+            can_edit_profile=organisation.kind == Organisation.Kind.SUPPLIER
+            and user_can(user, Action.SUPPLIER_PROFILE_EDIT, organisation),
         )
         return context
 

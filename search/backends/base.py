@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from marketplace.models import SupplierProfile
+    from search.queries import SupplierQuery
 
 
 @dataclass(frozen=True)
@@ -13,10 +19,43 @@ class BackendStatus:
     detail: str = ""
 
 
+class SearchUnavailable(RuntimeError):
+    """The backend cannot answer now (no index yet, cluster down). Callers show a message."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search found: an ordered queryset (best match first) and how many rows it holds.
+
+    ``queryset`` stays a queryset so callers can paginate it and prefetch what they show.
+    ``total`` is known up front when the backend reports it (Elasticsearch) and is otherwise
+    counted on first use.
+    """
+
+    queryset: QuerySet[SupplierProfile]
+    known_total: int | None = None
+
+    @property
+    def total(self) -> int:
+        if self.known_total is not None:
+            return self.known_total
+        return self.queryset.count()
+
+
 @runtime_checkable
 class SearchBackend(Protocol):
     name: str
 
     def status(self) -> BackendStatus:
         """Whether the backend can answer queries now (used by /readyz)."""
+        ...
+
+    def search_suppliers(
+        self, query: SupplierQuery, queryset: QuerySet[SupplierProfile]
+    ) -> SearchResult:
+        """The profiles of ``queryset`` that match ``query``, best match first.
+
+        ``queryset`` carries the caller's filters (published only, facets); the backend narrows
+        and orders it, and never widens it. An empty query returns ``queryset`` unchanged.
+        """
         ...

@@ -1,10 +1,40 @@
-"""Search in the database itself: PostgreSQL full-text search, or SQLite when embedded."""
+"""Search in the database itself: plain, portable matching that runs on SQLite and PostgreSQL.
+
+Supplier search is an honest ``icontains`` match: every word of the query must appear in the
+firm's name, a description, a keyword or the label of one of its CPV codes. Firms whose name
+holds the words come first. Good enough for a county's few hundred suppliers; Elasticsearch
+takes over when that is outgrown.
+"""
 
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from .base import BackendStatus
+from marketplace.models import SupplierProfile
+
+from .base import BackendStatus, SearchResult
+
+
+def _cpv_label_matches(term: str) -> Exists:
+    """Whether one of the profile's CPV codes has ``term`` in its Bokmål or English label."""
+    through = SupplierProfile.cpv_codes.through
+    return Exists(
+        through.objects.filter(supplierprofile_id=OuterRef("pk")).filter(
+            Q(cpvcode__name_nb__icontains=term) | Q(cpvcode__name_en__icontains=term)
+        )
+    )
+
+
+def supplier_text_q(term: str) -> Q:
+    """One word anywhere in what a supplier profile says about itself."""
+    return (
+        Q(organisation__name__icontains=term)
+        | Q(description_nb__icontains=term)
+        | Q(description_en__icontains=term)
+        | Q(keywords__icontains=term)
+        | Q(_cpv_label_matches(term))
+    )
 
 
 class DatabaseBackend:
@@ -17,3 +47,28 @@ class DatabaseBackend:
         except DatabaseError as exc:
             return BackendStatus(self.name, False, str(exc).splitlines()[0])
         return BackendStatus(self.name, True, connection.vendor)
+
+    def search_suppliers(self, query, queryset: QuerySet[SupplierProfile]) -> SearchResult:
+        terms = query.terms
+        if not terms:
+            return SearchResult(queryset)
+        condition = Q()
+        for term in terms:
+            condition &= supplier_text_q(term)
+        name_hits = sum(
+            (
+                Case(
+                    When(organisation__name__icontains=term, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+                for term in terms
+            ),
+            Value(0),
+        )
+        matched = (
+            queryset.filter(condition)
+            .annotate(search_name_hits=name_hits)
+            .order_by("-search_name_hits", "organisation__name", "pk")
+        )
+        return SearchResult(matched)

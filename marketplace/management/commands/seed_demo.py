@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from marketplace.demo import data
+from marketplace.demo import data, reference
+from marketplace.demo.profiles import seed_demo_profiles
 from marketplace.models import (
     County,
     Membership,
@@ -25,6 +26,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.services.audit import audit_record
+from marketplace.services.classification_import import add_missing_classification_codes
 
 DEFAULT_DEMO_PASSWORD = "pilot-demo-2026"  # noqa: S105 - printed for newcomers, dev only
 
@@ -66,6 +68,7 @@ class Command(BaseCommand):
             )
             created += new
         self.stdout.write(f"  places: county {county.number} with its 21 municipalities")
+        created += self._seed_registry(county)
 
         for org_number, slug, name, units in data.BUYERS:
             org, new = Organisation.objects.get_or_create(
@@ -121,15 +124,30 @@ class Command(BaseCommand):
                 )
                 created += new
         self.stdout.write(f"  people: {len(data.PEOPLE)} demo accounts, one per role")
+        created += seed_demo_profiles(self.stdout)  # directory: listed demo supplier profiles
         if created:
             audit_record(actor=None, action="demo.seeded", after={"new_rows": created})
+        return created
+
+    def _seed_registry(self, county: County) -> int:
+        """The demo's CPV and SN2007 codes and Akershus' NUTS code; a full import is kept as is."""
+        created = add_missing_classification_codes(
+            cpv_path=reference.CPV_DEMO_FILE, industry_path=reference.SN2007_DEMO_FILE
+        )
+        if not county.nuts_code:
+            county.nuts_code = reference.AKERSHUS_NUTS
+            county.save(update_fields=["nuts_code"])
+        self.stdout.write(
+            f"  registry: demo CPV and SN2007 codes ({created} added), {county.name} is "
+            f"{county.nuts_code}"
+        )
         return created
 
     def _extend_with_other_apps(self) -> None:
         """Apps further up the import graph add their demo content through their own commands."""
         from django.core.management import call_command, get_commands
 
-        for name in ("seed_demo_cms",):
+        for name in ("seed_demo_tenders", "seed_demo_cms"):
             if name in get_commands():
                 call_command(name, stdout=self.stdout, stderr=self.stderr)
 

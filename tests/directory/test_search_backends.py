@@ -1,0 +1,124 @@
+"""Supplier text search in the backends: the query object, and Elasticsearch's body as data."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.models import SupplierProfile
+from search.backends import get_backend
+from search.backends.base import SearchBackend, SearchResult
+from search.backends.database import DatabaseBackend
+from search.backends.elasticsearch import (
+    SUPPLIER_FIELDS,
+    supplier_document,
+    supplier_mapping,
+    supplier_search_body,
+)
+from search.queries import MAX_QUERY_LENGTH, SupplierQuery
+from tests.factories import ListedSupplierProfileFactory, SupplierFactory
+
+
+def test_query_terms_are_words_without_operators_or_quotes():
+    query = SupplierQuery('  "Sensor" (((( AND sensor  Veg-lys ')
+
+    assert query.terms == ("sensor", "and", "veg", "lys")
+    assert query.text == '"Sensor" (((( AND sensor  Veg-lys'
+
+
+def test_query_is_cut_to_the_maximum_length():
+    assert len(SupplierQuery("x" * 2000).text) == MAX_QUERY_LENGTH
+
+
+def test_query_of_only_punctuation_is_empty():
+    assert SupplierQuery('"(((((').is_empty
+    assert SupplierQuery("").is_empty
+
+
+def test_query_is_frozen():
+    query = SupplierQuery("a")
+    with pytest.raises(AttributeError):
+        query.text = "b"
+
+
+def test_backends_implement_the_protocol():
+    assert isinstance(DatabaseBackend(), SearchBackend)
+    assert isinstance(get_backend(), SearchBackend)
+
+
+@pytest.mark.django_db
+def test_database_backend_returns_an_ordered_queryset_and_total():
+    ListedSupplierProfileFactory(organisation=SupplierFactory(name="Veglys AS"))
+    ListedSupplierProfileFactory(
+        organisation=SupplierFactory(name="Annet AS"), description_en="Smart veglys for roads."
+    )
+    ListedSupplierProfileFactory(organisation=SupplierFactory(name="Ingen AS"))
+
+    result = DatabaseBackend().search_suppliers(
+        SupplierQuery("veglys"), SupplierProfile.objects.published()
+    )
+
+    assert isinstance(result, SearchResult)
+    assert [p.organisation.name for p in result.queryset] == ["Veglys AS", "Annet AS"]
+    assert result.total == 2
+
+
+@pytest.mark.django_db
+def test_database_backend_never_widens_the_queryset():
+    ListedSupplierProfileFactory(organisation=SupplierFactory(name="Veglys AS"))
+
+    result = DatabaseBackend().search_suppliers(
+        SupplierQuery("veglys"), SupplierProfile.objects.none()
+    )
+
+    assert result.total == 0
+
+
+def test_elasticsearch_body_is_a_multi_match_over_the_profile_fields():
+    body = supplier_search_body(SupplierQuery('Smarte "veglys" ((('), size=50)
+
+    assert body == {
+        "query": {
+            "multi_match": {
+                "query": "smarte veglys",
+                "fields": [
+                    "organisation_name^3",
+                    "keywords^2",
+                    "cpv_labels_nb^2",
+                    "cpv_labels_en^2",
+                    "description_nb",
+                    "description_en",
+                ],
+                "type": "cross_fields",
+                "operator": "and",
+            }
+        },
+        "_source": False,
+        "size": 50,
+        "track_total_hits": True,
+    }
+
+
+def test_elasticsearch_fields_exist_in_the_mapping_with_norwegian_analysis():
+    properties = supplier_mapping()["mappings"]["properties"]
+
+    for field in SUPPLIER_FIELDS:
+        assert field.split("^")[0] in properties
+    assert properties["description_nb"]["analyzer"] == "norwegian_text"
+    assert supplier_mapping()["settings"]["analysis"]["analyzer"]["norwegian_text"] == {
+        "type": "norwegian"
+    }
+
+
+@pytest.mark.django_db
+def test_elasticsearch_document_matches_the_mapping(cpv):
+    profile = ListedSupplierProfileFactory(
+        organisation=SupplierFactory(name="Veglys AS"),
+        keywords=["lys"],
+        cpv_codes=[cpv["72000000"]],
+    )
+
+    document = supplier_document(profile)
+
+    assert set(document) == set(supplier_mapping()["mappings"]["properties"])
+    assert document["cpv_labels_nb"] == ["IT-tjenester"]
+    assert document["organisation_name"] == "Veglys AS"
