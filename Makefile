@@ -12,7 +12,7 @@ PORT ?= 8000
 export PILOTMARKED_DATA_DIR ?= $(abspath ../shared/data)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate messages bench clean
+.PHONY: help install run test lint format migrate messages bench clean import-reference
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,11 @@ messages: install ## Update the Bokmål catalog from the code (merging locale/dr
 	  rm -r locale/drafts && echo "merged and removed locale/drafts"; fi
 	$(MANAGE) compilemessages -l nb --ignore='.venv/*'
 	$(BIN)/python scripts/check_messages.py
+
+import-reference: migrate ## Load the full CPV, places and SN2007 lists from PILOTMARKED_DATA_DIR
+	$(MANAGE) import_cpv "$(PILOTMARKED_DATA_DIR)/cpv_2008_main_en_nb.csv"
+	$(MANAGE) import_places
+	$(MANAGE) import_industry_codes "$(PILOTMARKED_DATA_DIR)/sn2007_naeringsgruppering_nb.csv"
 
 bench: install ## Run benchmarks and write docs/benchmarks.md
 	$(BIN)/python -m tests.bench

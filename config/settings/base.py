@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Tenders: close every published tender whose submission deadline has passed.
+    "tenders-close-due": {
+        "task": "tenders.close_due_tenders",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Search ---------------------------------------------------------------------------------
@@ -252,6 +257,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Errors as RFC 9457 problem details (application/problem+json).
+    "EXCEPTION_HANDLER": "marketplace.api.problems.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pilotmarked API",
@@ -272,6 +279,26 @@ INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
 # Shared reference data (CPV, places, Doffin notices). Used by import commands, tests and
 # benchmarks only; the product never needs it at run time.
 PILOTMARKED_DATA_DIR = env.path("PILOTMARKED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+# The Brønnøysund Register Centre's open entity API (profile pre-fill); {orgnr} is filled in.
+BRREG_API_URL = env(
+    "BRREG_API_URL", default="https://data.brreg.no/enhetsregisteret/api/enheter/{orgnr}"
+)
+BRREG_TIMEOUT_SECONDS = env.float("BRREG_TIMEOUT_SECONDS", default=3.0)
+# Dotted path of the callable that fetches a URL (tests point it at a recording fake).
+BRREG_TRANSPORT = env("BRREG_TRANSPORT", default="marketplace.brreg.urllib_transport")
+
+# Tenders: references are <prefix>-<year>-NNNN (AFK-2026-0001); uploads are limited in size.
+TENDER_REFERENCE_PREFIX = env("TENDER_REFERENCE_PREFIX", default="AFK")
+TENDER_DOCUMENT_MAX_BYTES = env.int("TENDER_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
+# Tender documents are kept here, never under MEDIA_ROOT (empty: "private" next to MEDIA_ROOT).
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")
+
+# Open data (OCDS). The ocid prefix is registered with the Open Contracting Partnership
+# ("ocds-" + six characters); every ocid is the prefix plus the tender reference.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-xxxxxx-pilotmarked-")
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default="Pilotmarked")
+OCDS_LICENSE_URL = env("OCDS_LICENSE_URL", default="https://data.norge.no/nlod/en/2.0")
+OCDS_PAGE_SIZE = env.int("OCDS_PAGE_SIZE", default=100)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import CpvCode, Municipality, Organisation, OrganisationUnit
 
+from ..storage import private_document_storage
 from .needs import Need, Theme
 from .thresholds import ContractType, ThresholdBand
 
@@ -69,6 +70,15 @@ class Tender(models.Model):
         _("notice identity at the source"), max_length=200, blank=True, editable=False
     )
     external_url = models.URLField(_("notice at the source"), max_length=500, blank=True)
+    # What the source said that has no column of its own (imported tenders only): the kind of
+    # notice (eForms notice type such as "cn-standard", or "F02") and every CPV code as given,
+    # main first, so codes missing from our CPV table are kept and can be linked later.
+    external_notice_type = models.CharField(
+        _("notice type at the source"), max_length=40, blank=True, editable=False
+    )
+    external_cpv_codes = models.JSONField(
+        _("CPV codes at the source"), default=list, blank=True, editable=False
+    )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Formatted text; unsafe markup is removed.")
@@ -339,7 +349,12 @@ class TenderDocument(models.Model):
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="documents", verbose_name=_("tender")
     )
-    file = models.FileField(_("file"), upload_to=tender_document_path, max_length=300)
+    file = models.FileField(
+        _("file"),
+        upload_to=tender_document_path,
+        storage=private_document_storage,
+        max_length=300,
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     title = models.CharField(_("title"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=120)

@@ -15,3 +15,42 @@ __all__ = [
     "SupplierFactory",
     "UserFactory",
 ]
+from .directory import ListedSupplierProfileFactory, cpv_code, municipality
+
+__all__ += ["ListedSupplierProfileFactory", "cpv_code", "municipality"]
+from .tenders import (  # noqa: E402
+    AmendmentFactory,
+    CriterionFactory,
+    FollowFactory,
+    LotFactory,
+    NeedFactory,
+    NeedInvitationFactory,
+    NeedResponseFactory,
+    QualificationRequirementFactory,
+    QuestionFactory,
+    TenderDocumentFactory,
+    TenderFactory,
+    TestArenaFactory,
+)
+
+__all__ += [
+    "AmendmentFactory",
+    "CriterionFactory",
+    "FollowFactory",
+    "LotFactory",
+    "NeedFactory",
+    "NeedInvitationFactory",
+    "NeedResponseFactory",
+    "QualificationRequirementFactory",
+    "QuestionFactory",
+    "TenderDocumentFactory",
+    "TenderFactory",
+    "TestArenaFactory",
+]
+from .profiles import (  # noqa: E402
+    ContactPersonFactory,
+    SupplierProfileFactory,
+    SupplierReferenceFactory,
+)
+
+__all__ += ["ContactPersonFactory", "SupplierProfileFactory", "SupplierReferenceFactory"]

@@ -1,0 +1,1 @@
+"""django-filter FilterSets for tender listings."""

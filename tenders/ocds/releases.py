@@ -1,0 +1,292 @@
+"""One tender as OCDS 1.1 releases: planning (from its need) and tender (with lots and items).
+
+Pure functions of the model objects (no queries beyond what the selector prefetched), so tests
+can check them as dicts. Release ids and dates derive from the tender's own timestamps, so the
+same state always gives the same release.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+
+from tenders.models import Need, Procedure, Tender
+
+# Our procedures in OCDS's closed "method" codelist.
+METHODS = {
+    Procedure.OPEN: "open",
+    Procedure.SIMPLE: "open",
+    Procedure.RESTRICTED: "selective",
+    Procedure.NEGOTIATION: "selective",
+    Procedure.DIALOGUE: "selective",
+    Procedure.INNOVATION_PARTNERSHIP: "selective",
+    Procedure.PRE_COMMERCIAL: "selective",
+}
+# Our statuses in OCDS's "tenderStatus" codelist: the process stays active through evaluation.
+STATUSES = {
+    Tender.Status.DRAFT: "planned",
+    Tender.Status.PUBLISHED: "active",
+    Tender.Status.CLOSED: "active",
+    Tender.Status.IN_EVALUATION: "active",
+    Tender.Status.AWARDED: "complete",
+    Tender.Status.CANCELLED: "cancelled",
+}
+CATEGORIES = {"goods": "goods", "services": "services", "works": "works"}
+PARTY_SCHEME = "NO-BRC"  # org-id.guide: the Brønnøysund Register Centre
+
+
+def ocid_for(tender: Tender) -> str:
+    return f"{settings.OCDS_OCID_PREFIX}{tender.reference}"
+
+
+def iso(moment: datetime.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _amount(value: Decimal | None) -> dict | None:
+    return None if value is None else {"amount": int(value), "currency": "NOK"}
+
+
+def _text(html: str) -> str:
+    return " ".join(strip_tags(html).split())
+
+
+def _prune(value):
+    """Drop None, empty strings, lists and objects: OCDS wants fields absent, not empty."""
+    if isinstance(value, dict):
+        pruned = {key: _prune(item) for key, item in value.items()}
+        return {key: item for key, item in pruned.items() if item not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [item for item in (_prune(item) for item in value) if item not in (None, "", [], {})]
+    return value
+
+
+def party_id(tender: Tender) -> str:
+    return f"{PARTY_SCHEME}-{tender.buyer.org_number}"
+
+
+def _buyer_party(tender: Tender) -> dict:
+    buyer = tender.buyer
+    return {
+        "id": party_id(tender),
+        "name": buyer.name,
+        "identifier": {"scheme": PARTY_SCHEME, "id": buyer.org_number, "legalName": buyer.name},
+        "roles": ["buyer", "procuringEntity"],
+        "details": {"unit": tender.unit.name} if tender.unit_id else None,
+    }
+
+
+def _classification(code) -> dict:
+    return {"scheme": "CPV", "id": code.code, "description": code.name_en or code.name_nb}
+
+
+def _items(tender: Tender) -> list[dict]:
+    """One item per lot (its CPV codes, or the tender's), or one for an undivided tender."""
+    main = tender.main_cpv
+    additional = list(tender.additional_cpv.all())
+    lots = list(tender.lots.all())
+    if not lots:
+        if main is None:
+            return []
+        return [
+            {
+                "id": "1",
+                "description": tender.title,
+                "classification": _classification(main),
+                "additionalClassifications": [_classification(code) for code in additional],
+            }
+        ]
+    items = []
+    for lot in lots:
+        codes = list(lot.cpv_codes.all()) or [code for code in [main, *additional] if code]
+        if not codes:
+            continue
+        items.append(
+            {
+                "id": f"lot-{lot.number}",
+                "description": lot.title,
+                "classification": _classification(codes[0]),
+                "additionalClassifications": [_classification(code) for code in codes[1:]],
+                "relatedLot": f"lot-{lot.number}",
+            }
+        )
+    return items
+
+
+def _lots(tender: Tender) -> list[dict]:
+    """The lots extension's fields (an object the core schema allows as additional data)."""
+    return [
+        {
+            "id": f"lot-{lot.number}",
+            "title": lot.title,
+            "description": lot.description,
+            "value": _amount(lot.estimated_value),
+            "status": STATUSES[tender.status],
+            "suitableForSmes": lot.suitable_for_smb,
+        }
+        for lot in tender.lots.all()
+    ]
+
+
+def _documents(tender: Tender) -> list[dict]:
+    if tender.status == Tender.Status.DRAFT:
+        return []
+    documents = []
+    for document in tender.documents.all():
+        if document.removed_at is not None:
+            continue
+        try:
+            url = reverse("tenders:document_download", args=[tender.reference, document.pk])
+        except NoReverseMatch:
+            url = ""
+        documents.append(
+            {
+                "id": str(document.pk),
+                "documentType": "biddingDocuments",
+                "title": document.title or document.original_name,
+                "url": f"{settings.SITE_URL.rstrip('/')}{url}" if url else None,
+                "format": document.content_type,
+                "datePublished": iso(document.uploaded_at),
+                "language": "nb",
+            }
+        )
+    return documents
+
+
+def release_date(tender: Tender) -> datetime.datetime:
+    """The moment of the tender's latest public change."""
+    moments = [
+        tender.published_at,
+        tender.closed_at,
+        tender.evaluation_started_at,
+        tender.awarded_at,
+        tender.cancelled_at,
+        *(amendment.created_at for amendment in tender.amendments.all()),
+    ]
+    now = timezone.now()
+    known = [moment for moment in moments if moment is not None and moment <= now]
+    return max(known) if known else tender.created_at
+
+
+def _tags(tender: Tender) -> list[str]:
+    if tender.status == Tender.Status.CANCELLED:
+        return ["tenderCancellation"]
+    if tender.amendments.all():
+        return ["tenderAmendment"]
+    if tender.status == Tender.Status.PUBLISHED:
+        return ["tender"]
+    return ["tenderUpdate"]
+
+
+def tender_release(tender: Tender) -> dict:
+    ocid = ocid_for(tender)
+    date = release_date(tender)
+    with translation.override("en"):
+        procedure = tender.get_procedure_display() if tender.procedure else ""
+    criteria = list(tender.criteria.all())
+    requirements = list(tender.requirements.all())
+    release = {
+        "ocid": ocid,
+        "id": f"{ocid}-tender-{date:%Y%m%dT%H%M%SZ}",
+        "date": iso(date),
+        "tag": _tags(tender),
+        "initiationType": "tender",
+        "language": "nb",
+        "parties": [_buyer_party(tender)],
+        "buyer": {"id": party_id(tender), "name": tender.buyer.name},
+        "tender": {
+            "id": tender.reference,
+            "title": tender.title,
+            "description": _text(tender.description),
+            "status": STATUSES[tender.status],
+            "procuringEntity": {"id": party_id(tender), "name": tender.buyer.name},
+            "items": _items(tender),
+            "value": _amount(tender.estimated_value),
+            "procurementMethod": METHODS.get(tender.procedure),
+            "procurementMethodDetails": procedure,
+            "mainProcurementCategory": CATEGORIES.get(tender.contract_type),
+            "awardCriteria": "ratedCriteria" if criteria else None,
+            "awardCriteriaDetails": "; ".join(f"{c.name}: {c.weight} %" for c in criteria),
+            "submissionMethod": ["electronicSubmission"],
+            "tenderPeriod": {
+                "startDate": iso(tender.published_at),
+                "endDate": iso(tender.submission_deadline),
+            },
+            "enquiryPeriod": {
+                "startDate": iso(tender.published_at),
+                "endDate": iso(tender.question_deadline),
+            },
+            "hasEnquiries": any(q.published_at for q in tender.questions.all()),
+            "eligibilityCriteria": "\n".join(r.text for r in requirements),
+            "documents": _documents(tender),
+            "amendments": [
+                {
+                    "id": str(amendment.number),
+                    "date": iso(amendment.created_at),
+                    "description": amendment.summary,
+                }
+                for amendment in tender.amendments.all()
+            ],
+            "lots": _lots(tender),
+        },
+    }
+    if tender.need_id and tender.need.status != Need.Status.DRAFT:
+        release["planning"] = _planning(tender.need)
+    return _prune(release)
+
+
+def _planning(need: Need) -> dict:
+    budget = need.budget_max or need.budget_min
+    return {
+        "rationale": " ".join(need.problem.split()),
+        "budget": {
+            "description": need.title,
+            "amount": _amount(budget),
+        }
+        if budget
+        else None,
+    }
+
+
+def planning_release(tender: Tender) -> dict | None:
+    """The need the tender grew from, as a planning release, when that need is public."""
+    need = tender.need
+    if need is None or need.status == Need.Status.DRAFT:
+        return None
+    ocid = ocid_for(tender)
+    date = need.published_at or need.created_at
+    return _prune(
+        {
+            "ocid": ocid,
+            "id": f"{ocid}-planning-{date:%Y%m%dT%H%M%SZ}",
+            "date": iso(date),
+            "tag": ["planning"],
+            "initiationType": "tender",
+            "language": "nb",
+            "parties": [_buyer_party(tender)],
+            "buyer": {"id": party_id(tender), "name": tender.buyer.name},
+            "planning": _planning(need),
+            "tender": {"id": tender.reference, "title": need.title, "status": "planning"},
+        }
+    )
+
+
+def releases_for(tender: Tender) -> list[dict]:
+    """The tender's releases, oldest first."""
+    planning = planning_release(tender)
+    return [release for release in (planning, tender_release(tender)) if release]
+
+
+def compiled_release(tender: Tender) -> dict:
+    """The tender's current state: its latest release, with the planning section kept."""
+    latest = dict(tender_release(tender))
+    latest["id"] = f"{latest['ocid']}-compiled"
+    latest["tag"] = ["compiled"]
+    return latest

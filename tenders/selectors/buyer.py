@@ -1,0 +1,100 @@
+"""Reads for the buyer's tender pages and workspace.
+
+A tender is reached only through ``tenders_managed_by(user)``: another organisation's tender, or
+one of a unit where the person has no tender role, answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from marketplace.policy import Action
+from tenders.models import Amendment, Lot, Tender, TenderDocument
+from tenders.selectors.dialogue import managed_scope_q
+
+WORKSPACE_ROWS = 10
+
+
+def tenders_managed_by(user) -> QuerySet[Tender]:
+    """Our own tenders in the organisations and units where ``user`` may manage tenders."""
+    return (
+        Tender.objects.own()
+        .filter(managed_scope_q(user, Action.TENDER_MANAGE))
+        .select_related("buyer", "unit", "main_cpv")
+    )
+
+
+def tender_for_buyer(user, reference: str) -> Tender:
+    """The tender and what the buyer's page shows, or 404."""
+    tender = (
+        tenders_managed_by(user)
+        .select_related("need", "created_by")
+        .prefetch_related(
+            "additional_cpv",
+            "municipalities",
+            "themes",
+            Prefetch(
+                "lots",
+                queryset=Lot.objects.order_by("number").prefetch_related(
+                    "cpv_codes", "municipalities"
+                ),
+            ),
+            "criteria",
+            "requirements",
+            Prefetch(
+                "documents",
+                queryset=TenderDocument.objects.filter(removed_at__isnull=True).order_by("pk"),
+                to_attr="current_documents",
+            ),
+            Prefetch(
+                "amendments",
+                queryset=Amendment.objects.select_related("created_by").order_by("-number"),
+                to_attr="history",
+            ),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if tender is None:
+        raise Http404
+    return tender
+
+
+def workspace_tenders(user) -> dict[str, list[Tender]]:
+    """The workspace's lists: drafts (newest first), open tenders by deadline, and tenders
+    past their deadline waiting for the next step."""
+    managed = tenders_managed_by(user)
+    S = Tender.Status
+    return {
+        "drafts": list(managed.filter(status=S.DRAFT).order_by("-updated_at")[:WORKSPACE_ROWS]),
+        "upcoming": list(
+            managed.filter(status=S.PUBLISHED).order_by("submission_deadline", "pk")[
+                :WORKSPACE_ROWS
+            ]
+        ),
+        "after_deadline": list(
+            managed.filter(status__in=[S.CLOSED, S.IN_EVALUATION]).order_by(
+                "submission_deadline", "pk"
+            )[:WORKSPACE_ROWS]
+        ),
+    }
+
+
+def document_for_download(user, *, reference: str, pk: int) -> TenderDocument:
+    """A document anyone may download (a current document of a public tender), or one of a
+    tender the user manages (drafts and withdrawn documents included); otherwise 404."""
+    from marketplace.policy import user_can
+
+    document = (
+        TenderDocument.objects.select_related("tender", "tender__buyer", "tender__unit")
+        .filter(pk=pk, tender__reference=reference)
+        .first()
+    )
+    if document is None:
+        raise Http404
+    tender = document.tender
+    public = tender.status != Tender.Status.DRAFT and document.removed_at is None
+    if public or user_can(user, Action.TENDER_MANAGE, tender):
+        return document
+    raise Http404

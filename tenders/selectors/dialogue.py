@@ -1,0 +1,161 @@
+"""Reads for the dialogue around needs and tenders: who acts for which supplier, who manages a
+need or tender, who follows what, and the questions a person may see.
+
+No function here ever exposes who asked a question to anyone but the asking organisation.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, QuerySet
+
+from marketplace.models import Membership, Organisation, OrganisationUnit, User
+from marketplace.policy import ROLE_GRANTS, Action
+from tenders.models import Follow, Need, Question, Tender
+
+SUPPLIER_ACTING_ROLES = ROLE_GRANTS[Action.BID_PREPARE]
+
+
+def supplier_organisations_of(user) -> QuerySet[Organisation]:
+    """The supplier organisations ``user`` may speak for (ask, respond, register interest)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.suppliers()
+        .filter(memberships__user=user, memberships__role__in=SUPPLIER_ACTING_ROLES)
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def managers_of(obj, action: Action) -> QuerySet[User]:
+    """Active people whose role grants ``action`` on ``obj`` (a need or a tender) and its unit."""
+    organisation, unit = obj.policy_scope()
+    if organisation is None:
+        return User.objects.none()
+    unit_q = Q(memberships__unit__isnull=True)
+    if unit is not None:
+        unit_q |= Q(memberships__unit=unit)
+    return (
+        User.objects.filter(
+            Q(memberships__organisation=organisation)
+            & Q(memberships__role__in=ROLE_GRANTS[action])
+            & unit_q,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def managed_scope_q(user, action: Action, *, buyer_field: str = "buyer", unit_field: str = "unit"):
+    """A ``Q`` matching objects in the organisations and units where ``user`` holds ``action``.
+
+    An organisation-wide role covers every unit; a unit-limited role covers its unit only.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    rows = Membership.objects.filter(
+        user=user, role__in=ROLE_GRANTS[action], organisation__kind=Organisation.Kind.BUYER
+    ).values_list("organisation_id", "unit_id")
+    q = Q(pk__in=[])
+    for organisation_id, unit_id in rows:
+        if unit_id is None:
+            q |= Q(**{f"{buyer_field}_id": organisation_id})
+        else:
+            q |= Q(**{f"{buyer_field}_id": organisation_id, f"{unit_field}_id": unit_id})
+    return q
+
+
+# --- Follows -----------------------------------------------------------------------------------
+
+
+def is_following(user, *, tender: Tender | None = None, need: Need | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if tender is not None:
+        return Follow.objects.filter(user=user, tender=tender).exists()
+    return Follow.objects.filter(user=user, need=need).exists()
+
+
+def followers_of(*, tender: Tender | None = None, need: Need | None = None) -> QuerySet[User]:
+    target = {"follows__tender": tender} if tender is not None else {"follows__need": need}
+    return User.objects.filter(is_active=True, **target).distinct().order_by("pk")
+
+
+# --- Questions ---------------------------------------------------------------------------------
+
+
+def published_questions(tender: Tender) -> QuerySet[Question]:
+    """The published Q&A of a tender, in publication order. Never carries the asker."""
+    return (
+        Question.objects.published()
+        .filter(tender=tender)
+        .only("pk", "tender_id", "number", "published_question", "answer", "published_at")
+        .order_by("number", "published_at")
+    )
+
+
+def own_pending_questions(tender: Tender, user) -> QuerySet[Question]:
+    """Questions the user's supplier organisations asked that are not published yet."""
+    return (
+        Question.objects.filter(
+            tender=tender,
+            published_at__isnull=True,
+            asked_by_organisation__in=supplier_organisations_of(user),
+        )
+        .select_related("asked_by_organisation")
+        .order_by("asked_at", "pk")
+    )
+
+
+def questions_for_buyer(tender: Tender) -> QuerySet[Question]:
+    """Every question on the tender, for the people who answer them: unanswered first."""
+    return (
+        Question.objects.filter(tender=tender)
+        .select_related("answered_by")
+        .order_by(F("published_at").asc(nulls_first=True), "asked_at", "pk")
+    )
+
+
+def can_ask(tender: Tender, *, now=None) -> bool:
+    """Whether the tender takes questions now: our own, open for bids, before the deadline."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if tender.is_external or tender.status != Tender.Status.PUBLISHED:
+        return False
+    deadline = tender.question_deadline or tender.submission_deadline
+    return deadline is None or now < deadline
+
+
+def units_managed_by(user, action: Action):
+    """Active units where ``user`` holds ``action`` (every unit for an organisation-wide role)."""
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return OrganisationUnit.objects.none()
+    rows = Membership.objects.filter(
+        user=user, role__in=ROLE_GRANTS[action], organisation__kind=Organisation.Kind.BUYER
+    ).values_list("organisation_id", "unit_id")
+    q = Q(pk__in=[])
+    for organisation_id, unit_id in rows:
+        q |= Q(organisation_id=organisation_id) if unit_id is None else Q(pk=unit_id)
+    return (
+        OrganisationUnit.objects.filter(q, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def organisations_managed_by(user, action: Action) -> QuerySet[Organisation]:
+    """Buyers where ``user`` holds ``action`` for the whole organisation."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.buyers()
+        .filter(
+            memberships__user=user,
+            memberships__role__in=ROLE_GRANTS[action],
+            memberships__unit__isnull=True,
+        )
+        .distinct()
+    )

@@ -1,0 +1,162 @@
+"""What a tender must satisfy to be published (and to stay published after an amendment).
+
+One implementation of each rule: the publish and amend services call ``publication_problems``;
+forms show the problems it returns next to the fields they name.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.errors import DomainError
+from tenders.models import Tender, ThresholdBand, threshold_band
+
+CRITERIA_TOTAL = 100
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    field: str | None
+    message: str
+
+
+class TenderNotReady(DomainError):
+    """The tender breaks one or more publication rules; ``problems`` lists them all."""
+
+    code = "tender_not_ready"
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(" ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+def band_day(tender: Tender) -> datetime.date:
+    """The day whose thresholds apply: the day of publication, or today for a draft."""
+    moment = tender.published_at or timezone.now()
+    return timezone.localdate(moment)
+
+
+def derived_band(tender: Tender) -> str:
+    return threshold_band(tender.estimated_value, tender.contract_type, band_day(tender))
+
+
+def deadline_problems(
+    tender: Tender, *, now: datetime.datetime, changed: set[str] | None = None
+) -> list[Problem]:
+    """Deadlines present, in the future (only those ``changed`` when given), questions first."""
+    problems: list[Problem] = []
+    question, submission = tender.question_deadline, tender.submission_deadline
+    if submission is None:
+        problems.append(
+            Problem("submission_deadline_missing", "submission_deadline", _("Set a deadline."))
+        )
+    elif (changed is None or "submission_deadline" in changed) and submission <= now:
+        problems.append(
+            Problem(
+                "submission_deadline_past",
+                "submission_deadline",
+                _("The submission deadline must be in the future."),
+            )
+        )
+    if question is None:
+        problems.append(
+            Problem(
+                "question_deadline_missing",
+                "question_deadline",
+                _("Set a deadline for questions."),
+            )
+        )
+    elif (changed is None or "question_deadline" in changed) and question <= now:
+        problems.append(
+            Problem(
+                "question_deadline_past",
+                "question_deadline",
+                _("The question deadline must be in the future."),
+            )
+        )
+    if question and submission and question >= submission:
+        problems.append(
+            Problem(
+                "question_deadline_after_submission",
+                "question_deadline",
+                _("The question deadline must be before the submission deadline."),
+            )
+        )
+    return problems
+
+
+def publication_problems(
+    tender: Tender, *, now: datetime.datetime | None = None, changed: set[str] | None = None
+) -> list[Problem]:
+    """Every rule the tender breaks, in form order. An empty list means it may be published."""
+    now = now or timezone.now()
+    problems: list[Problem] = []
+    if not tender.description.strip():
+        problems.append(Problem("description_missing", "description", _("Describe the purchase.")))
+    if tender.main_cpv_id is None:
+        problems.append(Problem("main_cpv_missing", "main_cpv", _("Choose a main CPV code.")))
+    if tender.estimated_value is None:
+        problems.append(
+            Problem("estimated_value_missing", "estimated_value", _("Give an estimated value."))
+        )
+    problems += deadline_problems(tender, now=now, changed=changed)
+
+    weights = [criterion.weight for criterion in tender.criteria.all()]
+    if not weights:
+        problems.append(
+            Problem("criteria_missing", "criteria", _("Add at least one award criterion."))
+        )
+    elif sum(weights) != CRITERIA_TOTAL:
+        problems.append(
+            Problem(
+                "criteria_weights",
+                "criteria",
+                _("The criteria weights add up to %(total)s; they must add up to 100.")
+                % {"total": sum(weights)},
+            )
+        )
+
+    lot_count = tender.lots.count()
+    if tender.max_lots_per_bidder is not None and tender.max_lots_per_bidder > max(lot_count, 1):
+        problems.append(
+            Problem(
+                "max_lots_too_many",
+                "max_lots_per_bidder",
+                _("A bidder cannot win more lots than there are (%(count)s).")
+                % {"count": lot_count},
+            )
+        )
+    band = derived_band(tender)
+    if band == ThresholdBand.EEA and lot_count <= 1 and not tender.no_lots_justification.strip():
+        problems.append(
+            Problem(
+                "no_lots_justification_missing",
+                "no_lots_justification",
+                _(
+                    "Above the EEA threshold, explain why the purchase is not divided into "
+                    "lots (FOA § 19-4)."
+                ),
+            )
+        )
+    if tender.is_pilot and not tender.pilot_duration_months:
+        problems.append(
+            Problem(
+                "pilot_duration_missing",
+                "pilot_duration_months",
+                _("Give the pilot's duration."),
+            )
+        )
+    return problems
+
+
+def require_publishable(
+    tender: Tender, *, now: datetime.datetime | None = None, changed: set[str] | None = None
+) -> None:
+    problems = publication_problems(tender, now=now, changed=changed)
+    if problems:
+        raise TenderNotReady(problems)

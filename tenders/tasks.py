@@ -1,0 +1,21 @@
+"""Celery tasks of the tenders app. Each takes primary keys, loads, and calls one service.
+
+Celery autodiscovers only modules named "tasks"; the app's other task modules are imported here
+so that a worker registers their tasks too. Each area appends its own tasks or import below.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from tenders import tasks_dialogue  # noqa: F401
+
+# --- Buyer: the lifecycle's periodic close (CELERY_BEAT_SCHEDULE "tenders-close-due") ---------
+
+
+@shared_task(name="tenders.close_due_tenders", acks_late=True)
+def close_due_tenders() -> list[str]:
+    """Close every published tender whose submission deadline has passed. Idempotent."""
+    from tenders.services.tenders import tenders_close_due
+
+    return tenders_close_due()

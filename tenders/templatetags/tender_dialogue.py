@@ -1,0 +1,48 @@
+"""What the dialogue partials on the public tender and need pages need, from ``tender`` and the
+request alone: ``{% load tender_dialogue %}{% tender_questions tender as qa %}``.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from tenders.forms.dialogue import QuestionForm
+from tenders.selectors.dialogue import (
+    can_ask,
+    is_following,
+    own_pending_questions,
+    published_questions,
+    supplier_organisations_of,
+)
+
+register = template.Library()
+
+
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+@register.simple_tag(takes_context=True)
+def tender_questions(context, tender) -> dict:
+    """Published Q&A for everyone; for a supplier also the ask form and its own pending ones."""
+    user = _user(context)
+    organisations = list(supplier_organisations_of(user)) if user is not None else []
+    asking = can_ask(tender)
+    return {
+        "published": list(published_questions(tender)),
+        "pending": list(own_pending_questions(tender, user)) if organisations else [],
+        "can_ask": asking,
+        "is_supplier": bool(organisations),
+        "is_authenticated": bool(getattr(user, "is_authenticated", False)),
+        "form": QuestionForm(organisations=organisations) if organisations and asking else None,
+        "deadline": tender.question_deadline or tender.submission_deadline,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def following(context, tender=None, need=None) -> bool:
+    user = _user(context)
+    if user is None:
+        return False
+    return is_following(user, tender=tender, need=need)
