@@ -130,14 +130,31 @@ def test_inbox_link_shows_the_unread_count(client, supplier_admin):
     assert inbox.first("span", class_="ds-sr-only").text == "(2 unread)"
 
 
-def test_buyer_staff_get_no_supplier_links(client, procurement_officer):
+def test_buyer_staff_get_their_procurement_workspace(client, procurement_officer):
     client.force_login(procurement_officer)
 
     links = nav_links(parse(client.get("/en/min-side/")))
 
     assert "My page" in links
-    assert "Opportunities" not in links
+    assert links["Procurement"] == "/en/innkjop/"
     assert "Site administration" not in links
+
+
+def test_suppliers_get_no_procurement_workspace(client, supplier_admin):
+    client.force_login(supplier_admin)
+
+    links = nav_links(parse(client.get("/en/min-side/")))
+
+    assert "Procurement" not in links
+
+
+def test_everyone_finds_opportunities_needs_test_arenas_and_suppliers(client):
+    links = nav_links(parse(client.get("/en/leverandorer/")))
+
+    assert links["Opportunities"] == "/en/konkurranser/"
+    assert links["Needs"] == "/en/behov/"
+    assert links["Test arenas"] == "/en/testarenaer/"
+    assert links["Suppliers"] == "/en/leverandorer/"
 
 
 def test_editors_get_the_cms_and_staff_the_django_admin(client):
