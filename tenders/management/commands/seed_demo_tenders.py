@@ -317,7 +317,12 @@ class Command(BaseCommand):
                 tender=tender,
                 number=1,
                 summary="Spørsmålsfristen er forlenget med tre dager.",
-                changes={"question_deadline": {"before": "", "after": ""}},
+                changes={
+                    "question_deadline": {
+                        "before": self._oslo(11).astimezone(datetime.UTC).isoformat(),
+                        "after": self._oslo(14).astimezone(datetime.UTC).isoformat(),
+                    }
+                },
                 is_deadline_extension=True,
                 created_at=self._oslo(-3, 9),
             )
