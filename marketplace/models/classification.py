@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.i18n import in_active_language
 
 CPV_CODE_LENGTH = 8
 
@@ -98,9 +99,7 @@ class CpvCode(models.Model):
     @property
     def name(self) -> str:
         """The label in the active language (Bokmål unless English is active)."""
-        if (get_language() or "").startswith("en"):
-            return self.name_en or self.name_nb
-        return self.name_nb or self.name_en
+        return in_active_language(self.name_nb, self.name_en)
 
     @property
     def code_with_check_digit(self) -> str:

@@ -102,11 +102,9 @@ class OrganisationUnit(models.Model):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
+        from marketplace.i18n import in_active_language
 
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_active_language(self.name, self.name_en)
 
 
 class Role(models.TextChoices):

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.i18n import in_active_language
 
 from .classification import CpvCode, IndustryCode
 from .organisations import Organisation
@@ -147,9 +148,7 @@ class Certification(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "").startswith("en"):
-            return self.name_en or self.name_nb
-        return self.name_nb
+        return in_active_language(self.name_nb, self.name_en)
 
 
 class SupplierProfileQuerySet(models.QuerySet):
@@ -299,9 +298,7 @@ class SupplierProfile(models.Model):
 
     @property
     def description(self) -> str:
-        if (get_language() or "").startswith("en"):
-            return self.description_en or self.description_nb
-        return self.description_nb or self.description_en
+        return in_active_language(self.description_nb, self.description_en)
 
 
 class SupplierReference(models.Model):

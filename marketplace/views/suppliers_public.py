@@ -7,14 +7,14 @@ follow the supplier's visibility choices (see ``marketplace.selectors.suppliers`
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils.translation import get_language
 
+from marketplace.i18n import english_active
 from marketplace.selectors.suppliers import profile_for_viewer
 
 
 def _description_in_language(profile) -> tuple[str, str | None]:
     """The description in the active language, or the other one with its language code."""
-    english = (get_language() or "").startswith("en")
+    english = english_active()
     own, other, other_code = (
         (profile.description_en, profile.description_nb, "nb")
         if english

@@ -7,79 +7,22 @@ subqueries, so no filter multiplies rows and no ``distinct()`` is needed.
 from __future__ import annotations
 
 import datetime
-import re
 import zoneinfo
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from marketplace.models import CpvCode, Municipality, OrganisationUnit, cpv_under_q
+from marketplace.forms.cpv_codes import CpvCodesField
+from marketplace.models import Municipality, OrganisationUnit, cpv_under_q
 from tenders.models import Lot, Procedure, Source, Tender, ThresholdBand
 from tenders.selectors.public import smb_lots_exist
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
-MAX_CPV_CODES = 20
-_CPV_TOKEN = re.compile(r"^(\d{8})(?:-\d)?$")
-
-
-# -- CPV codes as text -------------------------------------------------------------------------
-
-
-class CpvCodesInput(forms.TextInput):
-    """A text box of CPV codes that also reads repeated parameters (``?cpv=…&cpv=…``)."""
-
-    def value_from_datadict(self, data, files, name):
-        getlist = getattr(data, "getlist", None)
-        values = getlist(name) if getlist else [data.get(name, "")]
-        return ", ".join(value for value in values if value)
-
-
-class CpvCodesField(forms.CharField):
-    """CPV codes separated by commas or spaces (``72000000`` or ``72000000-8``); each must exist."""
-
-    widget = CpvCodesInput
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value)
-        codes: list[str] = []
-        for token in (token for token in re.split(r"[\s,;]+", text) if token):
-            match = _CPV_TOKEN.match(token)
-            if match is None:
-                raise ValidationError(
-                    _("“%(value)s” is not a CPV code. Write eight digits, e.g. 72000000."),
-                    code="invalid_cpv",
-                    params={"value": token[:20]},
-                )
-            if match.group(1) not in codes:
-                codes.append(match.group(1))
-        if len(codes) > MAX_CPV_CODES:
-            raise ValidationError(
-                _("Choose at most %(limit)s CPV codes."),
-                code="too_many_cpv",
-                params={"limit": MAX_CPV_CODES},
-            )
-        return codes
-
-    def validate(self, value: list[str]) -> None:
-        if not value:
-            return
-        known = set(CpvCode.objects.filter(code__in=value).values_list("code", flat=True))
-        unknown = [code for code in value if code not in known]
-        if unknown:
-            raise ValidationError(
-                ngettext(
-                    "Unknown CPV code: %(codes)s.", "Unknown CPV codes: %(codes)s.", len(unknown)
-                ),
-                code="unknown_cpv",
-                params={"codes": ", ".join(unknown)},
-            )
 
 
 class CpvCodesFilter(django_filters.Filter):

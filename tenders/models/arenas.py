@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.i18n import in_active_language
 from marketplace.models import Municipality, Organisation, OrganisationUnit
 
 
@@ -79,6 +79,4 @@ class TestArena(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_active_language(self.name, self.name_en)

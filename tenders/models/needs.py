@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.i18n import in_active_language
 from marketplace.models import CpvCode, Municipality, Organisation, OrganisationUnit
 
 from .arenas import TestArena
@@ -31,9 +31,7 @@ class Theme(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "").startswith("en"):
-            return self.name_en or self.name_nb
-        return self.name_nb
+        return in_active_language(self.name_nb, self.name_en)
 
 
 class NeedQuerySet(models.QuerySet):
