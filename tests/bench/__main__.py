@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "5000"))
 NOTIFICATIONS = int(os.environ.get("BENCH_NOTIFICATIONS", "1000"))
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "200"))
+SUPPLIERS = int(os.environ.get("BENCH_SUPPLIERS", "1000"))
 
 
 def setup_django() -> str:
@@ -119,6 +120,79 @@ def bench_pages() -> list[tuple[str, str, str]]:
     return rows
 
 
+def _page_timings(client, label: str, url: str) -> tuple[str, str, str]:
+    client.get(url)  # warm up
+    samples = []
+    for _ in range(PAGE_REQUESTS):
+        seconds, response = timed(client.get, url)
+        assert response.status_code == 200, (url, response.status_code)
+        samples.append(seconds * 1000)
+    samples.sort()
+    p95 = samples[int(len(samples) * 0.95) - 1]
+    return (
+        f"GET {url} ({label}, in-process client)",
+        f"{PAGE_REQUESTS} requests",
+        f"median {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms",
+    )
+
+
+def bench_reference_imports() -> list[tuple[str, str, str]]:
+    """The official lists from PILOTMARKED_DATA_DIR: the full CPV file, then all Doffin notices."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    data = Path(settings.PILOTMARKED_DATA_DIR)
+    cpv = data / "cpv_2008_main_en_nb.csv"
+    if not cpv.exists():
+        raise SystemExit(f"bench needs the reference data: {cpv} is missing")
+    quiet = {"stdout": StringIO(), "stderr": StringIO()}
+    first, _ = timed(call_command, "import_cpv", str(cpv), **quiet)
+    again, _ = timed(call_command, "import_cpv", str(cpv), **quiet)
+    doffin = [str(data / "doffin_eforms_xml"), str(data / "doffin_contract_notices_F02_2020.json")]
+    notices, _ = timed(call_command, "import_doffin", *doffin, **quiet)
+    notices_again, _ = timed(call_command, "import_doffin", *doffin, **quiet)
+    return [
+        ("import_cpv, empty table", "9,454 codes", f"{first:.1f} s"),
+        ("import_cpv again (nothing changes)", "9,454 codes", f"{again:.1f} s"),
+        ("import_doffin, all shared notices", "1,261 notices", f"{notices:.1f} s"),
+        ("import_doffin again (nothing changes)", "1,261 notices", f"{notices_again:.1f} s"),
+    ]
+
+
+def bench_listings() -> list[tuple[str, str, str]]:
+    """The public lists at size: 1,000 listed suppliers, the imported Doffin tenders."""
+    from django.test import Client
+
+    from marketplace.models import CpvCode, Organisation, SupplierProfile
+    from tests.factories.organisations import valid_org_number
+
+    codes = list(CpvCode.objects.filter(level=CpvCode.Level.CATEGORY)[:200])
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            kind=Organisation.Kind.SUPPLIER,
+            name=f"Benkmerke {n:04d} AS",
+            slug=f"benk-{n:04d}",
+            org_number=valid_org_number(500_000 + n * 3),
+        )
+        for n in range(SUPPLIERS)
+    )
+    profiles = SupplierProfile.objects.bulk_create(
+        SupplierProfile(organisation=org, is_published=True, description_nb=f"Firma {n}")
+        for n, org in enumerate(organisations)
+    )
+    links = SupplierProfile.cpv_codes.through
+    links.objects.bulk_create(
+        links(supplierprofile_id=profile.pk, cpvcode_id=codes[n % len(codes)].pk)
+        for n, profile in enumerate(profiles)
+    )
+    client = Client()
+    return [
+        _page_timings(client, f"directory, {SUPPLIERS} suppliers", "/leverandorer/"),
+        _page_timings(client, "directory filtered by a division", "/leverandorer/?cpv=03000000"),
+        _page_timings(client, "opportunities incl. Doffin", "/konkurranser/?status=&source="),
+    ]
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -164,7 +238,13 @@ def main() -> int:
     vendor = setup_django()
     print(f"Benchmarking on {vendor} …", file=sys.stderr)
     rows = []
-    for step in (bench_audit, bench_notifications, bench_pages):
+    for step in (
+        bench_audit,
+        bench_notifications,
+        bench_pages,
+        bench_reference_imports,
+        bench_listings,
+    ):
         print(f"  {step.__name__}", file=sys.stderr)
         rows.extend(step())
     section = [
