@@ -1,6 +1,9 @@
 """The CPV picker: a multi-select of CPV codes that JavaScript turns into a searchable combobox.
 
-Use it on a ``ModelMultipleChoiceField(queryset=CpvCode.objects.all(), widget=CpvPickerWidget())``.
+Use it on a ``ModelMultipleChoiceField(queryset=CpvCode.objects.all(), widget=CpvPickerWidget())``,
+or for one code on a ``ModelChoiceField(..., widget=CpvPickerWidget(multiple=False))`` (a
+``<select>`` without ``multiple``, starting with an empty choice; the JavaScript then replaces the
+chosen code instead of adding one).
 Without JavaScript it is a plain ``<select multiple>`` grouped by division; with
 ``static/js/cpv-picker.js`` the select is hidden (still posting the field) behind a WAI-ARIA
 combobox that searches ``/api/cpv/`` and shows the chosen codes as removable buttons.
@@ -21,6 +24,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from marketplace.models.classification import CpvCode
 
@@ -34,6 +38,20 @@ class CpvPickerWidget(forms.SelectMultiple):
 
     class Media:
         js = ["js/cpv-picker.js"]
+
+    def __init__(self, attrs=None, choices=(), *, multiple: bool = True):
+        super().__init__(attrs, choices)
+        self.allow_multiple_selected = multiple
+
+    def value_from_datadict(self, data, files, name):
+        if self.allow_multiple_selected:
+            return super().value_from_datadict(data, files, name)
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        if self.allow_multiple_selected:
+            return super().value_omitted_from_data(data, files, name)
+        return name not in data
 
     def _rows(self) -> Iterator[tuple[str, str, str]]:
         """``(code, label, level)`` for each choice, from one query when the choices allow it."""
@@ -52,8 +70,11 @@ class CpvPickerWidget(forms.SelectMultiple):
 
     def render_options(self, selected: Iterable[str]) -> str:
         """Every option in one pass, grouped by division (``<optgroup>``) when levels are known."""
-        chosen = set(selected)
+        chosen = set(selected) - {""}
         parts: list[str] = []
+        if not self.allow_multiple_selected:
+            empty_selected = "" if chosen else " selected"
+            parts.append(f'<option value=""{empty_selected}>{escape(str(_("(none)")))}</option>')
         group_open = False
         for code, label, level in self._rows():
             if level == CpvCode.Level.DIVISION:
@@ -79,12 +100,14 @@ class CpvPickerWidget(forms.SelectMultiple):
             for key, val in final_attrs.items()
             if val is not False and val is not None
         )
+        multiple = " multiple" if self.allow_multiple_selected else ""
         select = mark_safe(  # noqa: S308 - every value above is escaped
-            f'<select name="{escape(name)}" multiple{attributes}>'
+            f'<select name="{escape(name)}"{multiple}{attributes}>'
             f"{self.render_options(values)}</select>"
         )
         context = {
             "select": select,
+            "multiple": self.allow_multiple_selected,
             "id": final_attrs.get("id", ""),
             "api_url": reverse("api:cpv-list"),
             "lang": "en" if _english() else "nb",

@@ -19,3 +19,14 @@ def close_due_tenders() -> list[str]:
     from tenders.services.tenders import tenders_close_due
 
     return tenders_close_due()
+
+
+# --- Dialogue: needs close when their dialogue deadline passes ("needs-close-due") --------------
+
+
+@shared_task(name="tenders.close_due_needs", acks_late=True)
+def close_due_needs() -> list[str]:
+    """Close every open need whose dialogue deadline has passed. Idempotent."""
+    from tenders.services.needs import needs_close_due
+
+    return needs_close_due()

@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenders.close_due_tenders",
         "schedule": crontab(minute="*"),
     },
+    # Tenders: close every open need whose dialogue deadline has passed.
+    "needs-close-due": {
+        "task": "tenders.close_due_needs",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Search ---------------------------------------------------------------------------------

@@ -361,7 +361,7 @@ class ContactPerson(models.Model):
         help_text=_("The person, if they have an account; they can then export and erase it."),
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)

@@ -1,13 +1,15 @@
 // CPV picker: turns the widget's <select multiple> into a WAI-ARIA 1.2 combobox (editable, list
 // autocomplete) over /api/cpv/, with the chosen codes as removable buttons. The select stays in
 // the form, hidden, and is kept in sync, so the form posts exactly what it posts without this
-// file. See marketplace/widgets.py.
+// file. A single-choice picker (CpvPickerWidget(multiple=False): a <select> without "multiple")
+// replaces the chosen code instead of adding one. Every picker on the page is started when the page
+// loads; window.PilotmarkedCpvPicker.start() starts pickers added later (e.g. a new formset row).
+// See marketplace/widgets.py.
 (function () {
   "use strict";
   if (window.PilotmarkedCpvPicker) {
     return; // the widget template includes this file once per picker
   }
-  window.PilotmarkedCpvPicker = true;
 
   var DEBOUNCE_MS = 250;
   var counter = 0;
@@ -40,6 +42,7 @@
     this.root = root;
     this.text = root.dataset;
     this.select = root.querySelector("select");
+    this.single = !this.select.multiple;
     this.results = [];
     this.active = -1;
     this.timer = null;
@@ -246,20 +249,30 @@
       option = element("option", { value: result.code }, result.code + " " + result.name);
       this.select.appendChild(option);
     }
-    option.selected = !option.selected;
-    var item = this.listbox.children[index];
-    item.setAttribute("aria-selected", option.selected ? "true" : "false");
+    if (this.single) {
+      option.selected = true; // a single select drops the previous choice by itself
+      Array.prototype.forEach.call(this.listbox.children, function (item, position) {
+        item.setAttribute("aria-selected", position === index ? "true" : "false");
+      });
+    } else {
+      option.selected = !option.selected;
+      this.listbox.children[index].setAttribute("aria-selected", option.selected ? "true" : "false");
+    }
     this.select.dispatchEvent(new Event("change", { bubbles: true }));
     this.renderChips();
     var template = option.selected ? this.text.textAdded : this.text.textRemoved;
     this.announce(fill(template, { code: result.code, name: result.name }));
+    if (this.single) {
+      this.close();
+      this.input.value = "";
+    }
   };
 
   Picker.prototype.renderChips = function () {
     var self = this;
     this.chips.textContent = "";
     var chosen = Array.prototype.filter.call(this.select.options, function (option) {
-      return option.selected;
+      return option.selected && option.value !== "";
     });
     if (!chosen.length) {
       this.chips.appendChild(element("li", { class: "cpv-picker__none" }, this.text.textNone));
@@ -277,7 +290,11 @@
       button.appendChild(element("span", { class: "cpv-picker__code" }, label.code));
       button.appendChild(document.createTextNode(" " + label.name));
       button.addEventListener("click", function () {
-        option.selected = false;
+        if (self.single) {
+          self.select.value = ""; // the empty choice
+        } else {
+          option.selected = false;
+        }
         self.select.dispatchEvent(new Event("change", { bubbles: true }));
         self.renderChips();
         self.announce(fill(self.text.textRemoved, label));
@@ -300,6 +317,8 @@
       }
     });
   }
+
+  window.PilotmarkedCpvPicker = { start: start };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -6,10 +6,9 @@ Forms only collect input; the services in ``tenders.services.tenders`` apply eve
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.models import CpvCode, Municipality, OrganisationUnit
 from marketplace.widgets import CpvPickerWidget
@@ -19,6 +18,8 @@ from tenders.services.tenders import TenderInput
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 OSLO_TIME_HELP = _("Norwegian time (Europe/Oslo).")
+# "Title" alone is a person's job title in the Bokmål catalogue; a tender's is a "tittel".
+TITLE_LABEL = pgettext_lazy("tender", "Title")
 
 
 def deadline_field(label) -> forms.DateTimeField:
@@ -31,23 +32,6 @@ def deadline_field(label) -> forms.DateTimeField:
     )
 
 
-class CpvCodesField(forms.CharField):
-    """CPV codes typed as eight-digit numbers separated by spaces or commas."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        numbers = [code[:8] for code in re.split(r"[\s,;]+", value or "") if code]
-        if any(not re.fullmatch(r"\d{8}", code) for code in numbers):
-            raise forms.ValidationError(_("Write CPV codes as eight digits, e.g. 72000000."))
-        found = {code.code: code for code in CpvCode.objects.filter(code__in=numbers)}
-        missing = [code for code in numbers if code not in found]
-        if missing:
-            raise forms.ValidationError(
-                _("Unknown CPV code: %(codes)s."), params={"codes": ", ".join(missing)}
-            )
-        return [found[code] for code in dict.fromkeys(numbers)]
-
-
 class TenderForm(forms.ModelForm):
     unit = forms.ModelChoiceField(label=_("Service area"), queryset=OrganisationUnit.objects.none())
     need = forms.ModelChoiceField(
@@ -58,8 +42,7 @@ class TenderForm(forms.ModelForm):
         queryset=CpvCode.objects.all(),
         to_field_name="code",
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("Eight digits, e.g. 72000000."),
+        widget=CpvPickerWidget(multiple=False),
         error_messages={"invalid_choice": _("Unknown CPV code.")},
     )
     additional_cpv = forms.ModelMultipleChoiceField(
@@ -108,6 +91,7 @@ class TenderForm(forms.ModelForm):
             "pilot_budget",
             "scale_up_option",
         ]
+        labels = {"title": TITLE_LABEL}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "no_lots_justification": forms.Textarea(attrs={"rows": 3}),
@@ -131,7 +115,7 @@ class TenderForm(forms.ModelForm):
 
 class LotForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=TITLE_LABEL, max_length=300)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -142,10 +126,11 @@ class LotForm(forms.Form):
         max_digits=14,
         decimal_places=0,
     )
-    cpv_codes = CpvCodesField(
+    cpv_codes = forms.ModelMultipleChoiceField(
         label=_("CPV codes"),
+        queryset=CpvCode.objects.all(),
         required=False,
-        help_text=_("Eight digits each, separated by spaces."),
+        widget=CpvPickerWidget(),
     )
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Place of delivery"), queryset=Municipality.objects.order_by("name"), required=False
@@ -208,7 +193,7 @@ class TenderForms:
                     "title": lot.title,
                     "description": lot.description,
                     "estimated_value": lot.estimated_value,
-                    "cpv_codes": " ".join(code.code for code in lot.cpv_codes.all()),
+                    "cpv_codes": [code.code for code in lot.cpv_codes.all()],
                     "municipalities": list(lot.municipalities.all()),
                     "suitable_for_smb": lot.suitable_for_smb,
                 }
@@ -312,7 +297,7 @@ class DocumentForm(forms.Form):
         label=_("File"),
         help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, PNG or JPEG."),
     )
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=TITLE_LABEL, max_length=200, required=False)
     summary = forms.CharField(
         label=_("What was added and why"),
         max_length=5000,

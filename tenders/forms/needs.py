@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.models import CpvCode, Municipality, OrganisationUnit
 from marketplace.widgets import CpvPickerWidget
@@ -65,6 +66,8 @@ class NeedForm(forms.ModelForm):
             "test_arena_offer",
             "dialogue_deadline",
         ]
+        # "Title" alone is a person's job title in the Bokmål catalogue.
+        labels = {"title": pgettext_lazy("tender", "Title")}
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 6}),
             "desired_outcomes": forms.Textarea(attrs={"rows": 4}),

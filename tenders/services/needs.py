@@ -7,6 +7,8 @@ transaction, records an audit event and tells followers on commit.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -226,6 +228,41 @@ def need_close(*, need: Need, by) -> Need:
 
 
 @transaction.atomic
+def _need_close_due(*, need: Need, now: datetime.datetime) -> bool:
+    """Close one open need whose dialogue deadline has passed, as the system. False when another
+    run (or the buyer) got there first, or the deadline was moved meanwhile."""
+    need = _lock(need)
+    if need.status != Status.OPEN or need.dialogue_deadline is None or need.dialogue_deadline > now:
+        return False
+    before = {"status": need.status}
+    need.status = Status.CLOSED
+    need.closed_at = now
+    need.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(
+        actor=None,
+        action="need.closed",
+        obj=need,
+        before=before,
+        after={"status": need.status, "reason": "dialogue_deadline_passed"},
+    )
+    followers_notify(event="need_closed", need=need, context={"key": "closed"})
+    return True
+
+
+def needs_close_due(*, now: datetime.datetime | None = None) -> list[str]:
+    """Close every open need whose dialogue deadline has passed, each in its own transaction
+    (the periodic task "needs-close-due" runs this). Returns the slugs closed; running it again
+    closes nothing more."""
+    now = now or timezone.now()
+    due = Need.objects.filter(status=Status.OPEN, dialogue_deadline__lte=now)
+    return [
+        need.slug
+        for need in due.order_by("dialogue_deadline", "pk")
+        if _need_close_due(need=need, now=now)
+    ]
+
+
+@transaction.atomic
 def need_mark_tendered(*, need: Need, by, tender: Tender | None = None) -> Need:
     """The need has become a tender (optionally naming it). Followers are told."""
     if tender is not None and (tender.buyer_id != need.buyer_id):
@@ -251,4 +288,5 @@ __all__ = [
     "need_mark_tendered",
     "need_publish",
     "need_update",
+    "needs_close_due",
 ]

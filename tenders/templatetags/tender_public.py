@@ -16,6 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenders import badges
 from tenders.models import Tender
@@ -93,8 +94,10 @@ def change_rows(changes) -> list[tuple[str, object, object]]:
     ]
 
 
-# The parts of a tender that amendments record under names that are not fields.
+# The parts of a tender that amendments record under names that are not fields, and the title
+# (the model's "title" is a person's job title in the Bokmål catalogue).
 _PART_LABELS = {
+    "title": pgettext_lazy("tender", "Title"),
     LOTS_KEY: _("Lots"),
     CRITERIA_KEY: _("Award criteria"),
     REQUIREMENTS_KEY: _("Qualification requirements"),

@@ -10,6 +10,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
+from tenders.models import Tender
 from tests.factories import cpv_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,6 +22,15 @@ def _local(days: int) -> str:
     """A datetime-local value (Oslo time) ``days`` from now, at noon."""
     day = (timezone.now() + datetime.timedelta(days=days)).astimezone(OSLO).date()
     return f"{day.isoformat()}T12:00"
+
+
+def _choose_cpv(page, combobox: str, code: str) -> None:
+    """Search a CPV picker's combobox for ``code`` and choose the first result by keyboard."""
+    page.fill(combobox, code)
+    listbox = page.get_attribute(combobox, "aria-controls")
+    page.wait_for_selector(f"#{listbox} [role=option]:has-text('{code}')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
 
 
 def test_officer_publishes_two_lots_and_supplier_reads_an_anonymised_answer(
@@ -37,16 +47,20 @@ def test_officer_publishes_two_lots_and_supplier_reads_an_anonymised_answer(
     officer.select_option("#id_procedure", "open")
     officer.select_option("#id_contract_type", "services")
     officer.fill("#id_estimated_value", "1500000")
-    officer.fill("#id_main_cpv", "90620000")
+    _choose_cpv(officer, "#id_main_cpv", "90620000")
     officer.fill("#id_question_deadline", _local(20))
     officer.fill("#id_submission_deadline", _local(30))
     officer.fill("#id_lots-0-title", "North")
     officer.check("#id_lots-0-suitable_for_smb")
+    _choose_cpv(officer, "#id_lots-0-cpv_codes", "90620000")
     officer.fill("#id_criteria-0-name", "Price")
     officer.fill("#id_criteria-0-weight", "100")
     officer.get_by_role("button", name="Save draft").click()
     officer.wait_for_url(re.compile(r"/en/innkjop/konkurranser/[^/]+/$"))
     reference = officer.url.rstrip("/").rsplit("/", 1)[-1]
+    tender = Tender.objects.get(reference=reference)
+    assert tender.main_cpv_id == "90620000"
+    assert list(tender.lots.get().cpv_codes.values_list("code", flat=True)) == ["90620000"]
 
     # ... adds the second lot, and publishes.
     officer.get_by_role("link", name="Edit draft").click()
