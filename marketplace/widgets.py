@@ -74,7 +74,8 @@ class CpvPickerWidget(forms.SelectMultiple):
         parts: list[str] = []
         if not self.allow_multiple_selected:
             empty_selected = "" if chosen else " selected"
-            parts.append(f'<option value=""{empty_selected}>{escape(str(_("(none)")))}</option>')
+            empty_label = escape(str(_("(none)")))  # outside the f-string, where xgettext sees it
+            parts.append(f'<option value=""{empty_selected}>{empty_label}</option>')
         group_open = False
         for code, label, level in self._rows():
             if level == CpvCode.Level.DIVISION:

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0008_notification_kinds_for_tenders'),
+        ("marketplace", "0008_notification_kinds_for_tenders"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='contactperson',
-            name='title',
-            field=models.CharField(blank=True, max_length=200, verbose_name='job title'),
+            model_name="contactperson",
+            name="title",
+            field=models.CharField(blank=True, max_length=200, verbose_name="job title"),
         ),
     ]
