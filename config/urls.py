@@ -22,6 +22,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("config.api_urls")),
     path("", include("tenders.urls_data")),
+    path("", include("cms.urls_site")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("", include("marketplace.urls")),
     path("", include("search.urls")),
     path("", include("tenders.urls")),
+    path("", include("cms.urls")),
+    path("", include("cms.urls_downloads")),
     # Wagtail's page tree serves everything else, the home page included.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

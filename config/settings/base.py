@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -231,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenders.close_due_needs",
         "schedule": crontab(minute="*"),
     },
+    # CMS: pages scheduled to go live (or expire) in Wagtail.
+    "cms-publish-scheduled": {
+        "task": "cms.publish_scheduled",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Search ---------------------------------------------------------------------------------
@@ -248,7 +256,12 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-WAGTAIL_I18N_ENABLED = False
+# Content in both languages through Wagtail's own locales: each page has a Bokmål original and
+# an English translation (docs/adr/0005-cms-languages.md). i18n_patterns serves the English tree
+# under /en/.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_EDITORS_GROUP = "Editors"
 # One way in: editors log in, change and reset passwords through allauth (with TOTP), never

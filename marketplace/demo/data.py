@@ -78,6 +78,15 @@ PEOPLE = [
     ),
     ("redaktor@pilotmarked.test", "Erik Redaktør", "nb", None, "editor", None, "Editor (Wagtail)"),
     (
+        "moderator@pilotmarked.test",
+        "Mona Moderator",
+        "nb",
+        None,
+        "moderator",
+        None,
+        "Moderator (Wagtail: approves and publishes pages)",
+    ),
+    (
         "innkjopsleder@afk.test",
         "Ingrid Innkjøpsleder",
         "nb",

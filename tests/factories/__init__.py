@@ -54,3 +54,37 @@ from .profiles import (  # noqa: E402
 )
 
 __all__ += ["ContactPersonFactory", "SupplierProfileFactory", "SupplierReferenceFactory"]
+from .events import (  # noqa: E402
+    EventRegistrationFactory,
+    make_event,
+    make_event_index,
+    make_indicators_page,
+    translate,
+)
+
+__all__ += [
+    "EventRegistrationFactory",
+    "make_event",
+    "make_event_index",
+    "make_indicators_page",
+    "translate",
+]
+from .cms_pages import (  # noqa: E402
+    make_accessibility_statement,
+    make_faq,
+    make_guide,
+    make_news,
+    make_news_index,
+    make_story,
+    make_story_index,
+)
+
+__all__ += [
+    "make_accessibility_statement",
+    "make_faq",
+    "make_guide",
+    "make_news",
+    "make_news_index",
+    "make_story",
+    "make_story_index",
+]

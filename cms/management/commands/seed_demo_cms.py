@@ -1,44 +1,97 @@
-"""Demo page tree: the home page as the default site's root. Called by seed_demo; idempotent."""
+"""Demo page tree in Bokmål and English. Called by seed_demo; idempotent.
+
+Home page (the default site's root) with an English translation; two success stories linked to
+the demo suppliers and tenders; the guide "Slik selger du til fylkeskommunen" with the live
+thresholds table; a news item; FAQ; the accessibility statement. Pages are found by slug, so a
+second run changes nothing. The editorial groups and the "Moderators approve" workflow are
+ensured too (the data migration makes them; a flushed test database has lost them).
+"""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from cms.models import HomePage
+from cms import demo_content as content
+from cms import demo_events
+from cms.editorial import ensure_locales, ensure_moderation_workflow
+from cms.models import (
+    AccessibilityStatementPage,
+    EventIndexPage,
+    EventPage,
+    FAQPage,
+    GuidePage,
+    HomePage,
+    IndicatorsPage,
+    NewsIndexPage,
+    NewsPage,
+    SuccessStoryIndexPage,
+    SuccessStoryPage,
+)
+from marketplace.models import Organisation
+from tenders.models import Tender
 
-HERO_LEAD = (
-    "Pilotmarked kobler behovene i Akershus fylkeskommune med oppstartsbedrifter og små og "
-    "mellomstore bedrifter som vil være pilotleverandører."
-)
-HERO_LEAD_EN = (
-    "Pilotmarked connects the needs of Akershus county with startups and small firms that want "
-    "to become pilot suppliers."
-)
+
+def paragraph(html: str) -> dict:
+    return {"type": "paragraph", "value": html}
+
+
+def heading(text: str, level: str = "h2") -> dict:
+    return {"type": "heading", "value": {"text": text, "level": level}}
 
 
 class Command(BaseCommand):
-    help = "Create the demo home page and point the default site at it."
+    help = "Create the demo page tree (both languages) and point the default site at it."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        home = HomePage.objects.first()
+        ensure_locales(apps)
+        ensure_moderation_workflow(apps)
+        self.nb = Locale.objects.get(language_code="nb")
+        self.en = Locale.objects.get(language_code="en")
+        self.created = 0
+        home = self._home()
+        self._site(home)
+        stories = self._child(home, SuccessStoryIndexPage, content.STORY_INDEX)
+        for story in content.STORIES:
+            self._story(stories, story)
+        self._child(home, GuidePage, content.guide(paragraph, heading))
+        news = self._child(home, NewsIndexPage, content.NEWS_INDEX)
+        self._child(news, NewsPage, content.news(paragraph))
+        self._child(home, FAQPage, content.faq())
+        self._child(home, AccessibilityStatementPage, content.accessibility(paragraph, heading))
+        # Events and indicators (helper "events": cms/demo_events.py).
+        events = self._child(home, EventIndexPage, demo_events.EVENT_INDEX)
+        for event in demo_events.events():
+            self._child(events, EventPage, event)
+        self._child(home, IndicatorsPage, demo_events.INDICATORS)
+        Site.clear_site_root_paths_cache()
+        self.stdout.write(f"  cms: page tree in Bokmål and English ({self.created} pages added)")
+
+    # --- Tree ---------------------------------------------------------------------------------
+
+    def _home(self) -> HomePage:
+        home = HomePage.objects.filter(locale=self.nb).first()
         if home is None:
             root = Page.get_first_root_node()
-            home = root.add_child(
-                instance=HomePage(
-                    title="Fylkeskommunen som pilotkunde",
-                    slug="pilotmarked",
-                    hero_title_en="The county as your pilot customer",
-                    hero_lead=HERO_LEAD,
-                    hero_lead_en=HERO_LEAD_EN,
-                )
-            )
-            self.stdout.write("  cms: home page created")
+            home = root.add_child(instance=HomePage(locale=self.nb, **content.HOME["nb"]))
+            home.save_revision().publish()
+            self.created += 1
+        self._translation(home, content.HOME["en"])
+        return home
+
+    def _site(self, home: HomePage) -> None:
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name="Pilotmarked",
+            )
         elif site.root_page_id != home.pk:
             old_root = site.root_page.specific
             site.root_page = home
@@ -47,3 +100,39 @@ class Command(BaseCommand):
             if type(old_root) is Page and not old_root.get_children().exists():
                 old_root.delete()
         self.stdout.write("  cms: default site serves the home page")
+
+    def _child(self, parent: Page, model, data: dict) -> Page:
+        """The child of ``parent`` with data["nb"]["slug"], made and translated if missing."""
+        page = model.objects.child_of(parent).filter(slug=data["nb"]["slug"]).first()
+        if page is None:
+            page = parent.add_child(instance=model(locale=self.nb, **data["nb"]))
+            page.save_revision().publish()
+            self.created += 1
+        self._translation(page, data["en"])
+        return page
+
+    def _translation(self, page: Page, fields: dict) -> Page:
+        existing = page.get_translation_or_none(self.en)
+        if existing is not None:
+            return existing.specific
+        translation = page.specific.copy_for_translation(self.en)
+        for name, value in fields.items():
+            setattr(translation, name, value)
+        translation.save_revision().publish()
+        self.created += 1
+        return translation
+
+    def _story(self, index: SuccessStoryIndexPage, story: dict) -> None:
+        supplier = Organisation.objects.suppliers().filter(slug=story["supplier"]).first()
+        tender = Tender.objects.filter(title=story["tender"]).first()
+        if supplier is None or tender is None:
+            raise CommandError(
+                f"The demo story {story['nb']['slug']!r} needs the supplier "
+                f"{story['supplier']!r} and the tender {story['tender']!r}: run seed_demo."
+            )
+        links = {"supplier": supplier, "tender": tender}
+        data = {
+            "nb": {**story["nb"], **links, "body": story["body_nb"](paragraph, heading)},
+            "en": {**story["en"], "body": story["body_en"](paragraph, heading)},
+        }
+        self._child(index, SuccessStoryPage, data)

@@ -116,6 +116,10 @@ class Command(BaseCommand):
             elif role == "editor":
                 editors, _ = Group.objects.get_or_create(name=settings.WAGTAIL_EDITORS_GROUP)
                 user.groups.add(editors)
+            elif role == "moderator":
+                # Wagtail's Moderators group approves what editors submit (cms.editorial).
+                moderators, _ = Group.objects.get_or_create(name="Moderators")
+                user.groups.add(moderators)
             else:
                 org = Organisation.objects.get(slug=org_slug)
                 unit = org.units.get(slug=unit_slug) if unit_slug else None

@@ -1,0 +1,373 @@
+"""The strategy's follow-up indicators (section 7), computed from the marketplace's own data.
+
+Pure functions over the database: each takes the years to report on and returns an
+:class:`Indicator` with one figure per year and one per year and service area. A figure whose
+data the marketplace does not hold yet (bids, awards, pilots) is returned as *not yet
+available* — never as zero — so the page, the CSV and the JSON can say so honestly.
+
+Years are calendar years in Europe/Oslo time (a tender published at 00:30 Oslo time on 1 January
+counts for the new year). "Service area" is the buyer's unit (``OrganisationUnit``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.models import OrganisationUnit
+from tenders.models import Lot, Need, Source, Tender
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+
+
+class Kind:
+    """How a figure is counted; decides the chart's scale and how values are written."""
+
+    COUNT = "count"
+    PERCENT = "percent"
+    DAYS = "days"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number: a count, or a share with the counts it was computed from.
+
+    ``value`` is None when a share has nothing to divide by (no tenders that year): the page
+    writes "no data" rather than 0 %.
+    """
+
+    value: Decimal | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+@dataclass(frozen=True)
+class ServiceArea:
+    pk: int
+    name: str
+    name_en: str
+    buyer: str
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    title: str
+    definition: str
+    kind: str
+    years: tuple[int, ...]
+    available: bool = True
+    unavailable_reason: str = ""
+    by_year: dict[int, Figure] = field(default_factory=dict)
+    # (year, service area pk) → figure; only combinations with data are present.
+    by_area: dict[tuple[int, int], Figure] = field(default_factory=dict)
+    areas: tuple[ServiceArea, ...] = ()
+
+    def area_figure(self, year: int, area_pk: int) -> Figure:
+        empty = Figure(0) if self.kind == Kind.COUNT else Figure(None, 0, 0)
+        return self.by_area.get((year, area_pk), empty)
+
+
+# --- Years -----------------------------------------------------------------------------------
+
+
+def oslo_year(moment: datetime.datetime) -> int:
+    return timezone.localtime(moment, OSLO).year
+
+
+def report_years(*, today: datetime.date | None = None) -> tuple[int, ...]:
+    """From the first year anything was published to this year (Oslo), oldest first."""
+    this_year = today.year if today else oslo_year(timezone.now())
+    firsts = [
+        _published_needs().order_by("published_at").values_list("published_at", flat=True).first(),
+        _published_tenders()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first(),
+    ]
+    first = min((oslo_year(moment) for moment in firsts if moment), default=this_year)
+    return tuple(range(min(first, this_year), this_year + 1))
+
+
+# --- What counts -----------------------------------------------------------------------------
+
+
+def _published_needs():
+    """Needs put to the market: every status but draft, with a publication time."""
+    return Need.objects.exclude(status=Need.Status.DRAFT).filter(published_at__isnull=False)
+
+
+def _published_tenders():
+    """The county's own tenders that were published (later cancelled ones included).
+
+    Imported Doffin notices are left out: they are other buyers' tenders, not ours to count.
+    """
+    return (
+        Tender.objects.filter(source=Source.OWN)
+        .exclude(status=Tender.Status.DRAFT)
+        .filter(published_at__isnull=False)
+    )
+
+
+def _year_area_rows(queryset, years: Sequence[int]):
+    """(year, unit id, extra...) rows of a queryset with ``published_at`` and ``unit``."""
+    return queryset.annotate(year=ExtractYear("published_at", tzinfo=OSLO)).filter(year__in=years)
+
+
+def _areas(unit_ids: Iterable[int | None]) -> tuple[ServiceArea, ...]:
+    ids = {pk for pk in unit_ids if pk is not None}
+    units = OrganisationUnit.objects.filter(pk__in=ids).select_related("organisation")
+    return tuple(
+        ServiceArea(pk=unit.pk, name=unit.name, name_en=unit.name_en, buyer=unit.organisation.name)
+        for unit in sorted(units, key=lambda unit: (unit.organisation.name, unit.name, unit.pk))
+    )
+
+
+def _counts(rows, years: Sequence[int]) -> tuple[dict, dict, set]:
+    by_year: dict[int, int] = dict.fromkeys(years, 0)
+    by_area: dict[tuple[int, int], int] = defaultdict(int)
+    unit_ids: set[int] = set()
+    for year, unit_id in rows:
+        by_year[year] += 1
+        if unit_id is not None:
+            by_area[(year, unit_id)] += 1
+            unit_ids.add(unit_id)
+    return by_year, by_area, unit_ids
+
+
+def share(numerator: int, denominator: int) -> Figure:
+    """A percentage with one decimal, rounded half up; no value when there is nothing to share."""
+    if not denominator:
+        return Figure(None, numerator, denominator)
+    percent = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return Figure(percent, numerator, denominator)
+
+
+# --- Indicators from data that exists --------------------------------------------------------
+
+
+def needs_published(years: Sequence[int]) -> Indicator:
+    rows = _year_area_rows(_published_needs(), years).values_list("year", "unit_id")
+    by_year, by_area, unit_ids = _counts(rows, years)
+    return Indicator(
+        key="needs_published",
+        title=_("Needs published"),
+        definition=_(
+            "Needs a service area put to the market for dialogue, counted in the year they were "
+            "first published (Oslo time). Needs still in draft are not counted; needs later "
+            "closed or turned into a tender are."
+        ),
+        kind=Kind.COUNT,
+        years=tuple(years),
+        by_year={year: Figure(count) for year, count in by_year.items()},
+        by_area={key: Figure(count) for key, count in by_area.items()},
+        areas=_areas(unit_ids),
+    )
+
+
+def tenders_published(years: Sequence[int]) -> Indicator:
+    rows = _year_area_rows(_published_tenders(), years).values_list("year", "unit_id")
+    by_year, by_area, unit_ids = _counts(rows, years)
+    return Indicator(
+        key="tenders_published",
+        title=_("Tenders published"),
+        definition=_(
+            "Tenders the county published in Pilotmarked, counted in the year they were "
+            "published (Oslo time), including tenders later cancelled. Notices imported from "
+            "Doffin are not counted."
+        ),
+        kind=Kind.COUNT,
+        years=tuple(years),
+        by_year={year: Figure(count) for year, count in by_year.items()},
+        by_area={key: Figure(count) for key, count in by_area.items()},
+        areas=_areas(unit_ids),
+    )
+
+
+def smb_lot_share(years: Sequence[int]) -> Indicator:
+    smb_lot = Lot.objects.filter(tender=OuterRef("pk"), suitable_for_smb=True)
+    rows = (
+        _year_area_rows(_published_tenders(), years)
+        .annotate(has_smb_lot=Exists(smb_lot))
+        .values_list("year", "unit_id", "has_smb_lot")
+    )
+    totals: dict[int, list[int]] = {year: [0, 0] for year in years}
+    areas: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for year, unit_id, has_smb_lot in rows:
+        totals[year][0] += int(has_smb_lot)
+        totals[year][1] += 1
+        if unit_id is not None:
+            areas[(year, unit_id)][0] += int(has_smb_lot)
+            areas[(year, unit_id)][1] += 1
+    return Indicator(
+        key="smb_lot_share",
+        title=_("Share of tenders with lots suitable for SMBs"),
+        definition=_(
+            "Of the tenders published in the year (as counted above), the percentage with at "
+            "least one lot the buyer marked as suitable for small and medium-sized businesses. "
+            "Rounded to one decimal."
+        ),
+        kind=Kind.PERCENT,
+        years=tuple(years),
+        by_year={year: share(*counts) for year, counts in totals.items()},
+        by_area={key: share(*counts) for key, counts in areas.items()},
+        areas=_areas(unit_id for _year, unit_id in areas),
+    )
+
+
+# --- Indicators whose data arrives later -----------------------------------------------------
+
+
+def _not_yet_available(key: str, title, definition, kind: str, years, reason) -> Indicator:
+    return Indicator(
+        key=key,
+        title=title,
+        definition=definition,
+        kind=kind,
+        years=tuple(years),
+        available=False,
+        unavailable_reason=reason,
+    )
+
+
+BIDS_REASON = _(
+    "Bids are not yet submitted through Pilotmarked. This figure will be published when they are."
+)
+AWARDS_REASON = _(
+    "Awards are not yet recorded in Pilotmarked. This figure will be published when they are."
+)
+PILOTS_REASON = _(
+    "Pilot contracts are not yet followed up in Pilotmarked. This figure will be published when "
+    "they are."
+)
+
+
+def bids_share(years: Sequence[int], *, group: str) -> Indicator:
+    title, definition = _GROUPS[group]
+    return _not_yet_available(
+        f"bids_share_{group}",
+        _("Share of bids from %(group)s") % {"group": title},
+        _("Of all bids received in the year, the percentage submitted by %(group)s. %(definition)s")
+        % {"group": title, "definition": definition},
+        Kind.PERCENT,
+        years,
+        BIDS_REASON,
+    )
+
+
+def awards_share(years: Sequence[int], *, group: str) -> Indicator:
+    title, definition = _GROUPS[group]
+    return _not_yet_available(
+        f"awards_share_{group}",
+        _("Share of awards to %(group)s") % {"group": title},
+        _("Of all contracts awarded in the year, the percentage won by %(group)s. %(definition)s")
+        % {"group": title, "definition": definition},
+        Kind.PERCENT,
+        years,
+        AWARDS_REASON,
+    )
+
+
+def pilots_started(years: Sequence[int]) -> Indicator:
+    return _not_yet_available(
+        "pilots_started",
+        _("Pilots started"),
+        _("Pilot contracts signed in the year, counted by the date the pilot started."),
+        Kind.COUNT,
+        years,
+        PILOTS_REASON,
+    )
+
+
+def pilots_scaled_up(years: Sequence[int]) -> Indicator:
+    return _not_yet_available(
+        "pilots_scaled_up",
+        _("Pilots scaled up"),
+        _(
+            "Pilots whose scale-up decision in the year was to scale up into a regular "
+            "contract, counted by the date of the decision."
+        ),
+        Kind.COUNT,
+        years,
+        PILOTS_REASON,
+    )
+
+
+def median_days_need_to_contract(years: Sequence[int]) -> Indicator:
+    return _not_yet_available(
+        "median_days_need_to_contract",
+        _("Median days from need to contract"),
+        _(
+            "For contracts signed in the year that started from a published need: the median "
+            "number of days from the need's publication to the contract."
+        ),
+        Kind.DAYS,
+        years,
+        AWARDS_REASON,
+    )
+
+
+_GROUPS = {
+    "smb": (
+        _("small and medium-sized businesses"),
+        _("A firm is an SMB when its profile's SME category is micro, small or medium."),
+    ),
+    "startup": (
+        _("startups"),
+        _("A startup is a firm whose profile says it is under five years old."),
+    ),
+    "akershus": (
+        _("firms based in Akershus"),
+        _("A firm is based in Akershus when its business address is in Akershus county."),
+    ),
+}
+
+
+# --- All of them -----------------------------------------------------------------------------
+
+INDICATORS: tuple[Callable[[Sequence[int]], Indicator], ...] = (
+    needs_published,
+    tenders_published,
+    smb_lot_share,
+    *(
+        (lambda years, group=group, fn=fn: fn(years, group=group))
+        for fn in (bids_share, awards_share)
+        for group in _GROUPS
+    ),
+    pilots_started,
+    pilots_scaled_up,
+    median_days_need_to_contract,
+)
+
+
+def all_indicators(years: Sequence[int] | None = None) -> list[Indicator]:
+    years = tuple(years) if years else report_years()
+    return [compute(years) for compute in INDICATORS]
+
+
+def headline_indicators(year: int | None = None) -> list[tuple[Indicator, Figure]]:
+    """Three figures for the home page: this year's needs, tenders and SMB-lot share."""
+    year = year or oslo_year(timezone.now())
+    return [
+        (indicator, indicator.by_year[year])
+        for indicator in (needs_published([year]), tenders_published([year]), smb_lot_share([year]))
+    ]

@@ -1,0 +1,1 @@
+"""Writes for the CMS: keyword-only, atomic, validated."""
