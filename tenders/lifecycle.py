@@ -21,7 +21,8 @@ class Transition(StrEnum):
     PUBLISH = "publish"
     CLOSE = "close"
     START_EVALUATION = "start_evaluation"
-    AWARD = "award"  # the award service arrives with bids and evaluation
+    AWARD = "award"  # reached from the bids app once every lot has an award decision
+    WITHDRAW_AWARD = "withdraw_award"  # an award corrected ("un-award"): back to evaluation
     CANCEL = "cancel"
 
 
@@ -31,6 +32,7 @@ TRANSITIONS: dict[Transition, tuple[frozenset[str], str]] = {
     Transition.CLOSE: (frozenset({Status.PUBLISHED}), Status.CLOSED),
     Transition.START_EVALUATION: (frozenset({Status.CLOSED}), Status.IN_EVALUATION),
     Transition.AWARD: (frozenset({Status.IN_EVALUATION}), Status.AWARDED),
+    Transition.WITHDRAW_AWARD: (frozenset({Status.AWARDED}), Status.IN_EVALUATION),
     Transition.CANCEL: (
         frozenset({Status.PUBLISHED, Status.CLOSED, Status.IN_EVALUATION}),
         Status.CANCELLED,
@@ -43,6 +45,7 @@ TIMESTAMPS: dict[Transition, str] = {
     Transition.CLOSE: "closed_at",
     Transition.START_EVALUATION: "evaluation_started_at",
     Transition.AWARD: "awarded_at",
+    Transition.WITHDRAW_AWARD: "evaluation_started_at",
     Transition.CANCEL: "cancelled_at",
 }
 

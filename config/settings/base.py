@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     # Our apps first so that their templates and translations win.
     "marketplace",
     "tenders",
+    "bids",
+    "pilots",
     "search",
     "cms",
     "django.contrib.admin",
@@ -310,6 +312,17 @@ TENDER_REFERENCE_PREFIX = env("TENDER_REFERENCE_PREFIX", default="AFK")
 TENDER_DOCUMENT_MAX_BYTES = env.int("TENDER_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
 # Tender documents are kept here, never under MEDIA_ROOT (empty: "private" next to MEDIA_ROOT).
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")
+
+# --- Bids -----------------------------------------------------------------------------------
+# Key-encryption keys that wrap every bid's data key: "id:base64(32 bytes)", current first.
+# Never stored in the database. dev.py and test.py generate one into var/; production refuses
+# to start without it (see bids.crypto).
+BID_KEYS = env.list("BID_KEYS")
+# Upload limits for bid documents: one file, and all documents of one bid together.
+BID_DOCUMENT_MAX_BYTES = env.int("BID_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
+BID_TOTAL_MAX_BYTES = env.int("BID_TOTAL_MAX_BYTES", default=200 * 1024 * 1024)
+# Days between an award decision and the earliest contract signature (standstill period).
+BID_STANDSTILL_DAYS = env.int("BID_STANDSTILL_DAYS", default=10)
 
 # Open data (OCDS). The ocid prefix is registered with the Open Contracting Partnership
 # ("ocds-" + six characters); every ocid is the prefix plus the tender reference.

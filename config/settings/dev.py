@@ -7,10 +7,11 @@ Every value can still be overridden from the environment.
 import os
 
 from .local_secrets import VAR_DIR as _VAR_DIR
-from .local_secrets import local_secret, read_dotenv
+from .local_secrets import local_bid_keys, local_secret, read_dotenv
 
 read_dotenv()
 os.environ.setdefault("DJANGO_SECRET_KEY", local_secret(_VAR_DIR, "secret_key"))
+os.environ.setdefault("BID_KEYS", local_bid_keys(_VAR_DIR))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR_DIR / 'pilotmarked.sqlite3'}")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")

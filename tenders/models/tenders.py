@@ -177,6 +177,19 @@ class Tender(models.Model):
         _("submission deadline"), null=True, blank=True, db_index=True
     )
     # Lifecycle
+    opening_at = models.DateTimeField(
+        _("bids opened from"),
+        null=True,
+        blank=True,
+        help_text=_("When the bids may be opened; the submission deadline when left empty."),
+    )
+    two_person_opening = models.BooleanField(
+        _("a second opener must confirm"),
+        default=False,
+        help_text=_(
+            "The bids are opened only when a second person holding the opener role confirms."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -232,6 +245,15 @@ class Tender(models.Model):
     @property
     def is_external(self) -> bool:
         return self.source != Source.OWN
+
+    @property
+    def opens_at(self):
+        """When the bids may be opened: the opening date, never before the submission deadline."""
+        if self.submission_deadline is None:
+            return None
+        if self.opening_at is None:
+            return self.submission_deadline
+        return max(self.opening_at, self.submission_deadline)
 
     @property
     def display_buyer(self) -> str:

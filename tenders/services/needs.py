@@ -18,6 +18,7 @@ from marketplace.errors import DomainError, InvalidTransition, PermissionDenied
 from marketplace.models import OrganisationUnit
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
+from tenders.events import need_event_on_commit
 from tenders.models import Need, Tender
 from tenders.services.follows import followers_notify
 
@@ -181,6 +182,7 @@ def need_update(*, need: Need, by, unit: OrganisationUnit | None = None, **field
         after={key: after[key] for key in changed},
     )
     if need.status == Status.OPEN:
+        need_event_on_commit(need, "updated")
         key = need.updated_at.isoformat()
         if "dialogue_deadline" in changed:
             followers_notify(event="deadline_changed", need=need, context={"key": key})
@@ -212,6 +214,7 @@ def need_publish(*, need: Need, by) -> Need:
     _check_deadline(need)
     need.save()
     audit_record(actor=by, action="need.published", obj=need, before=before, after=need_data(need))
+    need_event_on_commit(need, "published")
     return need
 
 
@@ -224,6 +227,7 @@ def need_close(*, need: Need, by) -> Need:
         actor=by, action="need.closed", obj=need, before=before, after={"status": need.status}
     )
     followers_notify(event="need_closed", need=need, context={"key": "closed"})
+    need_event_on_commit(need, "closed")
     return need
 
 
@@ -246,6 +250,7 @@ def _need_close_due(*, need: Need, now: datetime.datetime) -> bool:
         after={"status": need.status, "reason": "dialogue_deadline_passed"},
     )
     followers_notify(event="need_closed", need=need, context={"key": "closed"})
+    need_event_on_commit(need, "closed")
     return True
 
 
@@ -277,6 +282,7 @@ def need_mark_tendered(*, need: Need, by, tender: Tender | None = None) -> Need:
     if tender is not None and tender.status != Tender.Status.DRAFT:
         context["reference"] = tender.reference
     followers_notify(event="need_tendered", need=need, context=context)
+    need_event_on_commit(need, "tendered")
     return need
 
 

@@ -21,6 +21,7 @@ from marketplace.models import Organisation, OrganisationUnit
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders import lifecycle
+from tenders.events import tender_event_on_commit
 from tenders.lifecycle import Transition
 from tenders.models import Amendment, Criterion, Lot, QualificationRequirement, Source, Tender
 from tenders.sanitise import sanitise_description
@@ -273,6 +274,7 @@ def tender_publish(*, tender: Tender, by, now: datetime.datetime | None = None) 
         before=before,
         after={**_status_data(tender, Transition.PUBLISH), "snapshot": tender_snapshot(tender)},
     )
+    tender_event_on_commit(tender, "published")
     return tender
 
 
@@ -313,6 +315,7 @@ def tender_amend(
         before={"version": tender.version - 1},
         after={"version": tender.version, "amendment": amendment.number, "changes": changes},
     )
+    tender_event_on_commit(tender, "amended")
     return amendment
 
 
@@ -362,6 +365,7 @@ def tender_extend_deadline(
             "amendment": amendment.number,
         },
     )
+    tender_event_on_commit(tender, "deadline_extended")
     return amendment
 
 
@@ -389,6 +393,7 @@ def tender_close(*, tender: Tender, by=None, now: datetime.datetime | None = Non
         before=before,
         after=_status_data(tender, Transition.CLOSE),
     )
+    tender_event_on_commit(tender, "closed")
     return tender
 
 
@@ -423,6 +428,57 @@ def tender_start_evaluation(*, tender: Tender, by, now: datetime.datetime | None
         before=before,
         after=_status_data(tender, Transition.START_EVALUATION),
     )
+    tender_event_on_commit(tender, "evaluation_started")
+    return tender
+
+
+@transaction.atomic
+def tender_mark_awarded(*, tender: Tender, by, now: datetime.datetime | None = None) -> Tender:
+    """In evaluation → awarded. The bids app calls this once every lot has an award decision;
+    the decisions themselves (winners, reasons, standstill) live there."""
+    require_manage(by, tender)
+    tender = lock(tender)
+    status = lifecycle.target(tender, Transition.AWARD)
+    before = _status_data(tender)
+    tender.status = status
+    tender.awarded_at = now or timezone.now()
+    tender.save(update_fields=["status", "awarded_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="tender.awarded",
+        obj=tender,
+        before=before,
+        after=_status_data(tender, Transition.AWARD),
+    )
+    tender_event_on_commit(tender, "awarded")
+    return tender
+
+
+@transaction.atomic
+def tender_withdraw_award(*, tender: Tender, by, reason: str) -> Tender:
+    """Awarded → in evaluation again, to correct a mistaken award (the bids app withdraws the
+    decision itself and tells the bidders). The earlier award time stays in the audit log."""
+    require_manage(by, tender)
+    tender = lock(tender)
+    status = lifecycle.target(tender, Transition.WITHDRAW_AWARD)
+    if not reason.strip():
+        raise DomainError(
+            _("Give the reason for withdrawing the award."),
+            code="tender_withdraw_award_reason",
+            field="reason",
+        )
+    before = _status_data(tender)
+    tender.status = status
+    tender.awarded_at = None
+    tender.save(update_fields=["status", "awarded_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="tender.award_withdrawn",
+        obj=tender,
+        before=before,
+        after={**_status_data(tender), "reason": reason.strip()},
+    )
+    tender_event_on_commit(tender, "award_withdrawn")
     return tender
 
 
@@ -450,6 +506,7 @@ def tender_cancel(
         before=before,
         after={**_status_data(tender, Transition.CANCEL), "reason": tender.cancellation_reason},
     )
+    tender_event_on_commit(tender, "cancelled")
     followers_notify(
         event="cancelled",
         tender=tender,

@@ -1,0 +1,23 @@
+from .award import AwardDecision, AwardLetter
+from .bids import Bid, BidDocument, BidQuerySet, ConsortiumMember, TenderOpening, bid_document_path
+from .evaluation import (
+    ConsensusScore,
+    EvaluatorAssignment,
+    QualificationAssessment,
+    Score,
+)
+
+__all__ = [
+    "AwardDecision",
+    "AwardLetter",
+    "Bid",
+    "BidDocument",
+    "BidQuerySet",
+    "ConsensusScore",
+    "ConsortiumMember",
+    "EvaluatorAssignment",
+    "QualificationAssessment",
+    "Score",
+    "TenderOpening",
+    "bid_document_path",
+]
