@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from bids.api import bids
 from marketplace.api import cpv, suppliers
 from tenders.api import tenders
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("", include(cpv.urlpatterns)),
     path("", include(suppliers.urlpatterns)),
     path("", include(tenders.urlpatterns)),
+    path("", include(bids.urlpatterns)),
 ]

@@ -30,7 +30,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.urls")),
     path("", include("search.urls")),
+    path("", include("matching.urls")),
     path("", include("tenders.urls")),
+    path("", include("bids.urls")),
+    path("", include("pilots.urls")),
     path("", include("cms.urls")),
     path("", include("cms.urls_downloads")),
     # Wagtail's page tree serves everything else, the home page included.

@@ -22,9 +22,11 @@ class Action(StrEnum):
     TENDER_MANAGE = "tender.manage"
     BID_OPEN = "bid.open"
     BID_EVALUATE = "bid.evaluate"
+    PILOT_MANAGE = "pilot.manage"
     # Supplier work
     SUPPLIER_PROFILE_EDIT = "supplier.profile.edit"
     BID_PREPARE = "bid.prepare"
+    PILOT_REPORT = "pilot.report"
     # Site
     AUDIT_VIEW = "audit.view"
 
@@ -38,8 +40,10 @@ ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.TENDER_MANAGE: frozenset({Role.BUYER_ADMIN, Role.PROCUREMENT_OFFICER}),
     Action.BID_OPEN: frozenset({Role.BID_OPENER}),
     Action.BID_EVALUATE: frozenset({Role.EVALUATOR}),
+    Action.PILOT_MANAGE: frozenset({Role.BUYER_ADMIN, Role.PROCUREMENT_OFFICER, Role.NEED_OWNER}),
     Action.SUPPLIER_PROFILE_EDIT: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
     Action.BID_PREPARE: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
+    Action.PILOT_REPORT: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
     Action.AUDIT_VIEW: frozenset({Role.BUYER_ADMIN}),
 }
 

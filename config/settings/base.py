@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "bids",
     "pilots",
     "search",
+    "matching",
     "cms",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -251,6 +252,10 @@ SEARCH_BACKEND = env(
     if ELASTICSEARCH_URL
     else "search.backends.database.DatabaseBackend",
 )
+
+
+# --- Matching and alerts ---------------------------------------------------------------------
+# (issue 6: matching weights live in search/matching; settings for alerts go here)
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Pilotmarked"

@@ -17,6 +17,9 @@ class NotificationKind(models.TextChoices):
     FOLLOWED_UPDATES = "followed_updates", _("Amendments, answers and deadlines on what you follow")
     DIALOGUE_INVITATION = "dialogue_invitation", _("Invitations to market dialogue and tenders")
     BUYER_ACTIVITY = "buyer_activity", _("Questions and responses to your needs and tenders")
+    BIDS = "bids", _("Your bids: receipts, joint-bid invitations, openings and award letters")
+    PILOTS = "pilots", _("Pilots you take part in: milestones, measurements and decisions")
+    SEARCH_ALERTS = "search_alerts", _("New needs and tenders that match your searches")
     SYSTEM = "system", _("Service messages")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -57,5 +58,22 @@ class SearchBackend(Protocol):
 
         ``queryset`` carries the caller's filters (published only, facets); the backend narrows
         and orders it, and never widens it. An empty query returns ``queryset`` unchanged.
+        """
+        ...
+
+    def text_scores(
+        self,
+        kind: str,
+        text: str,
+        *,
+        among: Sequence[int] | None = None,
+        limit: int = 200,
+    ) -> dict[int, float]:
+        """How well documents of ``kind`` ("supplier" profiles, "tender"s, "need"s) match a
+        longer free ``text`` (a need's or profile's own words), as {primary key: relevance in
+        0..1}, the best ``limit`` only, optionally only among the primary keys ``among``.
+
+        The matcher (``matching``) uses this for the text part of its score; documents that
+        share no meaningful word with ``text`` are left out.
         """
         ...
