@@ -151,7 +151,13 @@ class Command(BaseCommand):
         """Apps further up the import graph add their demo content through their own commands."""
         from django.core.management import call_command, get_commands
 
-        for name in ("seed_demo_tenders", "seed_demo_cms"):
+        for name in (
+            "seed_demo_tenders",
+            "seed_demo_bids",
+            "seed_demo_pilots",
+            "seed_demo_matching",
+            "seed_demo_cms",
+        ):
             if name in get_commands():
                 call_command(name, stdout=self.stdout, stderr=self.stderr)
 
