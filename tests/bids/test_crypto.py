@@ -8,7 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from bids import crypto
 
 
-
 def test_keys_parse_and_current_is_first():
     first, second = crypto.new_key_text("k2"), crypto.new_key_text("k1")
     ring = crypto.parse_keys(f"{first},{second}")

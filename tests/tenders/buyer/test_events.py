@@ -40,10 +40,13 @@ def test_publishing_sends_one_event_after_commit(
 def test_a_rolled_back_change_sends_nothing(
     draft, procurement_officer, received, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.tender_publish(tender=draft, by=procurement_officer)
-            raise RuntimeError("the request failed later")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.tender_publish(tender=draft, by=procurement_officer)
+        raise RuntimeError("the request failed later")
     assert callbacks == []
     assert received == []
 
