@@ -37,6 +37,7 @@ RUN FRONTEND_FETCH=python python scripts/fetch_frontend.py && rm -rf node_module
 # 3. The application (compiled message catalogs are committed under locale/).
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
+    BID_KEYS=collectstatic-only:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
     DATABASE_URL=sqlite:///:memory: \
     python manage.py collectstatic --noinput --verbosity 0 \
  && mkdir -p /app/var/media \

@@ -12,7 +12,7 @@ PORT ?= 8000
 export PILOTMARKED_DATA_DIR ?= $(abspath ../shared/data)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate messages bench clean import-reference
+.PHONY: help install run test lint format migrate messages bench clean import-reference search-quality
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,7 @@ lint: install ## ruff, import contracts, missing migrations, deploy checks, mess
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  DJANGO_ALLOWED_HOSTS=pilotmarked.example DATABASE_URL=sqlite:///:memory: \
+	  BID_KEYS="k1:$$($(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
 	  $(MANAGE) check --deploy --fail-level WARNING
 	$(BIN)/python scripts/check_messages.py
 
@@ -67,6 +68,13 @@ import-reference: migrate ## Load the full CPV, places and SN2007 lists from PIL
 	$(MANAGE) import_cpv "$(PILOTMARKED_DATA_DIR)/cpv_2008_main_en_nb.csv"
 	$(MANAGE) import_places
 	$(MANAGE) import_industry_codes "$(PILOTMARKED_DATA_DIR)/sn2007_naeringsgruppering_nb.csv"
+
+search-quality: install ## Import the real Doffin notices into a scratch SQLite database and write docs/search-quality.md
+	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	export DATABASE_URL="sqlite:///$$scratch/quality.sqlite3" DJANGO_SETTINGS_MODULE=config.settings.test; \
+	$(BIN)/python manage.py migrate --noinput -v 0; \
+	$(BIN)/python manage.py import_doffin "$(PILOTMARKED_DATA_DIR)/doffin_contract_notices_F02_2020.json" "$(PILOTMARKED_DATA_DIR)/doffin_eforms_xml"; \
+	$(BIN)/python manage.py search_quality --write docs/search-quality.md
 
 bench: install ## Run benchmarks and write docs/benchmarks.md
 	$(BIN)/python -m tests.bench

@@ -8,3 +8,7 @@ class BidsConfig(AppConfig):
 
     def ready(self) -> None:
         from bids import checks, receivers  # noqa: F401  (system checks and domain events)
+        from bids.audit_visibility import sealed_bid_events_q
+        from marketplace.audit_visibility import register_sealed_filter
+
+        register_sealed_filter(sealed_bid_events_q)

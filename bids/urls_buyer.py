@@ -1,3 +1,44 @@
-from django.urls import path  # noqa: F401
+"""The buyer's bid pages under the tender (see bids/urls.py), the evaluator's list, and the
+supplier's page of award letters (scoped to the bidding organisation)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from bids.views import buyer
+
+T = "innkjop/konkurranser/<str:reference>/"
+B = T + "evaluering/tilbud/<uuid:public_id>/"
+
+urlpatterns = [
+    path("innkjop/evalueringer/", buyer.my_evaluations, name="my_evaluations"),
+    path(T + "tilbud/", buyer.bids_overview, name="buyer_bids"),
+    path(T + "tilbud/apne/", buyer.bids_open, name="bids_open"),
+    path(T + "tilbud/protokoll/", buyer.bids_protocol, name="bids_protocol"),
+    path(
+        T + "tilbud/protokoll.<str:fmt>",
+        buyer.bids_protocol_download,
+        name="bids_protocol_download",
+    ),
+    path(T + "evaluering/", buyer.evaluation, name="bids_evaluation"),
+    path(T + "evaluering/evaluatorer/", buyer.evaluator_assign, name="bids_evaluator_assign"),
+    path(
+        T + "evaluering/evaluatorer/<int:pk>/fjern/",
+        buyer.evaluator_remove,
+        name="bids_evaluator_remove",
+    ),
+    path(T + "evaluering/rapport/", buyer.evaluation_report, name="bids_report"),
+    path(B, buyer.bid_detail, name="bids_bid_detail"),
+    path(B + "dokumenter/<uuid:document_id>/", buyer.bid_document, name="bids_bid_document"),
+    path(B + "kvalifikasjon/", buyer.bid_qualification, name="bids_qualification"),
+    path(B + "poeng/", buyer.score_sheet, name="bids_score_sheet"),
+    path(B + "konsensus/", buyer.consensus_sheet, name="bids_consensus"),
+    path(T + "tildeling/", buyer.award_page, name="bids_award"),
+    path(T + "tildeling/delkontrakt/<int:number>/", buyer.award_decide, name="bids_award_decide"),
+    path(T + "tildeling/vedtak/<int:pk>/trekk/", buyer.award_withdraw, name="bids_award_withdraw"),
+    path(T + "tildeling/vedtak/<int:pk>/kontrakt/", buyer.contract_sign, name="bids_contract"),
+    # Supplier-facing: the bid's award letters.
+    path(
+        "tilbud/<uuid:public_id>/tildeling/",
+        buyer.supplier_award_letters,
+        name="supplier_award_letters",
+    ),
+]

@@ -45,6 +45,7 @@ STORIES = [
     {
         "supplier": "nordlys-sensorikk",
         "tender": "Sensorbasert vinterdrift av gang- og sykkelveier",
+        "pilot": "Sensorer for vinterdrift på gang- og sykkelveier",
         "nb": {
             "title": "Sensorer viser hvor det er glatt før noen faller",
             "slug": "sensorer-vinterdrift",
@@ -103,6 +104,7 @@ STORIES = [
     {
         "supplier": "storby-digital",
         "tender": "Rammeavtale om rådgivning for digital innkalling",
+        "pilot": "Digital innkalling i tannhelsetjenesten",
         "nb": {
             "title": "Digital innkalling ga færre tomme timer i tannhelsetjenesten",
             "slug": "digital-innkalling-tannhelse",

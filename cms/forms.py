@@ -49,7 +49,6 @@ class StoryFilterForm(forms.Form):
         if data.get("area"):
             stories = stories.filter(tender__unit=data["area"])
         if data.get("outcome"):
-            # Outcomes are recorded on pilots, which do not exist yet (see
-            # SuccessStoryPage.pilot_facts): no story has an outcome to match until they do.
-            stories = stories.none()
+            # The outcome is the linked pilot's, read from the data, never typed on the story.
+            stories = stories.filter(pilot__outcome=data["outcome"])
         return stories.distinct()

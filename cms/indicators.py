@@ -2,8 +2,9 @@
 
 Pure functions over the database: each takes the years to report on and returns an
 :class:`Indicator` with one figure per year and one per year and service area. A figure whose
-data the marketplace does not hold yet (bids, awards, pilots) is returned as *not yet
-available* — never as zero — so the page, the CSV and the JSON can say so honestly.
+data the marketplace does not hold is returned as *not yet available* (``available=False``) —
+never as zero — so the page, the CSV and the JSON can say so honestly. Bids, award decisions and
+pilots are read here directly: the CMS is the top layer and may import every app.
 
 Years are calendar years in Europe/Oslo time (a tender published at 00:30 Oslo time on 1 January
 counts for the new year). "Service area" is the buyer's unit (``OrganisationUnit``).
@@ -12,6 +13,7 @@ counts for the new year). "Service area" is the buyer's unit (``OrganisationUnit
 from __future__ import annotations
 
 import datetime
+import statistics
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -234,95 +236,214 @@ def smb_lot_share(years: Sequence[int]) -> Indicator:
     )
 
 
-# --- Indicators whose data arrives later -----------------------------------------------------
+# --- Indicators from bids, awards and pilots --------------------------------------------------
+
+SME_CATEGORIES = ("micro", "small", "medium")
+STARTUP_STAGE = "startup"
+# Kartverket's number of Akershus county since 2024 (marketplace.demo.data.AKERSHUS).
+AKERSHUS_COUNTY = "32"
 
 
-def _not_yet_available(key: str, title, definition, kind: str, years, reason) -> Indicator:
-    return Indicator(
-        key=key,
-        title=title,
-        definition=definition,
-        kind=kind,
-        years=tuple(years),
-        available=False,
-        unavailable_reason=reason,
+def _in_group(group: str, sme_category, stage, county) -> bool:
+    if group == "smb":
+        return sme_category in SME_CATEGORIES
+    if group == "startup":
+        return stage == STARTUP_STAGE
+    return county == AKERSHUS_COUNTY
+
+
+def _group_share(rows, years: Sequence[int], group: str) -> tuple[dict, dict, set]:
+    """Shares from (year, unit id, sme_category, stage, county number) rows."""
+    totals: dict[int, list[int]] = {year: [0, 0] for year in years}
+    areas: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for year, unit_id, sme_category, stage, county in rows:
+        hit = int(_in_group(group, sme_category, stage, county))
+        totals[year][0] += hit
+        totals[year][1] += 1
+        if unit_id is not None:
+            areas[(year, unit_id)][0] += hit
+            areas[(year, unit_id)][1] += 1
+    return totals, areas, {unit_id for _year, unit_id in areas}
+
+
+def _profile_columns(supplier: str) -> tuple[str, str, str]:
+    return (
+        f"{supplier}__profile__sme_category",
+        f"{supplier}__profile__stage",
+        f"{supplier}__profile__municipality__county__number",
     )
 
 
-BIDS_REASON = _(
-    "Bids are not yet submitted through Pilotmarked. This figure will be published when they are."
-)
-AWARDS_REASON = _(
-    "Awards are not yet recorded in Pilotmarked. This figure will be published when they are."
-)
-PILOTS_REASON = _(
-    "Pilot contracts are not yet followed up in Pilotmarked. This figure will be published when "
-    "they are."
-)
+def _submitted_bids():
+    """Bids in force: the submitted version of each supplier's bid on the county's tenders.
+
+    A bid replaced by a newer version or withdrawn is not counted; a joint bid counts for its
+    lead supplier.
+    """
+    from bids.models import Bid
+
+    return Bid.objects.filter(
+        status=Bid.Status.SUBMITTED, submitted_at__isnull=False, tender__source=Source.OWN
+    )
+
+
+def _active_awards():
+    """Award decisions in force (one per lot); withdrawn decisions are not counted."""
+    from bids.models import AwardDecision
+
+    return AwardDecision.objects.filter(
+        status=AwardDecision.Status.ACTIVE, tender__source=Source.OWN
+    )
 
 
 def bids_share(years: Sequence[int], *, group: str) -> Indicator:
     title, definition = _GROUPS[group]
-    return _not_yet_available(
-        f"bids_share_{group}",
-        _("Share of bids from %(group)s") % {"group": title},
-        _("Of all bids received in the year, the percentage submitted by %(group)s. %(definition)s")
+    rows = (
+        _submitted_bids()
+        .annotate(year=ExtractYear("submitted_at", tzinfo=OSLO))
+        .filter(year__in=years)
+        .values_list("year", "tender__unit_id", *_profile_columns("supplier"))
+    )
+    totals, areas, unit_ids = _group_share(rows, years, group)
+    return Indicator(
+        key=f"bids_share_{group}",
+        title=_("Share of bids from %(group)s") % {"group": title},
+        definition=_(
+            "Of all bids submitted in the year (Oslo time) to the county's tenders — the latest "
+            "submitted version of each supplier's bid, withdrawn and replaced versions left "
+            "out, a joint bid counted for its lead supplier — the percentage submitted by "
+            "%(group)s. %(definition)s A firm without a profile is counted only in the total."
+        )
         % {"group": title, "definition": definition},
-        Kind.PERCENT,
-        years,
-        BIDS_REASON,
+        kind=Kind.PERCENT,
+        years=tuple(years),
+        by_year={year: share(*counts) for year, counts in totals.items()},
+        by_area={key: share(*counts) for key, counts in areas.items()},
+        areas=_areas(unit_ids),
     )
 
 
 def awards_share(years: Sequence[int], *, group: str) -> Indicator:
     title, definition = _GROUPS[group]
-    return _not_yet_available(
-        f"awards_share_{group}",
-        _("Share of awards to %(group)s") % {"group": title},
-        _("Of all contracts awarded in the year, the percentage won by %(group)s. %(definition)s")
+    rows = (
+        _active_awards()
+        .annotate(year=ExtractYear("decided_at", tzinfo=OSLO))
+        .filter(year__in=years)
+        .values_list("year", "tender__unit_id", *_profile_columns("bid__supplier"))
+    )
+    totals, areas, unit_ids = _group_share(rows, years, group)
+    return Indicator(
+        key=f"awards_share_{group}",
+        title=_("Share of awards to %(group)s") % {"group": title},
+        definition=_(
+            "Of all award decisions in force made in the year (Oslo time), one per lot and "
+            "withdrawn decisions left out, the percentage won by %(group)s. %(definition)s "
+            "A firm without a profile is counted only in the total."
+        )
         % {"group": title, "definition": definition},
-        Kind.PERCENT,
-        years,
-        AWARDS_REASON,
+        kind=Kind.PERCENT,
+        years=tuple(years),
+        by_year={year: share(*counts) for year, counts in totals.items()},
+        by_area={key: share(*counts) for key, counts in areas.items()},
+        areas=_areas(unit_ids),
+    )
+
+
+def _count_indicator(key: str, title, definition, rows, years: Sequence[int]) -> Indicator:
+    by_year, by_area, unit_ids = _counts(rows, years)
+    return Indicator(
+        key=key,
+        title=title,
+        definition=definition,
+        kind=Kind.COUNT,
+        years=tuple(years),
+        by_year={year: Figure(count) for year, count in by_year.items()},
+        by_area={key_: Figure(count) for key_, count in by_area.items()},
+        areas=_areas(unit_ids),
     )
 
 
 def pilots_started(years: Sequence[int]) -> Indicator:
-    return _not_yet_available(
+    from pilots.models import Pilot
+
+    rows = (
+        Pilot.objects.exclude(status=Pilot.Status.PLANNED)
+        .filter(starts_on__isnull=False)
+        .annotate(year=ExtractYear("starts_on"))
+        .filter(year__in=years)
+        .values_list("year", "unit_id")
+    )
+    return _count_indicator(
         "pilots_started",
         _("Pilots started"),
-        _("Pilot contracts signed in the year, counted by the date the pilot started."),
-        Kind.COUNT,
+        _(
+            "Pilots that have started (running, ended or decided), counted in the year of their "
+            "start date. Pilots still being planned are not counted."
+        ),
+        rows,
         years,
-        PILOTS_REASON,
     )
 
 
 def pilots_scaled_up(years: Sequence[int]) -> Indicator:
-    return _not_yet_available(
+    from pilots.models import Pilot
+
+    rows = (
+        Pilot.objects.filter(status=Pilot.Status.DECIDED, outcome=Pilot.Outcome.SCALED_UP)
+        .filter(decided_at__isnull=False)
+        .annotate(year=ExtractYear("decided_at", tzinfo=OSLO))
+        .filter(year__in=years)
+        .values_list("year", "unit_id")
+    )
+    return _count_indicator(
         "pilots_scaled_up",
         _("Pilots scaled up"),
         _(
-            "Pilots whose scale-up decision in the year was to scale up into a regular "
-            "contract, counted by the date of the decision."
+            "Pilots whose decision was to scale up into a full purchase, counted in the year of "
+            "the decision (Oslo time)."
         ),
-        Kind.COUNT,
+        rows,
         years,
-        PILOTS_REASON,
     )
 
 
+def _median(values: list[int]) -> Figure:
+    if not values:
+        return Figure(None)
+    return Figure(Decimal(str(statistics.median(values))).quantize(Decimal("0.1")))
+
+
 def median_days_need_to_contract(years: Sequence[int]) -> Indicator:
-    return _not_yet_available(
-        "median_days_need_to_contract",
-        _("Median days from need to contract"),
-        _(
-            "For contracts signed in the year that started from a published need: the median "
-            "number of days from the need's publication to the contract."
+    rows = (
+        _active_awards()
+        .filter(contract_signed_at__isnull=False, tender__need__published_at__isnull=False)
+        .values_list("contract_signed_at", "tender__need__published_at", "tender__unit_id")
+    )
+    wanted = set(years)
+    by_year: dict[int, list[int]] = {year: [] for year in years}
+    by_area: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for signed_at, published_at, unit_id in rows:
+        signed = timezone.localtime(signed_at, OSLO).date()
+        if signed.year not in wanted:
+            continue
+        days = (signed - timezone.localtime(published_at, OSLO).date()).days
+        by_year[signed.year].append(days)
+        if unit_id is not None:
+            by_area[(signed.year, unit_id)].append(days)
+    return Indicator(
+        key="median_days_need_to_contract",
+        title=_("Median days from need to contract"),
+        definition=_(
+            "For contracts signed in the year (Oslo time) under an award decision in force, on a "
+            "tender made from a published need: the median number of calendar days from the "
+            "day the need was published to the day the contract was signed (Oslo dates). "
+            "Contracts without a need are not counted."
         ),
-        Kind.DAYS,
-        years,
-        AWARDS_REASON,
+        kind=Kind.DAYS,
+        years=tuple(years),
+        by_year={year: _median(values) for year, values in by_year.items()},
+        by_area={key: _median(values) for key, values in by_area.items()},
+        areas=_areas(unit_id for _year, unit_id in by_area),
     )
 
 
@@ -333,11 +454,14 @@ _GROUPS = {
     ),
     "startup": (
         _("startups"),
-        _("A startup is a firm whose profile says it is under five years old."),
+        _("A startup is a firm whose profile gives its stage as startup (under five years)."),
     ),
     "akershus": (
         _("firms based in Akershus"),
-        _("A firm is based in Akershus when its business address is in Akershus county."),
+        _(
+            "A firm is based in Akershus when the municipality of its business address, as "
+            "given in its profile, is in Akershus county."
+        ),
     ),
 }
 

@@ -50,7 +50,7 @@ def latest_success_stories(*, locale: Locale, limit: int = HOME_LIST_SIZE) -> li
         SuccessStoryPage.objects.live()
         .public()
         .filter(locale=locale)
-        .select_related("supplier", "tender__unit", "tender__buyer", "social_image")
+        .select_related("supplier", "tender__unit", "tender__buyer", "social_image", "pilot")
         .order_by("-first_published_at", "-pk")[:limit]
     )
 

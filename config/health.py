@@ -58,8 +58,14 @@ def _check_broker() -> dict:
 
 
 def _check_search() -> dict:
+    """The active backend; when it cannot answer and another answers for it, say so."""
     status = get_backend().status()
-    return {"ok": status.ok, "detail": f"{status.name}: {status.detail}".rstrip(": ")}
+    detail = f"{status.name}: {status.detail}".rstrip(": ")
+    check = {"ok": status.ok, "detail": detail, "backend": status.name}
+    if not status.ok and status.fallback:
+        check["detail"] = f"{detail}; answering from {status.fallback}"
+        check["fallback"] = status.fallback
+    return check
 
 
 def _run(name: str, check: Callable[[], dict]) -> dict:

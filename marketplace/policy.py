@@ -110,3 +110,16 @@ def user_can(user, action: Action, obj=None) -> bool:
     granted = ROLE_GRANTS.get(action, frozenset())
     any_unit = unit is None and action in ORGANISATION_WIDE_ACTIONS
     return bool(roles_of(user, organisation, unit, any_unit=any_unit) & granted)
+
+
+def organisations_where(user, action: Action):
+    """The organisations in which ``user`` holds a role that grants ``action`` (on the
+    organisation as a whole or on any of its units). Empty for anonymous users."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    granted = ROLE_GRANTS.get(action, frozenset())
+    memberships = Membership.objects.filter(user=user, role__in=granted)
+    orgs = Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+    # Only roles of the organisation's kind count (see roles_of).
+    kinds = {kind for kind in Organisation.Kind if set(Role.for_kind(kind)) & granted}
+    return orgs.filter(kind__in=kinds)

@@ -39,3 +39,67 @@ class SupplierQuery:
     @property
     def is_empty(self) -> bool:
         return not self.terms
+
+
+# The facets a site-wide search filters and counts on.
+FACETS = ("kind", "cpv_division", "county", "status", "source")
+PER_PAGE = 20
+MAX_PAGE = 50
+
+
+def _clean(values, *, max_length: int = 20) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values or ():
+        value = str(value).strip()[:max_length]
+        if value:
+            seen.setdefault(value, None)
+    return tuple(seen)[:20]
+
+
+@dataclass(frozen=True)
+class SiteQuery:
+    """A site-wide search: free text over every kind, narrowed by facets, one page of hits.
+
+    ``text`` is trimmed and cut like ``SupplierQuery``; facet values are strings (kinds
+    "tender", "need", "supplier", "page"; two-digit CPV divisions; county numbers; statuses;
+    sources "own", "doffin", "cms"). ``page`` counts from 1 and stops at ``MAX_PAGE``.
+    """
+
+    text: str = ""
+    kinds: tuple[str, ...] = ()
+    cpv_divisions: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", (self.text or "").strip()[:MAX_QUERY_LENGTH])
+        for name in ("kinds", "cpv_divisions", "counties", "statuses", "sources"):
+            object.__setattr__(self, name, _clean(getattr(self, name)))
+        object.__setattr__(self, "page", min(max(int(self.page or 1), 1), MAX_PAGE))
+        object.__setattr__(self, "per_page", min(max(int(self.per_page or PER_PAGE), 1), 100))
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return SupplierQuery(self.text).terms
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """Facet name -> chosen values, for the facets that narrow this query."""
+        chosen = {
+            "kind": self.kinds,
+            "cpv_division": self.cpv_divisions,
+            "county": self.counties,
+            "status": self.statuses,
+            "source": self.sources,
+        }
+        return {name: values for name, values in chosen.items() if values}

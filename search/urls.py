@@ -1,4 +1,4 @@
-"""Public listings that go through the search interface: the supplier directory."""
+"""Public listings that go through the search interface: supplier directory, site search."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ app_name = "search"
 
 urlpatterns = [
     path("leverandorer/", views.supplier_directory, name="supplier_directory"),
+    path("sok/", views.site_search, name="site_search"),
 ]

@@ -6,7 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from marketplace.selectors.suppliers import directory_profiles
+from search.backends import get_backend
+from search.backends.base import SearchUnavailable, SiteResults
 from search.filters import SupplierDirectoryFilter
+from search.forms import KIND_LABELS, MAX_PAGE, SiteSearchForm, facet_groups, status_labels
+from search.queries import SiteQuery
 
 SUPPLIERS_PER_PAGE = 20
 
@@ -32,5 +36,44 @@ def supplier_directory(request):
                 if key not in {"page", "sort"}
                 for value in values
             ),
+        },
+    )
+
+
+def site_search(request):
+    """Search everything: a GET form that works without JavaScript, facets, highlights, pages.
+
+    Text longer than the form allows answers 400 with the form's message; any other input,
+    however odd, is a valid (perhaps empty) search.
+    """
+    form = SiteSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "search/site_search.html", {"form": form}, status=400)
+    query = form.query(request.GET) if form.is_bound else SiteQuery()
+    unavailable = False
+    try:
+        results = get_backend().search(query)
+    except SearchUnavailable:
+        unavailable = True
+        results = SiteResults(hits=(), total=0, page=query.page, per_page=query.per_page)
+    shown = min(results.total, MAX_PAGE * query.per_page)
+    paginator = Paginator(range(shown), query.per_page)
+    page = paginator.get_page(query.page)
+    return render(
+        request,
+        "search/site_search.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "hits": results.hits,
+            "facets": facet_groups(results, query),
+            "kind_labels": KIND_LABELS,
+            "status_labels": status_labels(),
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "unavailable": unavailable,
+            "degraded": results.degraded,
+            "searched": form.is_bound,
         },
     )

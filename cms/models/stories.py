@@ -1,9 +1,8 @@
 """Success stories: written by editors, with the facts pulled from the marketplace's data.
 
-A story links to the supplier (an Organisation) and the tender. Buyer unit, value, duration,
-status and themes are read from those rows on every view, never retyped, so they stay current.
-Pilots do not exist yet: ``pilot_facts()`` is the one place where a pilot's outcome and KPIs will
-be read once the Pilot model lands (it returns None until then).
+A story links to the supplier (an Organisation), the tender and the pilot. Buyer unit, value,
+duration, status, themes, the pilot's outcome and its KPIs are read from those rows on every view,
+never retyped, so they stay current: change the pilot and the page changes.
 """
 
 from __future__ import annotations
@@ -19,17 +18,18 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from marketplace.models import Organisation
+from pilots.models import Pilot
 from tenders.models import Tender
 
 from .base import BasePage, paginate
 
 
 class Outcome(models.TextChoices):
-    """How a pilot ended; recorded on the pilot (a later issue), never on the story."""
+    """How a pilot ended; recorded on the pilot (``Pilot.Outcome``), never on the story."""
 
-    SCALED_UP = "scaled_up", _("Scaled up")
-    CONTINUED = "continued", _("Continued")
-    STOPPED = "stopped", _("Stopped")
+    SCALED_UP = Pilot.Outcome.SCALED_UP.value, _("Scaled up")
+    CONTINUED = Pilot.Outcome.CONTINUED.value, _("Continued")
+    STOPPED = Pilot.Outcome.STOPPED.value, _("Stopped")
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,21 @@ class StoryFacts:
 
 @dataclass(frozen=True)
 class PilotFacts:
-    """A pilot's results, filled from the Pilot model once it exists."""
+    """A pilot's plan and results, read from the Pilot row and its KPIs."""
 
+    pilot: Pilot
+    buyer: str
+    service_area: str
+    value: Decimal | None
+    value_is_contract: bool
+    starts_on: object
+    ends_on: object
+    duration_days: int | None
+    duration_months: int | None
+    status_label: str
     outcome: str
     outcome_label: str
-    duration_months: int | None
+    kpis_total: int
     kpis_achieved: tuple[str, ...]
 
 
@@ -73,7 +83,7 @@ class SuccessStoryIndexPage(BasePage):
             SuccessStoryPage.objects.child_of(self)
             .live()
             .public()
-            .select_related("supplier", "tender__unit", "tender__buyer", "social_image")
+            .select_related("supplier", "tender__unit", "tender__buyer", "social_image", "pilot")
             .order_by("-first_published_at", "-pk")
         )
 
@@ -107,12 +117,24 @@ class SuccessStoryPage(BasePage):
         related_name="success_stories",
         help_text=_("The facts box shows the tender's buyer, value, duration and status."),
     )
+    pilot = models.ForeignKey(
+        Pilot,
+        verbose_name=_("pilot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="success_stories",
+        help_text=_(
+            "The facts box shows the pilot's service area, value, duration, KPIs achieved and "
+            "outcome, read from the pilot every time the page is shown."
+        ),
+    )
 
     content_panels = [
         *BasePage.content_panels,
         FieldPanel("lead"),
         MultiFieldPanel(
-            [FieldPanel("supplier"), FieldPanel("tender")],
+            [FieldPanel("supplier"), FieldPanel("tender"), FieldPanel("pilot")],
             heading=_("Facts from the marketplace"),
         ),
         FieldPanel("body"),
@@ -123,6 +145,7 @@ class SuccessStoryPage(BasePage):
         index.SearchField("body"),
         index.FilterField("supplier_id"),
         index.FilterField("tender_id"),
+        index.FilterField("pilot_id"),
     ]
     parent_page_types = ["cms.SuccessStoryIndexPage"]
     subpage_types: list[str] = []
@@ -152,11 +175,50 @@ class SuccessStoryPage(BasePage):
             themes=tuple(theme.name for theme in tender.themes.all()),
         )
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.pilot_id and self.supplier_id and self.pilot.supplier_id != self.supplier_id:
+            errors["pilot"] = _("Choose a pilot of the story's supplier.")
+        if self.pilot_id and self.tender_id and self.pilot.tender_id != self.tender_id:
+            errors["pilot"] = _("Choose a pilot of the story's tender.")
+        if errors:
+            raise ValidationError(errors)
+
     def pilot_facts(self) -> PilotFacts | None:
-        """The pilot's outcome, duration and KPIs achieved. None until the Pilot model lands
-        (the bids issue): then read the pilot of ``self.tender`` here, and the index's outcome
-        filter (cms.forms.StoryFilterForm) starts to match."""
-        return None
+        """The linked pilot's facts, read now: service area, value (the full purchase when it
+        was scaled up, else the pilot's budget), duration, KPIs achieved and outcome."""
+        if not self.pilot_id:
+            return None
+        pilot = (
+            Pilot.objects.select_related("buyer", "unit")
+            .prefetch_related("kpis")
+            .filter(pk=self.pilot_id)
+            .first()
+        )
+        if pilot is None:
+            return None
+        kpis = list(pilot.kpis.all())
+        days = pilot.duration_days
+        value_is_contract = pilot.contract_value is not None
+        return PilotFacts(
+            pilot=pilot,
+            buyer=pilot.buyer.name,
+            service_area=pilot.unit.display_name if pilot.unit_id else "",
+            value=pilot.contract_value if value_is_contract else pilot.budget,
+            value_is_contract=value_is_contract,
+            starts_on=pilot.starts_on,
+            ends_on=pilot.ends_on,
+            duration_days=days,
+            duration_months=round(days / 30.44) if days else None,
+            status_label=pilot.get_status_display(),
+            outcome=pilot.outcome,
+            outcome_label=Outcome(pilot.outcome).label if pilot.outcome else "",
+            kpis_total=len(kpis),
+            kpis_achieved=tuple(kpi.name for kpi in kpis if kpi.achieved),
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

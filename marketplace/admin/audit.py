@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.audit_visibility import visible_events
 from marketplace.models import AuditEvent
 
 
@@ -58,6 +59,12 @@ class AuditEventAdmin(admin.ModelAdmin):
         "hash",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Events that would name a bidder before the opening stay out of sight (not out of the
+        # chain): see marketplace.audit_visibility.
+        return visible_events(super().get_queryset(request))
+
     actions = None
 
     @admin.display(description=_("before"))

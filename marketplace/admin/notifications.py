@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from marketplace.audit_visibility import hidden_notification_kinds
 from marketplace.models import Notification, NotificationPreference
 
 
@@ -40,6 +41,10 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # What a person was told stays as it was; staff may look, not rewrite.
         return False
+
+    def get_queryset(self, request):
+        # Notifications about bids name a bidder and a tender: never listed here.
+        return super().get_queryset(request).exclude(kind__in=hidden_notification_kinds())
 
 
 @admin.register(NotificationPreference)

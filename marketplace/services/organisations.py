@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, PermissionDenied
+from marketplace.events import supplier_profile_event_on_commit
 from marketplace.models import (
     ADMIN_ROLES,
     AccessRequest,
@@ -24,6 +25,7 @@ from marketplace.models import (
     Organisation,
     OrganisationUnit,
     Role,
+    SupplierProfile,
     User,
 )
 from marketplace.policy import Action, user_can
@@ -269,6 +271,9 @@ def organisation_update(
         after=_organisation_data(organisation),
         organisation=organisation,
     )
+    profile = SupplierProfile.objects.filter(organisation=organisation).first()
+    if profile is not None and before["name"] != organisation.name:
+        supplier_profile_event_on_commit(profile, "updated")  # the name is searched
     return organisation
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, PermissionDenied
+from marketplace.events import supplier_profile_event_on_commit
 from marketplace.models import (
     ContactPerson,
     Membership,
@@ -184,6 +185,7 @@ def profile_update(*, profile: SupplierProfile, by: User, **data: Any) -> Suppli
             before=changed_before,
             after=changed_after,
         )
+        supplier_profile_event_on_commit(stored, "updated")
     return stored
 
 
@@ -214,6 +216,7 @@ def profile_publish(*, profile: SupplierProfile, by: User) -> SupplierProfile:
             before={"is_published": False},
             after={"is_published": True},
         )
+        supplier_profile_event_on_commit(stored, "published")
     return stored
 
 
@@ -232,6 +235,7 @@ def profile_unpublish(*, profile: SupplierProfile, by: User) -> SupplierProfile:
             before={"is_published": True},
             after={"is_published": False},
         )
+        supplier_profile_event_on_commit(stored, "unpublished")
     return stored
 
 

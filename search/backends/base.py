@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from marketplace.models import SupplierProfile
-    from search.queries import SupplierQuery
+    from search.documents import Document
+    from search.queries import SiteQuery, SupplierQuery
 
 
 @dataclass(frozen=True)
 class BackendStatus:
+    """Whether a backend can answer now. ``fallback`` names the backend that answers instead
+    while this one cannot (searches then say they are degraded)."""
+
     name: str
     ok: bool
     detail: str = ""
+    fallback: str = ""
 
 
 class SearchUnavailable(RuntimeError):
@@ -41,6 +47,50 @@ class SearchResult:
         if self.known_total is not None:
             return self.known_total
         return self.queryset.count()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One object a site-wide search found. ``highlight`` (an excerpt) and ``title_highlight``
+    are safe HTML: escaped text with the matched words in ``<mark>``."""
+
+    kind: str
+    object_id: int
+    title: str
+    url: str
+    highlight: str = ""
+    title_highlight: str = ""
+    score: float = 0.0
+    status: str = ""
+    source: str = ""
+    date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SiteResults:
+    """One page of a site-wide search, the total, and the counts of every facet value.
+
+    A facet's counts apply every chosen filter except that facet's own, so a reader can widen a
+    choice as well as narrow it.
+    """
+
+    hits: tuple[Hit, ...]
+    total: int
+    facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 20
+    backend: str = ""
+    degraded: bool = False
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 @runtime_checkable
@@ -76,4 +126,25 @@ class SearchBackend(Protocol):
         The matcher (``matching``) uses this for the text part of its score; documents that
         share no meaningful word with ``text`` are left out.
         """
+        ...
+
+    def search(self, query: SiteQuery) -> SiteResults:
+        """Site-wide search over tenders, needs, suppliers and pages, with facets and highlights.
+
+        An empty text lists what the facets allow, newest first. Raises ``SearchUnavailable``
+        when the backend cannot answer.
+        """
+        ...
+
+    def index_documents(self, documents: Sequence[Document]) -> int:
+        """Add or replace these documents in the live index; returns how many were written."""
+        ...
+
+    def remove_documents(self, kind: str, object_ids: Sequence[int]) -> int:
+        """Take the objects out of the index (missing ones are fine); returns how many went."""
+        ...
+
+    def rebuild(self, kind: str, documents: Iterable[Document], *, progress=None) -> int:
+        """Replace the whole index of ``kind`` with ``documents`` without a moment in which
+        searches find nothing: build aside, then swap. ``progress(n)`` is called as it goes."""
         ...

@@ -8,12 +8,17 @@ takes over when that is outgrown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import DatabaseError, connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from marketplace.models import SupplierProfile
+from search import documents as docs
+from search.scoring import text_scores as score_documents
 
-from .base import BackendStatus, SearchResult
+from . import db_search
+from .base import BackendStatus, SearchResult, SiteResults
 
 
 def _cpv_label_matches(term: str) -> Exists:
@@ -72,3 +77,35 @@ class DatabaseBackend:
             .order_by("-search_name_hits", "organisation__name", "pk")
         )
         return SearchResult(matched)
+
+    def text_scores(
+        self,
+        kind: str,
+        text: str,
+        *,
+        among: Sequence[int] | None = None,
+        limit: int = 200,
+    ) -> dict[int, float]:
+        """Scores computed from fresh rows (not the index), so they hold inside any transaction."""
+        if kind not in (docs.Kind.SUPPLIER, docs.Kind.TENDER, docs.Kind.NEED):
+            raise ValueError(f"unknown kind {kind!r}")
+        if among is not None:
+            queryset = docs.all_objects(kind).filter(pk__in=list(among))
+        else:
+            queryset = docs.indexable(kind)
+        candidates = (docs.build(kind, obj) for obj in queryset.iterator(chunk_size=500))
+        return score_documents(text, candidates, limit=limit)
+
+    # -- site-wide search and the index ----------------------------------------------------------
+
+    def search(self, query) -> SiteResults:
+        return db_search.search(query, backend_name=self.name)
+
+    def index_documents(self, documents) -> int:
+        return db_search.write_documents(documents)
+
+    def remove_documents(self, kind: str, object_ids) -> int:
+        return db_search.remove(kind, object_ids)
+
+    def rebuild(self, kind: str, documents, *, progress=None) -> int:
+        return db_search.replace_kind(kind, documents, progress=progress)

@@ -64,6 +64,7 @@ class TenderForm(forms.ModelForm):
     )
     question_deadline = deadline_field(_("Question deadline"))
     submission_deadline = deadline_field(_("Submission deadline"))
+    opening_at = deadline_field(_("Bids opened from"))
 
     class Meta:
         model = Tender
@@ -81,6 +82,8 @@ class TenderForm(forms.ModelForm):
             "themes",
             "question_deadline",
             "submission_deadline",
+            "opening_at",
+            "two_person_opening",
             "max_lots_per_bidder",
             "no_lots_justification",
             "joint_bids_allowed",
@@ -107,6 +110,19 @@ class TenderForm(forms.ModelForm):
         self.fields["description"].help_text = _(
             "Paragraphs, headings, lists, links and tables are kept; other markup is removed."
         )
+        self.fields["opening_at"].help_text = _(
+            "When the bids may be opened, in Norwegian time (Europe/Oslo); the submission "
+            "deadline when left empty."
+        )
+
+    def clean(self):
+        data = super().clean()
+        opening, submission = data.get("opening_at"), data.get("submission_deadline")
+        if opening and submission and opening < submission:
+            self.add_error(
+                "opening_at", _("The bids cannot be opened before the submission deadline.")
+            )
+        return data
 
     def tender_fields(self) -> dict:
         data = self.cleaned_data

@@ -175,9 +175,85 @@ def release_date(tender: Tender) -> datetime.datetime:
     return max(known) if known else tender.created_at
 
 
+def _award_decisions(tender: Tender) -> list:
+    """The award decisions of an awarded tender (the bids app's rows, reached through the
+    reverse relation: the tenders app does not import the bids app)."""
+    if tender.status != Tender.Status.AWARDED or not hasattr(tender, "award_decisions"):
+        return []
+    return list(
+        tender.award_decisions.select_related("lot", "bid__supplier").order_by(
+            "lot__number", "decided_at", "pk"
+        )
+    )
+
+
+def _supplier_party(supplier) -> dict:
+    return {
+        "id": f"{PARTY_SCHEME}-{supplier.org_number}",
+        "name": supplier.name,
+        "identifier": {
+            "scheme": PARTY_SCHEME,
+            "id": supplier.org_number,
+            "legalName": supplier.name,
+        },
+        "roles": ["supplier"],
+    }
+
+
+def _winning_price(tender: Tender, decision) -> Decimal | None:
+    opening = getattr(tender, "opening", None)
+    protocol = getattr(opening, "protocol", None) or {}
+    for entry in protocol.get("bids", []):
+        if entry.get("bid") != str(decision.bid.public_id):
+            continue
+        for line in entry.get("lots", []):
+            if line.get("lot_id") == decision.lot_id and line.get("price"):
+                return Decimal(str(line["price"]))
+    return None
+
+
+def _awards(tender: Tender, decisions: list) -> list[dict]:
+    return [
+        {
+            "id": f"award-{decision.pk}",
+            "title": f"{decision.lot.title}",
+            "description": decision.reasons,
+            "status": "active" if decision.status == "active" else "cancelled",
+            "date": iso(decision.decided_at),
+            "value": _amount(_winning_price(tender, decision)),
+            "suppliers": [
+                {
+                    "id": f"{PARTY_SCHEME}-{decision.bid.supplier.org_number}",
+                    "name": decision.bid.supplier.name,
+                }
+            ],
+            "relatedLots": [f"lot-{decision.lot.number}"],
+        }
+        for decision in decisions
+    ]
+
+
+def _contracts(tender: Tender, decisions: list) -> list[dict]:
+    return [
+        {
+            "id": f"contract-{decision.pk}",
+            "awardID": f"award-{decision.pk}",
+            "title": decision.lot.title,
+            "status": "active" if decision.contract_signed_at else "pending",
+            "value": _amount(_winning_price(tender, decision)),
+            "dateSigned": iso(decision.contract_signed_at),
+            "period": {"startDate": iso(decision.standstill_ends_at)},
+        }
+        for decision in decisions
+        if decision.status == "active"
+    ]
+
+
 def _tags(tender: Tender) -> list[str]:
     if tender.status == Tender.Status.CANCELLED:
         return ["tenderCancellation"]
+    if tender.status == Tender.Status.AWARDED:
+        return ["award"]
     if tender.amendments.all():
         return ["tenderAmendment"]
     if tender.status == Tender.Status.PUBLISHED:
@@ -239,6 +315,14 @@ def tender_release(tender: Tender) -> dict:
     }
     if tender.need_id and tender.need.status != Need.Status.DRAFT:
         release["planning"] = _planning(tender.need)
+    decisions = _award_decisions(tender)
+    if decisions:
+        suppliers = {d.bid.supplier.pk: d.bid.supplier for d in decisions}
+        release["parties"] += [_supplier_party(s) for s in suppliers.values()]
+        release["awards"] = _awards(tender, decisions)
+        release["contracts"] = _contracts(tender, decisions)
+        if any(d.contract_signed_at for d in decisions if d.status == "active"):
+            release["tag"] = ["award", "contract"]
     return _prune(release)
 
 

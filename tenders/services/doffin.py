@@ -25,6 +25,7 @@ from marketplace.errors import DomainError
 from marketplace.models import CpvCode
 from marketplace.services.audit import audit_record
 from tenders.doffin import DoffinNotice
+from tenders.events import tender_event_on_commit
 from tenders.models import Lot, Source, Tender, threshold_band
 
 UNDATED_OPEN_DAYS = 60
@@ -210,8 +211,10 @@ def doffin_notices_import(
             raise DoffinImportError(position, f"could not be stored ({exc})") from exc
         if created:
             result.created += 1
+            tender_event_on_commit(tender, "published")
         elif changed or relations_changed:
             result.updated += 1
+            tender_event_on_commit(tender, "amended")
         else:
             result.unchanged += 1
         if progress and done % 250 == 0:

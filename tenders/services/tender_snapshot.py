@@ -32,9 +32,11 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "scale_up_option",
     "question_deadline",
     "submission_deadline",
+    "opening_at",
+    "two_person_opening",
 )
 M2M_FIELDS: tuple[str, ...] = ("additional_cpv", "municipalities", "themes")
-DEADLINE_FIELDS = frozenset({"question_deadline", "submission_deadline"})
+DEADLINE_FIELDS = frozenset({"question_deadline", "submission_deadline", "opening_at"})
 # Keys for the tender's parts in a snapshot (not field names: see the module docstring).
 LOTS_KEY, CRITERIA_KEY, REQUIREMENTS_KEY, DOCUMENTS_KEY = (
     "lot_details",

@@ -254,6 +254,24 @@ def tender_update(*, tender: Tender, by, data: TenderInput) -> Tender:
 # --- Transitions ------------------------------------------------------------------------------
 
 
+def _ensure_one_lot(tender: Tender) -> None:
+    """A tender that is not divided is one lot for the whole contract: bids, scores and award
+    decisions are always per lot, so an undivided tender gets lot 1 when it is published."""
+    if tender.lots.exists():
+        return
+    lot = Lot.objects.create(
+        tender=tender,
+        number=1,
+        title=tender.title[:300],
+        estimated_value=tender.estimated_value,
+        suitable_for_smb=False,
+    )
+    codes = [tender.main_cpv_id] if tender.main_cpv_id else []
+    codes += list(tender.additional_cpv.values_list("pk", flat=True))
+    lot.cpv_codes.set(codes)
+    lot.municipalities.set(tender.municipalities.all())
+
+
 @transaction.atomic
 def tender_publish(*, tender: Tender, by, now: datetime.datetime | None = None) -> Tender:
     """Publish a draft that meets every rule (see ``tender_rules``); the band is fixed today."""
@@ -262,6 +280,7 @@ def tender_publish(*, tender: Tender, by, now: datetime.datetime | None = None) 
     status = lifecycle.target(tender, Transition.PUBLISH)
     now = now or timezone.now()
     require_publishable(tender, now=now)
+    _ensure_one_lot(tender)
     before = _status_data(tender)
     tender.status = status
     tender.published_at = now

@@ -13,7 +13,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 
-from marketplace.policy import Action, user_can
+from marketplace.policy import Action, organisations_where, user_can
 from tenders.filters.public import OpportunityFilter, StatusChoice
 from tenders.selectors.public import public_tenders, tender_for_page, tender_timeline
 
@@ -69,14 +69,24 @@ def tender_detail(request, reference: str):
     tender = tender_for_page(reference=reference, user=request.user)
     can_manage = user_can(request.user, Action.TENDER_MANAGE, tender)
     show_dialogue = not tender.is_external and tender.status != tender.Status.DRAFT
+    now = timezone.now()
+    open_for_bids = (
+        not tender.is_external
+        and tender.status == tender.Status.PUBLISHED
+        and tender.submission_deadline is not None
+        and tender.submission_deadline > now
+    )
     return render(
         request,
         "tenders/public/tender_detail.html",
         {
             "tender": tender,
-            "now": timezone.now(),
+            "now": now,
             "timeline": tender_timeline(tender),
             "can_manage": can_manage,
+            # The start page sends someone whose organisation already has a bid to that bid.
+            "can_bid": open_for_bids
+            and organisations_where(request.user, Action.BID_PREPARE).exists(),
             "show_questions": show_dialogue and _template_exists(QUESTIONS_PARTIAL),
             "show_follow": show_dialogue and _template_exists(FOLLOW_PARTIAL),
         },

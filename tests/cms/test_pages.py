@@ -137,7 +137,7 @@ def test_story_shows_facts_pulled_from_tender_and_supplier(client):
     assert "NOK 600,000" in text
     assert "6 months" in text
     assert "Open for bids" in text
-    assert "Not recorded yet" in text  # pilot outcome: no Pilot model yet
+    assert "Not recorded yet" in text  # pilot outcome: the story links no pilot
     assert facts.first("a", href=f"/en/leverandorer/{supplier.slug}/")
 
 
@@ -155,7 +155,7 @@ def test_story_facts_follow_the_data_when_it_changes(client):
     assert "NOK 750,000" in text
 
 
-def test_story_pilot_facts_are_empty_until_pilots_exist():
+def test_story_without_a_pilot_has_no_pilot_facts():
     assert make_story().pilot_facts() is None
 
 
@@ -189,14 +189,36 @@ def test_story_index_filters_by_theme_and_service_area(client):
     assert on_roads.title in everything and in_schools.title in everything
 
 
-def test_story_index_outcome_filter_says_outcomes_are_not_recorded_yet(client):
+def test_story_index_outcome_filter_reads_the_pilots_outcome(client):
+    from tests.factories.pilots import PilotFactory
+
     index = make_story_index()
-    make_story(index=index)
+    scaled = PilotFactory(status="decided", outcome="scaled_up", decided_at=timezone.now())
+    stopped = PilotFactory(status="decided", outcome="stopped", decided_at=timezone.now())
+    make_story(
+        index=index,
+        title="Historie Alfa",
+        pilot=scaled,
+        tender=scaled.tender,
+        supplier=scaled.supplier,
+    )
+    make_story(
+        index=index,
+        title="Historie Beta",
+        pilot=stopped,
+        tender=stopped.tender,
+        supplier=stopped.supplier,
+    )
+    make_story(index=index, title="Historie Gamma")
 
-    main = translate(index, title="Success stories")
-    text = _get(client, main, outcome="scaled_up").first("main").text
+    scaled_up = _get(client, index, outcome="scaled_up").first("main").text
+    stopped_text = _get(client, index, outcome="stopped").first("main").text
+    continued = _get(client, index, outcome="continued").first("main").text
 
-    assert "Pilot outcomes are not recorded yet" in text
+    assert "Historie Alfa" in scaled_up and "Historie Beta" not in scaled_up
+    assert "Historie Gamma" not in scaled_up
+    assert "Historie Beta" in stopped_text and "Historie Alfa" not in stopped_text
+    assert "Historie" not in continued
 
 
 def test_story_index_paginates_in_a_fixed_number_of_queries(client, django_assert_max_num_queries):

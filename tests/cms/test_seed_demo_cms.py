@@ -54,3 +54,22 @@ def test_second_run_adds_nothing(seeded):
 
     assert Page.objects.count() == pages
     assert "(0 pages added)" in out.getvalue()
+
+
+def test_demo_stories_follow_the_demo_pilots(client, seeded):
+    from pilots.models import Pilot
+
+    stories = SuccessStoryPage.objects.select_related("pilot")
+    assert {story.pilot.outcome for story in stories} == {"scaled_up", ""}
+    assert all(story.pilot.supplier_id == story.supplier_id for story in stories)
+
+    text = (
+        parse(client.get("/en/success-stories/digital-appointments-dental-service/"))
+        .first("aside", aria_labelledby="facts-heading")
+        .text
+    )
+    assert "Scaled up" in text and "3 of 3" in text
+
+    by_outcome = parse(client.get("/en/success-stories/", {"outcome": "scaled_up"})).first("main")
+    assert len(by_outcome.select("li", class_="story-card")) == 1
+    assert Pilot.objects.count() == 2

@@ -7,6 +7,7 @@ Each case runs Python in a subprocess with a minimal environment, as a server wo
 from __future__ import annotations
 
 import ast
+import base64
 import json
 import os
 import re
@@ -25,6 +26,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "pilotmarked.example",
     "DATABASE_URL": "sqlite:///:memory:",
+    "BID_KEYS": "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
 }
 
 
@@ -52,7 +54,9 @@ def _dotenv_sets(name: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS", "BID_KEYS"]
+)
 def test_production_refuses_to_start_without(missing):
     if _dotenv_sets(missing):
         pytest.skip(f"{ROOT / '.env'} sets {missing}")

@@ -8,12 +8,9 @@ from marketplace.models import SupplierProfile
 from search.backends import get_backend
 from search.backends.base import SearchBackend, SearchResult
 from search.backends.database import DatabaseBackend
-from search.backends.elasticsearch import (
-    SUPPLIER_FIELDS,
-    supplier_document,
-    supplier_mapping,
-    supplier_search_body,
-)
+from search.backends.elasticsearch import SUPPLIER_FIELDS, supplier_search_body
+from search.backends.es_documents import content_mapping, es_source
+from search.documents import supplier_document
 from search.queries import MAX_QUERY_LENGTH, SupplierQuery
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory
 
@@ -80,14 +77,7 @@ def test_elasticsearch_body_is_a_multi_match_over_the_profile_fields():
         "query": {
             "multi_match": {
                 "query": "smarte veglys",
-                "fields": [
-                    "organisation_name^3",
-                    "keywords^2",
-                    "cpv_labels_nb^2",
-                    "cpv_labels_en^2",
-                    "description_nb",
-                    "description_en",
-                ],
+                "fields": ["title^3", "labels^2", "labels.en^2", "body", "body.en"],
                 "type": "cross_fields",
                 "operator": "and",
             }
@@ -99,14 +89,16 @@ def test_elasticsearch_body_is_a_multi_match_over_the_profile_fields():
 
 
 def test_elasticsearch_fields_exist_in_the_mapping_with_norwegian_analysis():
-    properties = supplier_mapping()["mappings"]["properties"]
+    properties = content_mapping()["mappings"]["properties"]
 
     for field in SUPPLIER_FIELDS:
-        assert field.split("^")[0] in properties
-    assert properties["description_nb"]["analyzer"] == "norwegian_text"
-    assert supplier_mapping()["settings"]["analysis"]["analyzer"]["norwegian_text"] == {
-        "type": "norwegian"
-    }
+        name = field.split("^")[0]
+        base, _, sub = name.partition(".")
+        assert base in properties
+        if sub:
+            assert sub in properties[base]["fields"]
+    assert properties["body"]["analyzer"] == "norwegian"
+    assert properties["body"]["fields"]["en"]["analyzer"] == "english"
 
 
 @pytest.mark.django_db
@@ -117,8 +109,9 @@ def test_elasticsearch_document_matches_the_mapping(cpv):
         cpv_codes=[cpv["72000000"]],
     )
 
-    document = supplier_document(profile)
+    source = es_source(supplier_document(profile))
 
-    assert set(document) == set(supplier_mapping()["mappings"]["properties"])
-    assert document["cpv_labels_nb"] == ["IT-tjenester"]
-    assert document["organisation_name"] == "Veglys AS"
+    assert set(source) == set(content_mapping()["mappings"]["properties"])
+    assert "IT-tjenester" in source["labels"]
+    assert source["title"] == "Veglys AS"
+    assert source["cpv_division"] == ["72"]

@@ -40,6 +40,25 @@ PAGE_TYPES = {
 }
 
 
+def _decided_pilot():
+    """A scaled-up pilot with KPIs, so the story's facts box shows every pilot fact."""
+    from decimal import Decimal
+
+    from tests.factories.pilots import KpiFactory, PilotFactory
+
+    pilot = PilotFactory(
+        tender=TenderFactory(published=True, is_pilot=True),
+        status="decided",
+        outcome="scaled_up",
+        outcome_reason="Målene ble nådd.",
+        decided_at=timezone.now(),
+        contract_value=Decimal("4500000"),
+    )
+    KpiFactory(pilot=pilot, name="Færre fallulykker", target=Decimal(20), measured=Decimal(25))
+    KpiFactory(pilot=pilot, name="Mindre strøsand", target=Decimal(10), measured=Decimal(5))
+    return pilot
+
+
 def _site() -> None:
     make_home_page()
     TenderFactory(
@@ -51,7 +70,18 @@ def _site() -> None:
     NeedFactory(status="open", is_pilot_opportunity=True, published_at=timezone.now())
     stories = make_story_index()
     translate(stories, title="Success stories", slug="success-stories")
-    translate(make_story(index=stories, slug="sensorer"), title="Sensors", slug="sensors")
+    pilot = _decided_pilot()
+    translate(
+        make_story(
+            index=stories,
+            slug="sensorer",
+            pilot=pilot,
+            tender=pilot.tender,
+            supplier=pilot.supplier,
+        ),
+        title="Sensors",
+        slug="sensors",
+    )
     translate(make_guide(), title="How to sell to the county", slug="how-to-sell")
     news = make_news_index()
     translate(news, title="News", slug="news")
@@ -78,7 +108,10 @@ def test_story_index_with_filters_has_no_wcag_violations(new_page, assert_access
 
     page.goto("/en/success-stories/?outcome=scaled_up")
 
-    assert "not recorded yet" in page.locator("main").inner_text()
+    assert "Sensors" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.goto("/en/success-stories/?outcome=stopped")
+    assert "No success stories match" in page.locator("main").inner_text()
     assert_accessible(page)
 
 

@@ -31,6 +31,7 @@ from cms.models import (
     SuccessStoryPage,
 )
 from marketplace.models import Organisation
+from pilots.models import Pilot
 from tenders.models import Tender
 
 
@@ -130,9 +131,25 @@ class Command(BaseCommand):
                 f"The demo story {story['nb']['slug']!r} needs the supplier "
                 f"{story['supplier']!r} and the tender {story['tender']!r}: run seed_demo."
             )
-        links = {"supplier": supplier, "tender": tender}
+        # The demo pilot (seed_demo_pilots) when it exists; the story reads its facts.
+        pilot = Pilot.objects.filter(title=story["pilot"], tender=tender, supplier=supplier).first()
+        links = {"supplier": supplier, "tender": tender, "pilot": pilot}
         data = {
             "nb": {**story["nb"], **links, "body": story["body_nb"](paragraph, heading)},
             "en": {**story["en"], "body": story["body_en"](paragraph, heading)},
         }
-        self._child(index, SuccessStoryPage, data)
+        page = self._child(index, SuccessStoryPage, data)
+        self._link_pilot(page, pilot)
+
+    def _link_pilot(self, page: Page, pilot) -> None:
+        """Point both language versions at the pilot (pages made before the pilot existed)."""
+        if pilot is None:
+            return
+        for version in (page.specific, page.get_translation_or_none(self.en)):
+            if version is None:
+                continue
+            version = version.specific
+            if version.pilot_id != pilot.pk:
+                version.pilot = pilot
+                version.save_revision().publish()
+                self.created += 1

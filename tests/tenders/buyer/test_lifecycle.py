@@ -49,7 +49,7 @@ def _actions(tender) -> list[str]:
         (S.PUBLISHED, ["close", "cancel"]),
         (S.CLOSED, ["start_evaluation", "cancel"]),
         (S.IN_EVALUATION, ["award", "cancel"]),
-        (S.AWARDED, []),
+        (S.AWARDED, ["withdraw_award"]),
         (S.CANCELLED, []),
     ],
 )

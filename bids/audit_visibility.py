@@ -1,0 +1,17 @@
+"""Hide audit events about bids of tenders not yet opened (see marketplace.audit_visibility)."""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+
+
+def sealed_bid_events_q() -> Q:
+    from bids.models import Bid
+
+    sealed = (
+        Bid.objects.exclude(tender__opening__opened_at__isnull=False)
+        .annotate(object_key=Cast("pk", CharField()))
+        .values("object_key")
+    )
+    return Q(object_type="bids.bid", object_id__in=sealed)

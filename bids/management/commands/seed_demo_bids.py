@@ -1,0 +1,236 @@
+"""Demo bids: one past-deadline pilot tender with two submitted bids (one joint), opened,
+evaluated and awarded, so a newcomer sees the buyer's whole bid journey.
+
+Called by ``manage.py seed_demo`` after the demo people and tenders exist. Idempotent: the demo
+tender is found by its title, and nothing is made twice. The bids are sealed exactly as the
+supplier side seals them; opening, evaluation and award go through their services.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from bids.content import BidContent, Subcontractor
+from bids.models import Bid, BidDocument, ConsortiumMember
+from bids.services import award, evaluation, opening, sealing
+from marketplace.models import Organisation, User
+from marketplace.services.audit import audit_record
+from tenders.models import Criterion, Lot, Procedure, QualificationRequirement, Tender
+from tenders.services.references import reference_next
+
+TITLE = "Pilot: energistyring i skolebygg"
+BUYER_SLUG = "akershus-fylkeskommune"
+UNIT_SLUG = "utdanning"
+LEAD_SLUG, PARTNER_SLUG, OTHER_SLUG = "nordlys-sensorikk", "bakke-berg", "storby-digital"
+OFFICER, OPENER, EVALUATOR = "innkjoper@afk.test", "apner@afk.test", "evaluator@afk.test"
+DEMO_PDF = b"%PDF-1.4\n% Demo: tilbudsbrev\n%%EOF\n"
+
+
+class Command(BaseCommand):
+    help = "Create the demo pilot tender with opened, evaluated and awarded bids."
+
+    def handle(self, *args, **options):
+        if Tender.objects.filter(title=TITLE, buyer__slug=BUYER_SLUG).exists():
+            self.stdout.write("Demo bids ready (0 new rows).")
+            return
+        people = self._people()
+        organisations = self._organisations()
+        with transaction.atomic():
+            tender = self._tender(organisations["buyer"])
+            self.stdout.write(f"  tender {tender.reference}: {TITLE}")
+            bids = self._bids(tender, organisations, people["grunder"])
+            self.stdout.write(f"  bids: {len(bids)} submitted, one joint")
+            self._evaluate_and_award(tender, bids, people)
+            audit_record(actor=None, action="demo.bids_seeded", obj=tender)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo bids ready: {tender.reference} opened, evaluated, awarded.")
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _people(self) -> dict[str, User]:
+        emails = {
+            "officer": OFFICER,
+            "opener": OPENER,
+            "evaluator": EVALUATOR,
+            "grunder": "grunder@nordlys.test",
+        }
+        people = {key: User.objects.filter(email=email).first() for key, email in emails.items()}
+        missing = [emails[key] for key, user in people.items() if user is None]
+        if missing:
+            raise CommandError(
+                f"Demo accounts missing ({', '.join(missing)}): run `manage.py seed_demo` first."
+            )
+        return people
+
+    def _organisations(self) -> dict[str, Organisation]:
+        slugs = {
+            "buyer": BUYER_SLUG,
+            "lead": LEAD_SLUG,
+            "partner": PARTNER_SLUG,
+            "other": OTHER_SLUG,
+        }
+        found = {key: Organisation.objects.filter(slug=slug).first() for key, slug in slugs.items()}
+        missing = [slugs[key] for key, org in found.items() if org is None]
+        if missing:
+            raise CommandError(
+                f"Demo organisations missing ({', '.join(missing)}): run `manage.py seed_demo`."
+            )
+        return found
+
+    def _tender(self, buyer: Organisation) -> Tender:
+        now = timezone.now()
+        unit = buyer.units.filter(slug=UNIT_SLUG).first()
+        if unit is None:
+            raise CommandError(
+                f"The demo unit {UNIT_SLUG!r} is missing: run `manage.py seed_demo`."
+            )
+        deadline = (now - datetime.timedelta(days=3)).replace(
+            hour=11, minute=0, second=0, microsecond=0
+        )
+        tender = Tender(
+            reference=reference_next(year=deadline.year),
+            buyer=buyer,
+            unit=unit,
+            title=TITLE,
+            description="<p>Fylkeskommunen tester styring av energibruk i tre "
+            "videregående skoler i seks måneder.</p>",
+            procedure=Procedure.OPEN,
+            contract_type="services",
+            estimated_value=Decimal("900000"),
+            threshold_band="national",
+            is_pilot=True,
+            pilot_duration_months=6,
+            pilot_budget=Decimal("900000"),
+            scale_up_option="Opsjon på utrulling til alle fylkeskommunens skoler.",
+            question_deadline=deadline - datetime.timedelta(days=7),
+            submission_deadline=deadline,
+            status=Tender.Status.CLOSED,
+            published_at=deadline - datetime.timedelta(days=30),
+            closed_at=deadline,
+        )
+        tender.full_clean(exclude=["created_by"])
+        tender.save()
+        Lot.objects.create(tender=tender, number=1, title="Energistyring i tre skoler")
+        Criterion.objects.create(
+            tender=tender, order=0, name="Kvalitet og gjennomføring", weight=60
+        )
+        Criterion.objects.create(tender=tender, order=1, name="Pris", weight=40)
+        QualificationRequirement.objects.create(
+            tender=tender, text="Leverandøren skal ha erfaring med lignende oppdrag."
+        )
+        return tender
+
+    def _bid(self, tender, supplier, user, *, price, submitted_at, members=(), subs=()) -> Bid:
+        lot = tender.lots.get()
+        content = BidContent(
+            prices={lot.pk: Decimal(price)},
+            criteria={c.pk: "Se vedlagt løsningsbeskrivelse." for c in tender.criteria.all()},
+            qualification={r.pk: "Oppfylt." for r in tender.requirements.all()},
+            subcontractors=list(subs),
+            message="Vi ser fram til piloten.",
+        )
+        bid = Bid(
+            tender=tender,
+            supplier=supplier,
+            status=Bid.Status.SUBMITTED,
+            is_joint=bool(members),
+            submitted_at=submitted_at,
+            submitted_by=user,
+            created_by=user,
+            receipt_code=f"DEMO-{tender.reference}-{supplier.org_number}",
+        )
+        key = sealing.new_envelope(bid)
+        data = content.to_dict()
+        sealing.seal_content(bid, data, key=key)
+        bid.content_sha256 = sealing.content_sha256(data)
+        bid.save()
+        document = BidDocument(
+            bid=bid,
+            content_type="application/pdf",
+            size=len(DEMO_PDF),
+            sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
+            uploaded_by=user,
+        )
+        sealing.seal_document_meta(document, {"name": "tilbudsbrev.pdf", "title": ""}, key=key)
+        document.file.save(
+            "sealed", ContentFile(sealing.seal_document_bytes(document, DEMO_PDF, key=key)), False
+        )
+        document.save()
+        for member in members:
+            ConsortiumMember.objects.create(
+                bid=bid,
+                org_number=member.org_number,
+                organisation=member,
+                status=ConsortiumMember.Status.CONFIRMED,
+                invited_by=user,
+                responded_at=submitted_at,
+            )
+        return bid
+
+    def _bids(self, tender, organisations, grunder) -> list[Bid]:
+        deadline = tender.submission_deadline
+        joint = self._bid(
+            tender,
+            organisations["lead"],
+            grunder,
+            price="780000",
+            submitted_at=deadline - datetime.timedelta(hours=5),
+            members=[organisations["partner"]],
+            subs=[
+                Subcontractor(
+                    name="Storby Digital ASA",
+                    org_number=organisations["other"].org_number,
+                    share_percent=Decimal("15"),
+                    work="Dataplattform",
+                )
+            ],
+        )
+        single = self._bid(
+            tender,
+            organisations["other"],
+            None,
+            price="690000",
+            submitted_at=deadline - datetime.timedelta(days=1),
+        )
+        return [joint, single]
+
+    def _evaluate_and_award(self, tender, bids, people) -> None:
+        officer, opener, evaluator = people["officer"], people["opener"], people["evaluator"]
+        opened_at = tender.submission_deadline + datetime.timedelta(hours=1)
+        opening.opening_start(tender=tender, by=opener, now=opened_at)
+        self.stdout.write(f"  opened by {opener.email}")
+        evaluation.evaluator_assign(tender=tender, user=evaluator, by=officer)
+        lot = tender.lots.get()
+        criteria = list(tender.criteria.order_by("order"))
+        agreed = {bids[0].pk: ("8.5", "7"), bids[1].pk: ("6", "9")}
+        for bid in bids:
+            evaluation.qualification_assess(bid=bid, by=officer, result="qualified")
+            for criterion, points in zip(criteria, agreed[bid.pk], strict=True):
+                evaluation.score_set(
+                    bid=bid, lot=lot, criterion=criterion, by=evaluator, points=points
+                )
+                evaluation.consensus_set(
+                    bid=bid,
+                    lot=lot,
+                    criterion=criterion,
+                    by=officer,
+                    points=points,
+                    rationale="Enighet i evalueringsmøtet.",
+                )
+        self.stdout.write(f"  evaluated by {evaluator.email}, consensus by {officer.email}")
+        award.award_decide(
+            tender=tender,
+            lot=lot,
+            bid=bids[0],
+            by=officer,
+            reasons="Høyest vektet poengsum: best løsningsbeskrivelse og gjennomføringsplan.",
+        )
+        self.stdout.write(f"  awarded to {bids[0].supplier.name}")

@@ -1,0 +1,489 @@
+"""Writes on the bidding side: start a bid, edit the draft, submit, withdraw, make a new version.
+
+Every write checks the policy (``Action.BID_PREPARE`` on the lead supplier), re-seals the content
+under the bid's own data key (nothing of what the bid says is stored in plain text), and records
+an audit event with ids and statuses only — never the content.
+
+Submission locks the tender's row first and only then takes the time from the server, so a
+deadline change or a close that commits first is seen, and the stamp is the moment the deadline
+was checked (Annex IV a).
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.no import orgnr
+
+from bids.content import BidContent, Subcontractor
+from bids.models import Bid, BidDocument, ConsortiumMember
+from bids.services import sealing
+from marketplace.errors import DomainError, InvalidTransition, PermissionDenied
+from marketplace.models import Organisation
+from marketplace.policy import Action, user_can
+from marketplace.services.audit import audit_record
+from tenders.models import Source, Tender
+from tenders.templatetags.oslo_time import to_oslo
+
+# A tender that is not divided into lots is bid on as one whole: its "lot" is this key.
+WHOLE_CONTRACT = 0
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without 0/O and 1/I
+
+
+class BidError(DomainError):
+    code = "bid_error"
+
+
+class DeadlinePassed(BidError):
+    code = "bid_deadline_passed"
+
+
+class BidIncomplete(BidError):
+    """The bid cannot be submitted yet; ``problems`` lists every reason (field, message)."""
+
+    code = "bid_incomplete"
+
+    def __init__(self, problems: list[tuple[str | None, str]]):
+        super().__init__(" ".join(message for _field, message in problems), code=self.code)
+        self.problems = problems
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def require_prepare(by, obj) -> None:
+    if not user_can(by, Action.BID_PREPARE, obj):
+        raise PermissionDenied(_("You may not work on bids for this organisation."))
+
+
+def lot_choices(tender: Tender) -> list[tuple[int, str]]:
+    """(key, label) of what can be bid on: the tender's lots, or the whole contract."""
+    lots = list(tender.lots.order_by("number"))
+    if not lots:
+        return [(WHOLE_CONTRACT, _("The whole contract"))]
+    return [
+        (lot.pk, _("Lot %(number)s: %(title)s") % {"number": lot.number, "title": lot.title})
+        for lot in lots
+    ]
+
+
+def deadline_message(tender: Tender) -> str:
+    local = to_oslo(tender.submission_deadline)
+    return _(
+        "The deadline passed at %(time)s (Oslo time) on %(date)s; your bid was not submitted."
+    ) % {"time": local.strftime("%H:%M"), "date": local.strftime("%d.%m.%Y")}
+
+
+def require_before_deadline(tender: Tender, now: datetime.datetime) -> None:
+    if tender.submission_deadline is None or now >= tender.submission_deadline:
+        raise DeadlinePassed(deadline_message(tender), code="bid_deadline_passed")
+    if tender.status != Tender.Status.PUBLISHED:
+        raise BidError(_("This tender is not open for bids."), code="bid_tender_not_open")
+
+
+def require_open_for_bids(tender: Tender, now: datetime.datetime) -> None:
+    if tender.source != Source.OWN or tender.status != Tender.Status.PUBLISHED:
+        raise BidError(
+            _("Bids on this tender are not made on Pilotmarked."), code="bid_tender_not_open"
+        )
+    if tender.submission_deadline is None or now >= tender.submission_deadline:
+        raise DeadlinePassed(
+            _("The deadline for bids on this tender has passed."), code="bid_deadline_passed"
+        )
+
+
+def lock_bid(bid: Bid) -> Bid:
+    return Bid.objects.select_for_update().select_related("tender", "supplier").get(pk=bid.pk)
+
+
+def lock_tender(tender: Tender) -> Tender:
+    return Tender.objects.select_for_update().get(pk=tender.pk)
+
+
+def require_draft(bid: Bid) -> None:
+    if bid.status != Bid.Status.DRAFT:
+        raise InvalidTransition(
+            _("Only a draft can be changed; make a new version of a submitted bid."),
+            code="bid_not_draft",
+        )
+
+
+def _status_data(bid: Bid) -> dict:
+    return {"bid": str(bid.public_id), "version": bid.version, "status": bid.status}
+
+
+def documents_size(bid: Bid) -> int:
+    return bid.documents.aggregate(total=Sum("size"))["total"] or 0
+
+
+# --- Start ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bid_start(
+    *, tender: Tender, supplier: Organisation, by, now: datetime.datetime | None = None
+) -> Bid:
+    """Start a bid (or return the draft already started) on a published tender of our own.
+
+    Nobody is made to follow the tender: a follow is visible to staff and would hint at who is
+    bidding. Bidders hear of amendments and deadline changes from ``bidders_notify_changed``.
+    """
+    now = now or timezone.now()
+    require_prepare(by, supplier)
+    if supplier.kind != Organisation.Kind.SUPPLIER:
+        raise PermissionDenied(_("Only suppliers make bids."))
+    tender = lock_tender(tender)
+    require_open_for_bids(tender, now)
+    existing = Bid.objects.filter(tender=tender, supplier=supplier, status=Bid.Status.DRAFT).first()
+    if existing is not None:
+        return existing
+    if Bid.objects.filter(tender=tender, supplier=supplier, status=Bid.Status.SUBMITTED).exists():
+        raise InvalidTransition(
+            _("Your organisation has submitted a bid here; make a new version of it instead."),
+            code="bid_already_submitted",
+        )
+    latest = Bid.objects.filter(tender=tender, supplier=supplier).aggregate(v=Max("version"))["v"]
+    bid = Bid(tender=tender, supplier=supplier, version=(latest or 0) + 1, created_by=by)
+    key = sealing.new_envelope(bid)
+    sealing.seal_content(bid, BidContent().to_dict(), key=key)
+    bid.save(force_insert=True)
+    audit_record(actor=by, action="bid.started", obj=bid, after=_status_data(bid))
+    return bid
+
+
+# --- Edit -------------------------------------------------------------------------------------
+
+
+def _clean_subcontractors(tender: Tender, items: list[Subcontractor]) -> list[Subcontractor]:
+    if items and not tender.subcontracting_allowed:
+        raise BidError(
+            _("This tender does not allow subcontractors."),
+            code="bid_subcontracting_forbidden",
+            field="subcontractors",
+        )
+    cleaned = []
+    for item in items:
+        try:
+            number = orgnr.validate(item.org_number)
+        except StdnumError:
+            raise BidError(
+                _("%(number)s is not a valid organisation number.") % {"number": item.org_number},
+                code="bid_subcontractor_org_number",
+                field="subcontractors",
+            ) from None
+        share = Decimal(item.share_percent)
+        if not Decimal("0") < share <= Decimal("100"):
+            raise BidError(
+                _("A subcontractor's share must be more than 0 and at most 100 per cent."),
+                code="bid_subcontractor_share",
+                field="subcontractors",
+            )
+        cleaned.append(
+            Subcontractor(
+                name=item.name.strip()[:200],
+                org_number=number,
+                share_percent=share,
+                work=item.work.strip()[:1000],
+            )
+        )
+    return cleaned
+
+
+def clean_content(tender: Tender, content: BidContent) -> BidContent:
+    """Keep only what belongs to this tender; refuse more lots than a bidder may bid on."""
+    lots = {key for key, _label in lot_choices(tender)}
+    unknown = set(content.prices) - lots
+    if unknown:
+        raise BidError(_("Choose lots of this tender."), code="bid_unknown_lot", field="lots")
+    if tender.max_lots_per_bidder and len(content.prices) > tender.max_lots_per_bidder:
+        raise BidError(
+            _("You may bid on at most %(count)s lots in this tender.")
+            % {"count": tender.max_lots_per_bidder},
+            code="bid_too_many_lots",
+            field="lots",
+        )
+    for price in content.prices.values():
+        if price is not None and price < 0:
+            raise BidError(_("A price cannot be negative."), code="bid_price", field="lots")
+    requirements = set(tender.requirements.values_list("pk", flat=True))
+    criteria = set(tender.criteria.values_list("pk", flat=True))
+    return BidContent(
+        prices=dict(content.prices),
+        qualification={k: v.strip() for k, v in content.qualification.items() if k in requirements},
+        criteria={k: v.strip() for k, v in content.criteria.items() if k in criteria},
+        subcontractors=_clean_subcontractors(tender, content.subcontractors),
+        message=content.message.strip(),
+    )
+
+
+@transaction.atomic
+def bid_update(*, bid: Bid, by, content: BidContent, now: datetime.datetime | None = None) -> Bid:
+    """Replace the draft's content (any member of the lead supplier may), sealed again."""
+    now = now or timezone.now()
+    require_prepare(by, bid)
+    bid = lock_bid(bid)
+    require_draft(bid)
+    require_before_deadline(bid.tender, now)
+    cleaned = clean_content(bid.tender, content)
+    sealing.seal_content(bid, cleaned.to_dict())
+    bid.save(update_fields=["sealed_content", "updated_at"])
+    audit_record(actor=by, action="bid.updated", obj=bid, after=_status_data(bid))
+    return bid
+
+
+def read_content(bid: Bid) -> BidContent:
+    """The draft's content for its own editors. Callers have passed the seal's check."""
+    return BidContent.from_dict(sealing.unseal_content(bid))
+
+
+# --- Submit -------------------------------------------------------------------------------------
+
+
+def completeness_problems(bid: Bid, content: BidContent) -> list[tuple[str | None, str]]:
+    """Everything that keeps the bid from being submitted, as (field, message)."""
+    tender = bid.tender
+    problems: list[tuple[str | None, str]] = []
+    if not content.prices:
+        problems.append(("lots", _("Choose at least one lot to bid on.")))
+    labels = dict(lot_choices(tender))
+    for lot, price in sorted(content.prices.items()):
+        if price is None:
+            problems.append(
+                ("lots", _("Give a price for %(lot)s.") % {"lot": labels.get(lot, lot)})
+            )
+    for requirement in tender.requirements.order_by("order", "pk"):
+        if not content.qualification.get(requirement.pk, "").strip():
+            problems.append(
+                (
+                    "qualification",
+                    _("Answer the qualification requirement “%(text)s”.")
+                    % {"text": requirement.text[:80]},
+                )
+            )
+    for criterion in tender.criteria.order_by("order", "pk"):
+        if not content.criteria.get(criterion.pk, "").strip():
+            problems.append(
+                ("criteria", _("Answer the criterion “%(name)s”.") % {"name": criterion.name})
+            )
+    members = list(bid.consortium_members.all())
+    if members and not tender.joint_bids_allowed:
+        problems.append((None, _("This tender does not allow joint bids.")))
+    for member in members:
+        if member.organisation_id is None:
+            problems.append(
+                (
+                    None,
+                    _(
+                        "The organisation %(number)s is not registered on Pilotmarked, so it "
+                        "cannot confirm the joint bid. Ask it to register, or remove it."
+                    )
+                    % {"number": member.org_number},
+                )
+            )
+        elif member.status != ConsortiumMember.Status.CONFIRMED:
+            problems.append(
+                (
+                    None,
+                    _("%(name)s has not confirmed the joint bid.")
+                    % {"name": member.organisation.name},
+                )
+            )
+    total = documents_size(bid)
+    if total > settings.BID_TOTAL_MAX_BYTES:
+        from django.template.defaultfilters import filesizeformat
+
+        problems.append(
+            (
+                None,
+                _("The documents come to %(size)s; a bid may hold at most %(limit)s.")
+                % {
+                    "size": filesizeformat(total),
+                    "limit": filesizeformat(settings.BID_TOTAL_MAX_BYTES),
+                },
+            )
+        )
+    return problems
+
+
+def new_receipt_code(tender: Tender) -> str:
+    random_part = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{tender.reference}-{random_part}"
+
+
+@transaction.atomic
+def bid_submit(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
+    """Submit a draft: lock the tender, stamp the server time, check the deadline and
+    completeness, hash the content, give the receipt number; the previous version, if it was
+    submitted, is replaced. The receipt is e-mailed on commit."""
+    from bids.services.receipts import receipt_send_on_commit
+
+    require_prepare(by, bid)
+    tender = lock_tender(bid.tender)  # first the lock: a deadline change that commits first wins
+    now = now or timezone.now()  # then the time, from the server, after the lock
+    bid = lock_bid(bid)
+    bid.tender = tender
+    require_draft(bid)
+    if tender.submission_deadline is None or now >= tender.submission_deadline:
+        raise DeadlinePassed(deadline_message(tender), code="bid_deadline_passed")
+    if tender.status != Tender.Status.PUBLISHED:
+        raise BidError(_("This tender is not open for bids."), code="bid_tender_not_open")
+    content = read_content(bid)
+    from bids.services.consortium import link_registered_members
+
+    link_registered_members(bid=bid, by=by)
+    problems = completeness_problems(bid, content)
+    if problems:
+        raise BidIncomplete(problems)
+
+    previous = None
+    if bid.previous_id:
+        previous = Bid.objects.select_for_update().get(pk=bid.previous_id)
+    if previous is not None and previous.status == Bid.Status.SUBMITTED:
+        previous.status = Bid.Status.REPLACED
+        previous.save(update_fields=["status", "updated_at"])
+        audit_record(actor=by, action="bid.replaced", obj=previous, after=_status_data(previous))
+    bid.status = Bid.Status.SUBMITTED
+    bid.submitted_at = now
+    bid.submitted_by = by
+    bid.is_joint = bid.consortium_members.exists()
+    bid.content_sha256 = sealing.content_sha256(content.to_dict())
+    bid.receipt_code = new_receipt_code(tender)
+    bid.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "is_joint",
+            "content_sha256",
+            "receipt_code",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=by,
+        action="bid.submitted",
+        obj=bid,
+        after={
+            **_status_data(bid),
+            "submitted_at": now,
+            "content_sha256": bid.content_sha256,
+            "receipt": bid.receipt_code,
+            "documents": bid.documents.count(),
+        },
+    )
+    receipt_send_on_commit(bid)
+    return bid
+
+
+# --- Withdraw and new version -------------------------------------------------------------------
+
+
+@transaction.atomic
+def bid_withdraw(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
+    """Withdraw a submitted bid before the deadline; a draft made from it stays a draft."""
+    require_prepare(by, bid)
+    tender = lock_tender(bid.tender)
+    now = now or timezone.now()
+    bid = lock_bid(bid)
+    if bid.status != Bid.Status.SUBMITTED:
+        raise InvalidTransition(
+            _("Only a submitted bid can be withdrawn."), code="bid_not_submitted"
+        )
+    if tender.submission_deadline is None or now >= tender.submission_deadline:
+        raise DeadlinePassed(
+            _("The deadline has passed; the bid can no longer be withdrawn."),
+            code="bid_deadline_passed",
+        )
+    bid.status = Bid.Status.WITHDRAWN
+    bid.withdrawn_at = now
+    bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    audit_record(actor=by, action="bid.withdrawn", obj=bid, after=_status_data(bid))
+    return bid
+
+
+@transaction.atomic
+def bid_new_version(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
+    """A new draft copied from a submitted bid, under a NEW data key: the content is sealed
+    again and every document re-encrypted. Submitting it replaces the submitted one.
+
+    Consortium members are invited again and must confirm the new version.
+    """
+    from bids.services.consortium import notify_invited_on_commit
+    from bids.services.documents import copy_documents, delete_files
+
+    require_prepare(by, bid)
+    tender = lock_tender(bid.tender)
+    now = now or timezone.now()
+    bid = lock_bid(bid)
+    if bid.status != Bid.Status.SUBMITTED:
+        raise InvalidTransition(
+            _("A new version can be made only of a submitted bid."), code="bid_not_submitted"
+        )
+    require_before_deadline(tender, now)
+    if Bid.objects.filter(tender=tender, supplier=bid.supplier, status=Bid.Status.DRAFT).exists():
+        raise InvalidTransition(
+            _("There is already a draft of this bid; continue with it."), code="bid_draft_exists"
+        )
+    if hasattr(bid, "next_version"):
+        raise InvalidTransition(
+            _("A newer version of this bid already exists."), code="bid_has_next_version"
+        )
+    content = read_content(bid)
+    latest = Bid.objects.filter(tender=tender, supplier=bid.supplier).aggregate(v=Max("version"))
+    new = Bid(
+        tender=tender,
+        supplier=bid.supplier,
+        version=latest["v"] + 1,
+        previous=bid,
+        is_joint=bid.is_joint,
+        created_by=by,
+    )
+    key = sealing.new_envelope(new)
+    sealing.seal_content(new, content.to_dict(), key=key)
+    new.save(force_insert=True)
+    for member in bid.consortium_members.all():
+        ConsortiumMember.objects.create(
+            bid=new,
+            org_number=member.org_number,
+            organisation=member.organisation,
+            invited_by=by,
+        )
+    copies = copy_documents(source=bid, target=new, key=key, by=by)
+    try:
+        audit_record(
+            actor=by,
+            action="bid.version_created",
+            obj=new,
+            after={**_status_data(new), "previous": str(bid.public_id)},
+        )
+    except BaseException:
+        delete_files(copies)  # the rows roll back with the transaction; the files must go too
+        raise
+    notify_invited_on_commit(new)
+    return new
+
+
+__all__ = [
+    "WHOLE_CONTRACT",
+    "BidDocument",
+    "BidError",
+    "BidIncomplete",
+    "DeadlinePassed",
+    "bid_new_version",
+    "bid_start",
+    "bid_submit",
+    "bid_update",
+    "bid_withdraw",
+    "clean_content",
+    "completeness_problems",
+    "lot_choices",
+    "read_content",
+]

@@ -1,0 +1,131 @@
+"""The receipt of a submitted bid (Annex IV a): tender, version, the server's time in UTC and in
+Oslo time, the content's SHA-256, each document's name, size and SHA-256, and the receipt number.
+
+Shown as a page, downloaded as plain text, and e-mailed to the submitter and the lead supplier's
+administrators. The e-mail goes straight to the mail server and is not kept in the site's inbox:
+document names are sealed, and a stored notification would put them in the database in plain
+text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import translation
+
+from bids.models import Bid
+from bids.services import sealing
+from marketplace.selectors.organisations import admins_of
+from marketplace.services.notifications import render_text
+from tenders.templatetags.oslo_time import to_oslo
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    name: str
+    title: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    receipt_code: str
+    tender_reference: str
+    tender_title: str
+    supplier: str
+    version: int
+    submitted_at_utc: datetime.datetime
+    submitted_at_oslo: datetime.datetime
+    content_sha256: str
+    documents: list[ReceiptDocument]
+    consortium: list[str]
+
+    @property
+    def utc_text(self) -> str:
+        return self.submitted_at_utc.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+    @property
+    def oslo_text(self) -> str:
+        return self.submitted_at_oslo.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def receipt_for(bid: Bid) -> Receipt:
+    """The receipt of a submitted (or since replaced or withdrawn) bid. Callers have passed the
+    seal's check: the document names are read from the sealed metadata."""
+    if bid.submitted_at is None:
+        raise ValueError("A bid that was never submitted has no receipt.")
+    key = sealing.data_key(bid)
+    documents = []
+    for document in bid.documents.all():
+        meta = sealing.unseal_document_meta(document, key=key)
+        documents.append(
+            ReceiptDocument(
+                name=meta.get("name", ""),
+                title=meta.get("title", ""),
+                size=document.size,
+                sha256=document.sha256,
+            )
+        )
+    submitted = bid.submitted_at.astimezone(datetime.UTC)
+    return Receipt(
+        receipt_code=bid.receipt_code or "",
+        tender_reference=bid.tender.reference,
+        tender_title=bid.tender.title,
+        supplier=bid.supplier.name,
+        version=bid.version,
+        submitted_at_utc=submitted,
+        submitted_at_oslo=to_oslo(submitted),
+        content_sha256=bid.content_sha256,
+        documents=documents,
+        consortium=[
+            member.organisation.name if member.organisation_id else member.org_number
+            for member in bid.consortium_members.select_related("organisation")
+        ],
+    )
+
+
+def receipt_text(bid: Bid) -> str:
+    """The receipt as plain text (the download and the e-mail body), in the active language."""
+    return render_text("bids/supplier/receipt.txt", {"receipt": receipt_for(bid)})
+
+
+def receipt_send(bid: Bid) -> int:
+    """E-mail the receipt to the submitter and the lead supplier's administrators."""
+    recipients = {user.pk: user for user in admins_of(bid.supplier)}
+    if bid.submitted_by is not None:
+        recipients[bid.submitted_by.pk] = bid.submitted_by
+    sent = 0
+    for user in recipients.values():
+        if not user.email or not user.is_active:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            receipt = receipt_for(bid)
+            subject = render_text(
+                "bids/notifications/supplier_receipt_subject.txt", {"receipt": receipt}
+            )
+            body = render_text("bids/supplier/receipt.txt", {"receipt": receipt})
+        message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email])
+        try:
+            sent += message.send()
+        except (SMTPException, OSError):
+            # The bid is submitted (committed); the receipt page and download still prove it.
+            logger.exception("The receipt of bid %s could not be e-mailed", bid.public_id)
+    return sent
+
+
+def receipt_send_on_commit(bid: Bid) -> None:
+    pk = bid.pk
+    transaction.on_commit(
+        lambda: receipt_send(
+            Bid.objects.select_related("tender", "supplier", "submitted_by").get(pk=pk)
+        )
+    )

@@ -1,0 +1,624 @@
+"""The buyer's bid pages: opening and its protocol, evaluation (evaluators, qualification,
+scores, consensus, report) and award (decisions, un-award, contract), plus the supplier's page
+of award letters.
+
+A tender is reached only through ``tender_for_bid_work`` (404 for other organisations, units and
+unassigned evaluators). Before opening every page about bids shows only that they are sealed and
+until when — never how many — and the attempt is refused and audited by the seal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bids.forms.buyer import (
+    AssignEvaluatorForm,
+    AwardForm,
+    QualificationForm,
+    ScoreSheetForm,
+    WithdrawAwardForm,
+)
+from bids.models import AwardDecision, Bid, ConsensusScore, TenderOpening
+from bids.selectors import buyer as selectors
+from bids.services import award as award_services
+from bids.services import evaluation as evaluation_services
+from bids.services import opening as opening_services
+from bids.services import sealing
+from marketplace.errors import DomainError
+from tenders.models import Tender
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def _sealed_page(request, tender, roles, *, status=403):
+    pending = TenderOpening.objects.filter(tender=tender, opened_at__isnull=True).first()
+    return render(
+        request,
+        "bids/buyer/sealed.html",
+        {"tender": tender, "roles": roles, "pending": pending},
+        status=status,
+    )
+
+
+def _gate(request, reference: str, *, what: str, status=403):
+    """The tender and the person's roles, or the sealed page (refusal audited by the seal).
+
+    Someone with no bid role on the tender gets 404; on a tender that exists, the attempt is
+    audited as well (a superuser typing the URL, another buyer's officer).
+    """
+    try:
+        tender = selectors.tender_for_bid_work(request.user, reference)
+    except Http404:
+        existing = Tender.objects.own().filter(reference=reference).first()
+        if existing is not None:
+            sealing.record_refusal(user=request.user, tender=existing, what=what)
+        raise
+    roles = selectors.roles_on(request.user, tender)
+    try:
+        sealing.require_tender_bids_readable(request.user, tender, what=what)
+    except sealing.Sealed:
+        return tender, roles, _sealed_page(request, tender, roles, status=status)
+    return tender, roles, None
+
+
+def _bid(tender, public_id) -> Bid:
+    return get_object_or_404(
+        Bid.objects.select_related("supplier", "tender"),
+        tender=tender,
+        public_id=public_id,
+        status=Bid.Status.SUBMITTED,
+    )
+
+
+def _error(request, error: DomainError) -> None:
+    messages.error(request, error.message)
+
+
+def _add_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+# --- My evaluations -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_evaluations(request):
+    tenders = selectors.my_evaluations(request.user)
+    return render(request, "bids/buyer/my_evaluations.html", {"tenders": tenders})
+
+
+# --- Opening --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def bids_overview(request, reference: str):
+    tender, roles, sealed = _gate(request, reference, what="buyer.bids_overview", status=200)
+    if sealed is not None:
+        return sealed
+    return render(
+        request,
+        "bids/buyer/overview.html",
+        {"tender": tender, "roles": roles, "opening": tender.opening},
+    )
+
+
+@login_required
+@require_POST
+def bids_open(request, reference: str):
+    tender = selectors.tender_for_bid_work(request.user, reference)
+    pending = TenderOpening.objects.filter(tender=tender, opened_at__isnull=True).exists()
+    try:
+        if pending:
+            opening_services.opening_confirm(tender=tender, by=request.user)
+        else:
+            result = opening_services.opening_start(tender=tender, by=request.user)
+            if not result.is_open:
+                messages.success(request, _("The opening waits for a second opener to confirm."))
+                return redirect("bids:buyer_bids", reference=reference)
+    except DomainError as error:
+        _error(request, error)
+        return redirect("bids:buyer_bids", reference=reference)
+    messages.success(request, _("The bids are opened and the bidders are told."))
+    return redirect("bids:bids_protocol", reference=reference)
+
+
+@login_required
+@require_GET
+def bids_protocol(request, reference: str):
+    tender, roles, sealed = _gate(request, reference, what="buyer.protocol")
+    if sealed is not None:
+        return sealed
+    return render(
+        request,
+        "bids/buyer/protocol.html",
+        {"tender": tender, "roles": roles, "opening": tender.opening},
+    )
+
+
+def protocol_rows(protocol: dict) -> list[list[str]]:
+    header = [
+        _("Bidder"),
+        _("Organisation number"),
+        _("Consortium members"),
+        _("Lot"),
+        _("Price (NOK excl. VAT)"),
+        _("Documents"),
+        _("Document SHA-256"),
+        _("Submitted (UTC)"),
+    ]
+    rows = [header]
+    for entry in protocol.get("bids", []):
+        members = "; ".join(f"{m['name']} ({m['org_number']})" for m in entry["consortium"])
+        hashes = " ".join(d["sha256"] for d in entry["documents"])
+        for line in entry["lots"] or [{"number": "", "price": ""}]:
+            rows.append(
+                [
+                    entry["supplier"],
+                    entry["org_number"],
+                    members,
+                    str(line["number"]),
+                    line["price"] or "",
+                    str(entry["document_count"]),
+                    hashes,
+                    entry["submitted_at"] or "",
+                ]
+            )
+    return rows
+
+
+@login_required
+@require_GET
+def bids_protocol_download(request, reference: str, fmt: str):
+    if fmt not in ("csv", "txt"):
+        raise Http404
+    tender, _roles, sealed = _gate(request, reference, what=f"buyer.protocol_{fmt}")
+    if sealed is not None:
+        return sealed
+    opening = tender.opening
+    rows = protocol_rows(opening.protocol)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        body, content_type = buffer.getvalue(), "text/csv; charset=utf-8"
+    else:
+        lines = [
+            _("Opening protocol %(reference)s") % {"reference": tender.reference},
+            tender.title,
+            _("Opened (UTC): %(when)s") % {"when": opening.protocol.get("opened_at")},
+            _("Protocol SHA-256: %(hash)s") % {"hash": opening.protocol_sha256},
+            "",
+        ]
+        lines += ["\t".join(row) for row in rows]
+        body, content_type = "\n".join(lines) + "\n", "text/plain; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="opening-{tender.reference}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Evaluation -----------------------------------------------------------------------------------
+
+
+def _evaluation_context(tender, roles, user, assign_form=None):
+    bids = list(selectors.opened_bids(tender))
+    return {
+        "tender": tender,
+        "roles": roles,
+        "bids": [(bid, selectors.protocol_entry(tender, bid)) for bid in bids],
+        "assignments": selectors.assignments_of(tender),
+        "assign_form": assign_form
+        or AssignEvaluatorForm(candidates=selectors.evaluator_candidates(tender)),
+    }
+
+
+@login_required
+@require_GET
+def evaluation(request, reference: str):
+    tender, roles, sealed = _gate(request, reference, what="buyer.evaluation")
+    if sealed is not None:
+        return sealed
+    return render(
+        request, "bids/buyer/evaluation.html", _evaluation_context(tender, roles, request.user)
+    )
+
+
+@login_required
+@require_POST
+def evaluator_assign(request, reference: str):
+    tender, roles, sealed = _gate(request, reference, what="buyer.evaluator_assign")
+    if sealed is not None:
+        return sealed
+    form = AssignEvaluatorForm(request.POST, candidates=selectors.evaluator_candidates(tender))
+    if form.is_valid():
+        try:
+            evaluation_services.evaluator_assign(
+                tender=tender, user=form.cleaned_data["user"], by=request.user
+            )
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The evaluator is assigned."))
+            return redirect("bids:bids_evaluation", reference=reference)
+    context = _evaluation_context(tender, roles, request.user, assign_form=form)
+    return render(request, "bids/buyer/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def evaluator_remove(request, reference: str, pk: int):
+    tender, _roles, sealed = _gate(request, reference, what="buyer.evaluator_remove")
+    if sealed is not None:
+        return sealed
+    assignment = get_object_or_404(tender.evaluator_assignments, pk=pk)
+    try:
+        evaluation_services.evaluator_unassign(assignment=assignment, by=request.user)
+    except DomainError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The evaluator is removed."))
+    return redirect("bids:bids_evaluation", reference=reference)
+
+
+def _bid_page(request, tender, roles, bid, form=None, status=200):
+    try:
+        sealing.require_read(request.user, bid, what="buyer.bid_detail")
+    except sealing.Sealed as error:
+        raise PermissionDenied(error.message) from error
+    content = sealing.unseal_content(bid)
+    documents = [
+        (document, sealing.unseal_document_meta(document)) for document in bid.documents.all()
+    ]
+    assessment = selectors.qualification_of(bid)
+    if form is None:
+        initial = {"result": assessment.result, "reason": assessment.reason} if assessment else {}
+        form = QualificationForm(initial=initial)
+    return render(
+        request,
+        "bids/buyer/bid_detail.html",
+        {
+            "tender": tender,
+            "roles": roles,
+            "bid": bid,
+            "entry": selectors.protocol_entry(tender, bid),
+            "content": content,
+            "criteria": list(tender.criteria.all()),
+            "requirements": list(tender.requirements.all()),
+            "documents": documents,
+            "assessment": assessment,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def bid_detail(request, reference: str, public_id):
+    tender, roles, sealed = _gate(request, reference, what="buyer.bid_detail")
+    if sealed is not None:
+        return sealed
+    return _bid_page(request, tender, roles, _bid(tender, public_id))
+
+
+@login_required
+@require_GET
+def bid_document(request, reference: str, public_id, document_id):
+    tender, _roles, sealed = _gate(request, reference, what="buyer.bid_document")
+    if sealed is not None:
+        return sealed
+    bid = _bid(tender, public_id)
+    document = get_object_or_404(bid.documents, public_id=document_id)
+    try:
+        sealing.require_read(request.user, bid, what=f"buyer.bid_document:{document.public_id}")
+    except sealing.Sealed as error:
+        raise PermissionDenied(error.message) from error
+    payload = sealing.unseal_document_bytes(document)
+    name = f"{tender.reference}-{document.public_id}.bin"
+    response = HttpResponse(payload, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+@require_POST
+def bid_qualification(request, reference: str, public_id):
+    tender, roles, sealed = _gate(request, reference, what="buyer.qualification")
+    if sealed is not None:
+        return sealed
+    bid = _bid(tender, public_id)
+    form = QualificationForm(request.POST)
+    if form.is_valid():
+        try:
+            evaluation_services.qualification_assess(
+                bid=bid,
+                by=request.user,
+                result=form.cleaned_data["result"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The qualification check is saved."))
+            return redirect("bids:bids_evaluation", reference=reference)
+    return _bid_page(request, tender, roles, bid, form=form, status=400)
+
+
+def _sheet_lots(tender, bid):
+    lot_ids = selectors.bid_lot_ids(tender, bid)
+    return [lot for lot in tender.lots.order_by("number") if lot.pk in lot_ids]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score_sheet(request, reference: str, public_id):
+    """An assigned evaluator's own scores of one bid."""
+    tender, roles, sealed = _gate(request, reference, what="buyer.score_sheet")
+    if sealed is not None:
+        return sealed
+    if not roles.evaluate:
+        raise PermissionDenied
+    bid = _bid(tender, public_id)
+    existing = {
+        (score.lot_id, score.criterion_id): score
+        for score in selectors.scores_of(tender, evaluator=request.user).filter(bid=bid)
+    }
+    form = ScoreSheetForm(
+        request.POST or None,
+        lots=_sheet_lots(tender, bid),
+        criteria=list(tender.criteria.all()),
+        initial_scores=existing,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                for row, points, comment in form.entries():
+                    evaluation_services.score_set(
+                        bid=bid,
+                        lot=row["lot"],
+                        criterion=row["criterion"],
+                        by=request.user,
+                        points=points,
+                        comment=comment,
+                    )
+            except DomainError as error:
+                _add_error(form, error)
+            else:
+                messages.success(request, _("Your scores are saved."))
+                return redirect("bids:bids_score_sheet", reference=reference, public_id=public_id)
+        status = 400
+    return render(
+        request,
+        "bids/buyer/score_sheet.html",
+        {"tender": tender, "roles": roles, "bid": bid, "form": form, "consensus": False},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consensus_sheet(request, reference: str, public_id):
+    """The officer fixes the agreed scores of one bid, seeing every evaluator's."""
+    tender, roles, sealed = _gate(request, reference, what="buyer.consensus")
+    if sealed is not None:
+        return sealed
+    if not roles.manage:
+        raise PermissionDenied
+    bid = _bid(tender, public_id)
+    existing = {
+        (score.lot_id, score.criterion_id): score
+        for score in ConsensusScore.objects.filter(bid=bid)
+    }
+    form = ScoreSheetForm(
+        request.POST or None,
+        lots=_sheet_lots(tender, bid),
+        criteria=list(tender.criteria.all()),
+        initial_scores=existing,
+        consensus=True,
+    )
+    by_key = selectors.scores_by_key(tender)
+    for row in form.rows:
+        row["evaluator_scores"] = by_key.get((bid.pk, row["lot"].pk, row["criterion"].pk), [])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                for row, points, rationale in form.entries():
+                    evaluation_services.consensus_set(
+                        bid=bid,
+                        lot=row["lot"],
+                        criterion=row["criterion"],
+                        by=request.user,
+                        points=points,
+                        rationale=rationale,
+                    )
+            except DomainError as error:
+                if error.field == "rationale":
+                    error.field = None
+                _add_error(form, error)
+            else:
+                messages.success(request, _("The agreed scores are saved."))
+                return redirect("bids:bids_evaluation", reference=reference)
+        status = 400
+    return render(
+        request,
+        "bids/buyer/score_sheet.html",
+        {"tender": tender, "roles": roles, "bid": bid, "form": form, "consensus": True},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def evaluation_report(request, reference: str):
+    tender, roles, sealed = _gate(request, reference, what="buyer.evaluation_report")
+    if sealed is not None:
+        return sealed
+    return render(
+        request,
+        "bids/buyer/report.html",
+        {
+            "tender": tender,
+            "roles": roles,
+            "opening": tender.opening,
+            "bids": list(selectors.opened_bids(tender)),
+            "criteria": list(tender.criteria.all()),
+            "lot_results": selectors.lot_results(tender),
+            "assignments": selectors.assignments_of(tender),
+            "history": selectors.award_history(tender),
+        },
+    )
+
+
+# --- Award ----------------------------------------------------------------------------------------
+
+
+def _award_forms(lot_results, data=None, number=None):
+    forms = {}
+    for item in lot_results:
+        choices = [
+            (r.bid.pk, f"{r.bid.supplier.name} ({r.total})")
+            for r in item.results
+            if r.qualified and r.complete
+        ]
+        bound = data if number == item.lot.number else None
+        forms[item.lot.pk] = AwardForm(bound, choices=choices, prefix=f"lot{item.lot.number}")
+    return forms
+
+
+def _award_page(request, tender, roles, forms=None, status=200):
+    results = selectors.lot_results(tender)
+    forms = forms or _award_forms(results)
+    return render(
+        request,
+        "bids/buyer/award.html",
+        {
+            "tender": tender,
+            "roles": roles,
+            "criteria": list(tender.criteria.all()),
+            "lots": [(item, forms.get(item.lot.pk)) for item in results],
+            "history": selectors.award_history(tender),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def award_page(request, reference: str):
+    tender, roles, sealed = _gate(request, reference, what="buyer.award")
+    if sealed is not None:
+        return sealed
+    return _award_page(request, tender, roles)
+
+
+@login_required
+@require_POST
+def award_decide(request, reference: str, number: int):
+    tender, roles, sealed = _gate(request, reference, what="buyer.award_decide")
+    if sealed is not None:
+        return sealed
+    if not roles.manage:
+        raise PermissionDenied
+    lot = get_object_or_404(tender.lots, number=number)
+    forms = _award_forms(selectors.lot_results(tender), request.POST, number)
+    form = forms[lot.pk]
+    if form.is_valid():
+        bid = get_object_or_404(
+            Bid, tender=tender, pk=form.cleaned_data["bid"], status=Bid.Status.SUBMITTED
+        )
+        try:
+            award_services.award_decide(
+                tender=tender,
+                lot=lot,
+                bid=bid,
+                by=request.user,
+                reasons=form.cleaned_data["reasons"],
+            )
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The award decision is made and the bidders are told."))
+            return redirect("bids:bids_award", reference=reference)
+    return _award_page(request, tender, roles, forms=forms, status=400)
+
+
+def _decision(tender, pk) -> AwardDecision:
+    return get_object_or_404(
+        AwardDecision.objects.select_related("lot", "bid__supplier"), tender=tender, pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def award_withdraw(request, reference: str, pk: int):
+    tender, roles, sealed = _gate(request, reference, what="buyer.award_withdraw")
+    if sealed is not None:
+        return sealed
+    if not roles.manage:
+        raise PermissionDenied
+    decision = _decision(tender, pk)
+    form = WithdrawAwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            award_services.award_withdraw(
+                decision=decision, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The award is withdrawn and the bidders are told."))
+            return redirect("bids:bids_award", reference=reference)
+    return render(
+        request,
+        "bids/buyer/award_withdraw.html",
+        {"tender": tender, "decision": decision, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def contract_sign(request, reference: str, pk: int):
+    tender, _roles, sealed = _gate(request, reference, what="buyer.contract_sign")
+    if sealed is not None:
+        return sealed
+    decision = _decision(tender, pk)
+    try:
+        award_services.contract_sign(decision=decision, by=request.user)
+    except DomainError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The contract signature is recorded."))
+    return redirect("bids:bids_award", reference=reference)
+
+
+# --- Supplier: award letters ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def supplier_award_letters(request, public_id):
+    """The award letters of a bid, for the bidding organisation (lead or consortium member)."""
+    bid = Bid.objects.select_related("tender", "supplier").filter(public_id=public_id).first()
+    if bid is None or sealing.bidder_side(request.user, bid) is None:
+        raise Http404
+    return render(
+        request,
+        "bids/buyer/supplier_letters.html",
+        {"bid": bid, "tender": bid.tender, "letters": selectors.letters_for_bid(bid)},
+    )

@@ -1,0 +1,33 @@
+"""Which audit events the people browsing the log may see.
+
+Some events would reveal sealed facts by their mere existence: "bid.started by someone@firm on
+AFK-2026-0001" tells a superuser who is bidding before the deadline. Apps further up the import
+graph (bids) register a filter here that names such events; every place that lists audit events
+(the Django admin today) passes its queryset through :func:`visible_events`. The events stay in
+the chain — ``verify_audit`` reads them all — they are only kept out of sight until the seal lifts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+
+_SEALED_FILTERS: list[Callable[[], Q]] = []
+
+
+def register_sealed_filter(build_q: Callable[[], Q]) -> None:
+    """Register a function returning a Q that matches events to hide now (evaluated per call)."""
+    if build_q not in _SEALED_FILTERS:
+        _SEALED_FILTERS.append(build_q)
+
+
+def visible_events(queryset: QuerySet) -> QuerySet:
+    for build_q in _SEALED_FILTERS:
+        queryset = queryset.exclude(build_q())
+    return queryset
+
+
+def hidden_notification_kinds() -> frozenset[str]:
+    """Notification kinds the admin never lists: they can name a bidder and a tender."""
+    return frozenset({"bids"})

@@ -1,0 +1,124 @@
+"""Demo pilots with milestones, KPIs and a timeline on the demo tenders. Idempotent.
+
+Called by ``seed_demo`` after the tenders (and bids, when that app seeds awards). A pilot is
+linked to the lot's active award decision when there is one, else it has no award. Pilots are
+found by title, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from marketplace.models import Organisation
+from pilots import demo
+from pilots.models import Kpi, Milestone, Pilot, PilotEntry
+from tenders.models import Tender
+
+
+class Command(BaseCommand):
+    help = "Create the demo pilots (one scaled up, one running) on the demo tenders."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = 0
+        for spec in demo.PILOTS:
+            if Pilot.objects.filter(title=spec["title"]).exists():
+                continue
+            self._create(spec)
+            created += 1
+        self.stdout.write(f"  pilots: {created} demo pilots added ({len(demo.PILOTS)} in all)")
+
+    def _create(self, spec: dict) -> Pilot:
+        from bids.models import AwardDecision
+
+        tender = Tender.objects.filter(title=spec["tender"]).select_related("unit").first()
+        supplier = Organisation.objects.suppliers().filter(slug=spec["supplier"]).first()
+        if tender is None or supplier is None or tender.buyer_id is None:
+            raise CommandError(
+                f"The demo pilot {spec['title']!r} needs the tender {spec['tender']!r} and the "
+                f"supplier {spec['supplier']!r}: run seed_demo (tenders first)."
+            )
+        award = (
+            AwardDecision.objects.filter(
+                tender=tender,
+                status=AwardDecision.Status.ACTIVE,
+                bid__supplier=supplier,
+                pilot__isnull=True,
+            )
+            .select_related("lot")
+            .first()
+        )
+        pilot = Pilot.objects.create(
+            title=spec["title"],
+            summary=spec["summary"],
+            tender=tender,
+            lot=award.lot if award else None,
+            award=award,
+            supplier=supplier,
+            buyer=tender.buyer,
+            unit=tender.unit,
+            budget_owner=spec["budget_owner"],
+            budget=spec["budget"],
+            starts_on=spec["starts_on"],
+            ends_on=spec["ends_on"],
+            status=spec["status"],
+            outcome=spec.get("outcome", ""),
+            outcome_reason=spec.get("outcome_reason", ""),
+            decided_at=spec.get("decided_at"),
+            contract_value=spec.get("contract_value"),
+        )
+        PilotEntry.objects.create(
+            pilot=pilot,
+            kind=PilotEntry.Kind.CREATED,
+            text=pilot.title,
+            author_organisation=pilot.buyer,
+        )
+        for order, (title, due_on, done) in enumerate(spec["milestones"], start=1):
+            Milestone.objects.create(
+                pilot=pilot,
+                order=order,
+                title=title,
+                due_on=due_on,
+                completed_on=due_on if done else None,
+            )
+        for order, (name, unit, direction, baseline, target, measured) in enumerate(
+            spec["kpis"], start=1
+        ):
+            kpi = Kpi.objects.create(
+                pilot=pilot,
+                order=order,
+                name=name,
+                unit=unit,
+                direction=direction,
+                baseline=Decimal(baseline) if baseline else None,
+                target=Decimal(target),
+                measured=Decimal(measured) if measured else None,
+                measured_on=pilot.starts_on if measured else None,
+            )
+            if measured:
+                PilotEntry.objects.create(
+                    pilot=pilot,
+                    kind=PilotEntry.Kind.KPI,
+                    text=kpi.name,
+                    data={
+                        "kpi": kpi.pk,
+                        "event": "measured",
+                        "value": measured,
+                        "unit": unit,
+                        "target": target,
+                    },
+                    author_organisation=supplier,
+                )
+        if pilot.outcome:
+            PilotEntry.objects.create(
+                pilot=pilot,
+                kind=PilotEntry.Kind.DECISION,
+                text=pilot.outcome_reason,
+                data={"outcome": pilot.outcome},
+                author_organisation=pilot.buyer,
+                created_at=pilot.decided_at,
+            )
+        return pilot

@@ -1,0 +1,127 @@
+"""Reads about pilots, always scoped to the organisations the user acts for.
+
+A user sees a pilot as a supplier member (``PILOT_REPORT`` on the supplier) or as a buyer manager
+(``PILOT_MANAGE`` for the whole buyer or for the pilot's unit). Any other pilot is a 404.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+
+from marketplace.models import Membership
+from marketplace.policy import ROLE_GRANTS, Action
+from pilots.models import Pilot
+
+
+def _scope(user) -> Q:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    supplier_ids = Membership.objects.filter(
+        user=user, role__in=ROLE_GRANTS[Action.PILOT_REPORT], organisation__kind="supplier"
+    ).values_list("organisation_id", flat=True)
+    if supplier_ids:
+        q |= Q(supplier_id__in=list(supplier_ids))
+    for organisation_id, unit_id in Membership.objects.filter(
+        user=user, role__in=ROLE_GRANTS[Action.PILOT_MANAGE], organisation__kind="buyer"
+    ).values_list("organisation_id", "unit_id"):
+        q |= (
+            Q(buyer_id=organisation_id)
+            if unit_id is None
+            else Q(buyer_id=organisation_id, unit_id=unit_id)
+        )
+    return q
+
+
+def pilots_for(user) -> QuerySet[Pilot]:
+    """Every pilot the user takes part in, newest first."""
+    return (
+        Pilot.objects.filter(_scope(user))
+        .select_related("buyer", "supplier", "unit", "tender", "lot")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def pilot_for(user, public_id) -> Pilot:
+    """One pilot the user takes part in, or 404."""
+    pilot = (
+        pilots_for(user)
+        .select_related("follow_on_tender", "decided_by", "award")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if pilot is None:
+        raise Http404
+    return pilot
+
+
+def managed_pilots(user) -> QuerySet[Pilot]:
+    """The pilots the user manages on the buyer side."""
+    q = Q(pk__in=[])
+    for organisation_id, unit_id in Membership.objects.filter(
+        user=user, role__in=ROLE_GRANTS[Action.PILOT_MANAGE], organisation__kind="buyer"
+    ).values_list("organisation_id", "unit_id"):
+        q |= (
+            Q(buyer_id=organisation_id)
+            if unit_id is None
+            else Q(buyer_id=organisation_id, unit_id=unit_id)
+        )
+    return Pilot.objects.filter(q)
+
+
+def outcome_overview(pilots: QuerySet[Pilot]) -> list[dict]:
+    """Per year of decision: how many pilots ended with each outcome, and how many of the
+    scaled-up ones turned into a contract (a follow-on tender or a contract value).
+
+    Years are those of ``decided_at`` in Europe/Oslo, newest first.
+    """
+    import zoneinfo
+
+    oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+    rows = (
+        pilots.filter(status=Pilot.Status.DECIDED, decided_at__isnull=False)
+        .annotate(year=ExtractYear("decided_at", tzinfo=oslo))
+        .values("year", "outcome")
+        .annotate(
+            n=Count("pk"),
+            contracts=Count(
+                "pk",
+                filter=Q(outcome=Pilot.Outcome.SCALED_UP)
+                & (Q(follow_on_tender__isnull=False) | Q(contract_value__isnull=False)),
+            ),
+        )
+    )
+    years: dict[int, dict] = defaultdict(
+        lambda: {"scaled_up": 0, "continued": 0, "stopped": 0, "contracts": 0, "total": 0}
+    )
+    for row in rows:
+        year = years[row["year"]]
+        year[row["outcome"]] += row["n"]
+        year["contracts"] += row["contracts"]
+        year["total"] += row["n"]
+    return [{"year": year, **counts} for year, counts in sorted(years.items(), reverse=True)]
+
+
+def awards_ready_for_pilot(user):
+    """Active award decisions on pilot tenders the user manages that have no pilot yet."""
+    from bids.models import AwardDecision
+
+    q = Q(pk__in=[])
+    for organisation_id, unit_id in Membership.objects.filter(
+        user=user, role__in=ROLE_GRANTS[Action.PILOT_MANAGE], organisation__kind="buyer"
+    ).values_list("organisation_id", "unit_id"):
+        q |= (
+            Q(tender__buyer_id=organisation_id)
+            if unit_id is None
+            else Q(tender__buyer_id=organisation_id, tender__unit_id=unit_id)
+        )
+    return (
+        AwardDecision.objects.filter(q, status=AwardDecision.Status.ACTIVE, tender__is_pilot=True)
+        .filter(pilot__isnull=True)
+        .select_related("tender", "lot", "bid__supplier")
+        .order_by("-decided_at")
+    )

@@ -1,0 +1,211 @@
+"""The database backend's index: writing documents and the site-wide search over them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from search.documents import Document
+from search.highlight import highlight
+from search.models import SearchDocument, SearchFacet
+from search.queries import SiteQuery
+
+from .base import FacetCount, Hit, SiteResults
+from .db_fulltext import engine, query_stems
+
+BATCH = 500
+COLUMN_FACETS = {"kind": "kind", "status": "status", "source": "source"}
+TABLE_FACETS = ("cpv_division", "county")
+
+
+def _row(document: Document) -> SearchDocument:
+    return SearchDocument(
+        kind=document.kind,
+        object_id=document.object_id,
+        language=document.language,
+        title=document.title[:2000],
+        labels=document.labels,
+        body=document.body,
+        url=document.url[:500],
+        status=document.status,
+        source=document.source,
+        cpv_codes=list(document.cpv_codes),
+        date=document.date,
+    )
+
+
+def _facets(row_id: int, document: Document) -> list[SearchFacet]:
+    values = [("cpv_division", value) for value in document.cpv_divisions]
+    values += [("county", value) for value in document.counties]
+    return [SearchFacet(document_id=row_id, name=name, value=value) for name, value in values]
+
+
+def _delete_rows(queryset: QuerySet) -> int:
+    ids = list(queryset.values_list("id", flat=True))
+    if ids:
+        engine().before_delete(ids)
+        SearchDocument.objects.filter(id__in=ids).delete()
+    return len(ids)
+
+
+def write_documents(documents: Iterable[Document]) -> int:
+    """Replace the rows of these documents (in batches, each batch one transaction)."""
+    written = 0
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= BATCH:
+            written += _write_batch(batch)
+            batch = []
+    if batch:
+        written += _write_batch(batch)
+    return written
+
+
+@transaction.atomic
+def _write_batch(documents: Sequence[Document]) -> int:
+    by_kind: dict[str, list[int]] = {}
+    for document in documents:
+        by_kind.setdefault(document.kind, []).append(document.object_id)
+    for kind, object_ids in by_kind.items():
+        _delete_rows(SearchDocument.objects.filter(kind=kind, object_id__in=object_ids))
+    unique = {document.key: document for document in documents}
+    rows = SearchDocument.objects.bulk_create([_row(document) for document in unique.values()])
+    SearchFacet.objects.bulk_create(
+        [
+            facet
+            for row, document in zip(rows, unique.values(), strict=True)
+            for facet in _facets(row.pk, document)
+        ]
+    )
+    engine().after_write([row.pk for row in rows])
+    return len(rows)
+
+
+@transaction.atomic
+def remove(kind: str, object_ids: Sequence[int]) -> int:
+    return _delete_rows(SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)))
+
+
+@transaction.atomic
+def replace_kind(kind: str, documents: Iterable[Document], *, progress=None) -> int:
+    """Swap the whole index of ``kind`` in one transaction: readers see the old rows until the
+    new ones are committed, so a rebuild never leaves searches empty."""
+    _delete_rows(SearchDocument.objects.filter(kind=kind))
+    written = 0
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= BATCH:
+            written += _write_batch(batch)
+            batch = []
+            if progress:
+                progress(written)
+    if batch:
+        written += _write_batch(batch)
+    if progress:
+        progress(written)
+    return written
+
+
+# --- Searching --------------------------------------------------------------------------------
+
+
+def _narrow(queryset: QuerySet, filters: dict[str, tuple[str, ...]], *, skip: str = "") -> QuerySet:
+    for name, values in filters.items():
+        if name == skip:
+            continue
+        if name in COLUMN_FACETS:
+            queryset = queryset.filter(**{f"{COLUMN_FACETS[name]}__in": values})
+        else:
+            queryset = queryset.filter(
+                Exists(
+                    SearchFacet.objects.filter(
+                        document_id=OuterRef("pk"), name=name, value__in=values
+                    )
+                )
+            )
+    return queryset
+
+
+def _facet_counts(matched: QuerySet, filters) -> dict[str, tuple[FacetCount, ...]]:
+    counts: dict[str, tuple[FacetCount, ...]] = {}
+    for name, column in COLUMN_FACETS.items():
+        rows = (
+            _narrow(matched, filters, skip=name)
+            .order_by()
+            .values(column)
+            .annotate(n=Count("id"))
+            .values_list(column, "n")
+        )
+        counts[name] = _sorted(rows)
+    for name in TABLE_FACETS:
+        ids = _narrow(matched, filters, skip=name).order_by().values("id")
+        rows = (
+            SearchFacet.objects.filter(name=name, document_id__in=ids)
+            .order_by()
+            .values("value")
+            .annotate(n=Count("id"))
+            .values_list("value", "n")
+        )
+        counts[name] = _sorted(rows)
+    return counts
+
+
+def _sorted(rows) -> tuple[FacetCount, ...]:
+    return tuple(
+        FacetCount(str(value), n)
+        for value, n in sorted(rows, key=lambda row: (-row[1], str(row[0])))
+        if value
+    )
+
+
+def search(query: SiteQuery, *, backend_name: str) -> SiteResults:
+    documents = SearchDocument.objects.all()
+    if query.is_empty:
+        matched = documents
+        order = ("-date", "-id")
+    else:
+        matched = engine().match(documents, query.text)
+        order = ("-search_rank", "-date", "-id")
+    filters = query.filters()
+    hits_qs = _narrow(matched, filters).order_by(*order)
+    total = hits_qs.count()
+    rows = list(
+        hits_qs.only(
+            "kind", "object_id", "title", "body", "labels", "url", "status", "source", "date"
+        )[query.offset : query.offset + query.per_page]
+    )
+    marked = set(query_stems(query.text))
+    if not query.is_empty:
+        marked |= set(_spellings(query.text))
+    hits = tuple(
+        Hit(
+            kind=row.kind,
+            object_id=row.object_id,
+            title=row.title,
+            url=row.url,
+            highlight=highlight(row.body or row.labels, marked),
+            title_highlight=highlight(row.title, marked, length=len(row.title) + 1),
+            score=float(getattr(row, "search_rank", 0.0) or 0.0),
+            status=row.status,
+            source=row.source,
+            date=row.date,
+        )
+        for row in rows
+    )
+    return SiteResults(
+        hits=hits,
+        total=total,
+        facets=_facet_counts(matched, filters),
+        page=query.page,
+        per_page=query.per_page,
+        backend=backend_name,
+    )
+
+
+def _spellings(text: str) -> list[str]:
+    stems = query_stems(text)
+    return [spelling for options in engine().spellings(stems).values() for spelling in options]

@@ -1,0 +1,3 @@
+from .documents import SearchDocument, SearchFacet
+
+__all__ = ["SearchDocument", "SearchFacet"]
