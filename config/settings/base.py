@@ -252,10 +252,18 @@ SEARCH_BACKEND = env(
     if ELASTICSEARCH_URL
     else "search.backends.database.DatabaseBackend",
 )
+# Elasticsearch indices are "<prefix>-<kind>" aliases over versioned indices (tests use their own).
+SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="pilotmarked")
 
 
 # --- Matching and alerts ---------------------------------------------------------------------
-# (issue 6: matching weights live in search/matching; settings for alerts go here)
+# The matching weights live in matching/scoring.py (one place). Alerts: an outbox row per
+# published or amended need/tender version; the sweeper re-sends rows older than this.
+ALERT_SWEEP_AFTER_SECONDS = env.int("ALERT_SWEEP_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["matching-sweep-alerts"] = {
+    "task": "matching.sweep_alerts",
+    "schedule": crontab(minute="*/5"),
+}
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Pilotmarked"

@@ -193,6 +193,17 @@ def bench_listings() -> list[tuple[str, str, str]]:
     ]
 
 
+def bench_matching_at_size() -> list[tuple[str, str, str]]:
+    """Issue 6 at size (tests/bench/matching.py): on PostgreSQL only, as the goals are set."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return [("matching at size", "", "runs on PostgreSQL: set BENCH_DATABASE_URL")]
+    from tests.bench.matching import bench_matching
+
+    return bench_matching()
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -244,6 +255,7 @@ def main() -> int:
         bench_pages,
         bench_reference_imports,
         bench_listings,
+        bench_matching_at_size,
     ):
         print(f"  {step.__name__}", file=sys.stderr)
         rows.extend(step())

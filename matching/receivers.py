@@ -1,0 +1,28 @@
+"""Reactions to need and tender events (``tenders.events``), sent after their change commits."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from tenders.events import need_changed, tender_changed
+
+ALERT_TENDER_EVENTS = frozenset({"published", "amended", "deadline_extended"})
+ALERT_NEED_EVENTS = frozenset({"published", "updated"})
+
+
+@receiver(tender_changed, dispatch_uid="matching.tender_alerts")
+def tender_alerts(sender, *, tender_id: int, event: str, **kwargs) -> None:
+    if event not in ALERT_TENDER_EVENTS:
+        return
+    from matching.services.alerts import alert_fanout_enqueue
+
+    alert_fanout_enqueue(kind="tender", object_id=tender_id, event=event)
+
+
+@receiver(need_changed, dispatch_uid="matching.need_alerts")
+def need_alerts(sender, *, need_id: int, event: str, **kwargs) -> None:
+    if event not in ALERT_NEED_EVENTS:
+        return
+    from matching.services.alerts import alert_fanout_enqueue
+
+    alert_fanout_enqueue(kind="need", object_id=need_id, event=event)

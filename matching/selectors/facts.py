@@ -1,0 +1,225 @@
+"""Reading the plain facts the scorer works on, in a few set-based queries.
+
+Facts are loaded through the many-to-many tables with ``values_list`` (no model instances), so
+scoring a shortlist of a few hundred suppliers costs a handful of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Q
+from django.utils.html import strip_tags
+
+from marketplace.models import Certification, CpvCode, Municipality, SupplierProfile
+from matching.scoring import OpportunityFacts, SupplierFacts, branch_code
+from tenders.models import Lot, Need, Tender
+
+
+def _grouped(rows) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for key, value in rows:
+        grouped[key].append(value)
+    return grouped
+
+
+def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
+    """Facts of the profiles ``ids`` (primary keys of SupplierProfile)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    profile = SupplierProfile
+    codes = _grouped(
+        profile.cpv_codes.through.objects.filter(supplierprofile_id__in=ids).values_list(
+            "supplierprofile_id", "cpvcode_id"
+        )
+    )
+    munis = _grouped(
+        profile.delivery_municipalities.through.objects.filter(
+            supplierprofile_id__in=ids
+        ).values_list("supplierprofile_id", "municipality__number")
+    )
+    counties = _grouped(
+        profile.delivery_counties.through.objects.filter(supplierprofile_id__in=ids).values_list(
+            "supplierprofile_id", "county__number"
+        )
+    )
+    certs = _grouped(
+        profile.certifications.through.objects.filter(supplierprofile_id__in=ids).values_list(
+            "supplierprofile_id", "certification__slug"
+        )
+    )
+    rows = (
+        profile.objects.filter(pk__in=ids)
+        .annotate(public_refs=Count("references", filter=Q(references__public_sector=True)))
+        .values_list(
+            "pk",
+            "organisation__name",
+            "delivers_nationwide",
+            "municipality__number",
+            "sme_category",
+            "stage",
+            "technology_readiness_level",
+            "open_to_pilots",
+            "public_refs",
+        )
+    )
+    facts = {}
+    for pk, name, nationwide, home, sme, stage, trl, pilots, refs in rows:
+        facts[pk] = SupplierFacts(
+            pk=pk,
+            name=name,
+            cpv_codes=tuple(sorted(codes.get(pk, ()))),
+            nationwide=nationwide,
+            municipalities=frozenset(munis.get(pk, ())),
+            counties=frozenset(counties.get(pk, ())),
+            home_municipality=home or "",
+            sme_category=sme,
+            stage=stage,
+            trl=trl,
+            open_to_pilots=pilots,
+            public_references=refs,
+            certifications=frozenset(certs.get(pk, ())),
+        )
+    return facts
+
+
+def _counties_of(municipality_numbers: Iterable[str]) -> frozenset[str]:
+    return frozenset(
+        Municipality.objects.filter(number__in=list(municipality_numbers)).values_list(
+            "county__number", flat=True
+        )
+    )
+
+
+def certifications_named(text: str) -> frozenset[str]:
+    """Slugs of the certifications whose name appears in ``text`` (the requirements)."""
+    lowered = text.casefold()
+    return frozenset(
+        slug
+        for slug, name_nb, name_en in Certification.objects.values_list(
+            "slug", "name_nb", "name_en"
+        )
+        if name_nb.casefold() in lowered or name_en.casefold() in lowered
+    )
+
+
+def tender_codes(tender: Tender) -> tuple[str, ...]:
+    codes = []
+    if tender.main_cpv_id:
+        codes.append(tender.main_cpv_id)
+    codes += list(tender.additional_cpv.values_list("code", flat=True))
+    codes += list(
+        Lot.cpv_codes.through.objects.filter(lot__tender=tender).values_list(
+            "cpvcode_id", flat=True
+        )
+    )
+    codes += [c.split("-")[0] for c in tender.external_cpv_codes or [] if isinstance(c, str)]
+    return tuple(dict.fromkeys(code for code in codes if len(code) == 8 and code.isdigit()))
+
+
+def tender_facts(tender: Tender) -> OpportunityFacts:
+    munis = frozenset(tender.municipalities.values_list("number", flat=True)) | frozenset(
+        Lot.municipalities.through.objects.filter(lot__tender=tender).values_list(
+            "municipality__number", flat=True
+        )
+    )
+    requirements = " ".join(tender.requirements.values_list("text", flat=True))
+    return OpportunityFacts(
+        kind="tender",
+        pk=tender.pk,
+        title=tender.title,
+        cpv_codes=tender_codes(tender),
+        municipalities=munis,
+        counties=_counties_of(munis),
+        suitable_for_smb=tender.lots.filter(suitable_for_smb=True).exists(),
+        is_pilot=tender.is_pilot,
+        certifications_asked=certifications_named(requirements) if requirements else frozenset(),
+    )
+
+
+def lot_facts(lot: Lot) -> OpportunityFacts:
+    tender = lot.tender
+    codes = tuple(lot.cpv_codes.values_list("code", flat=True)) or tender_codes(tender)
+    munis = frozenset(lot.municipalities.values_list("number", flat=True)) or frozenset(
+        tender.municipalities.values_list("number", flat=True)
+    )
+    requirements = " ".join(tender.requirements.values_list("text", flat=True))
+    return OpportunityFacts(
+        kind="lot",
+        pk=lot.pk,
+        title=lot.title,
+        cpv_codes=codes,
+        municipalities=munis,
+        counties=_counties_of(munis),
+        suitable_for_smb=lot.suitable_for_smb,
+        is_pilot=tender.is_pilot,
+        certifications_asked=certifications_named(requirements) if requirements else frozenset(),
+    )
+
+
+def need_facts(need: Need) -> OpportunityFacts:
+    munis = frozenset(need.municipalities.values_list("number", flat=True))
+    return OpportunityFacts(
+        kind="need",
+        pk=need.pk,
+        title=need.title,
+        cpv_codes=tuple(need.cpv_codes.values_list("code", flat=True)),
+        municipalities=munis,
+        counties=_counties_of(munis),
+        suitable_for_smb=False,
+        is_pilot=need.is_pilot_opportunity,
+    )
+
+
+def facts_of(obj) -> OpportunityFacts:
+    if isinstance(obj, Tender):
+        return tender_facts(obj)
+    if isinstance(obj, Lot):
+        return lot_facts(obj)
+    if isinstance(obj, Need):
+        return need_facts(obj)
+    raise TypeError(f"not an opportunity: {obj!r}")
+
+
+def text_of(obj) -> str:
+    """The words an opportunity or a profile is matched on."""
+    if isinstance(obj, Tender):
+        lots = " ".join(obj.lots.values_list("title", flat=True))
+        return f"{obj.title} {strip_tags(obj.description)} {lots}"
+    if isinstance(obj, Lot):
+        return f"{obj.title} {obj.description} {obj.tender.title}"
+    if isinstance(obj, Need):
+        return f"{obj.title} {obj.problem} {obj.desired_outcomes}"
+    if isinstance(obj, SupplierProfile):
+        return f"{obj.description_nb} {obj.description_en} {' '.join(obj.keywords or [])}"
+    raise TypeError(f"no text for {obj!r}")
+
+
+def profile_facts(profile: SupplierProfile) -> SupplierFacts:
+    return supplier_facts([profile.pk])[profile.pk]
+
+
+def cpv_names(codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Names of the codes and of the branches (division, group, class, category) above them."""
+    wanted: set[str] = set()
+    for code in codes:
+        wanted.add(code)
+        for length in range(2, 6):
+            wanted.add(branch_code(code[:length]))
+    return {
+        code: (name_nb, name_en)
+        for code, name_nb, name_en in CpvCode.objects.filter(code__in=wanted).values_list(
+            "code", "name_nb", "name_en"
+        )
+    }
+
+
+def place_names(numbers: Iterable[str]) -> dict[str, str]:
+    from marketplace.models import County
+
+    numbers = list(numbers)
+    names = dict(Municipality.objects.filter(number__in=numbers).values_list("number", "name"))
+    names.update(County.objects.filter(number__in=numbers).values_list("number", "name"))
+    return names

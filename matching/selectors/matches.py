@@ -1,0 +1,266 @@
+"""Two-way matching: the best suppliers for an opportunity, the best opportunities for a supplier.
+
+Candidates are narrowed in SQL first (CPV branches as primary-key ranges, then delivery areas),
+a shortlist is ranked on CPV and area, and only the shortlist is scored in full with the text
+relevance from the search backend (``get_backend().text_scores``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from marketplace.models import Organisation, SupplierProfile
+from marketplace.models.classification import cpv_prefix, cpv_under_q
+from matching.scoring import (
+    AREA_POINTS,
+    WEIGHTS,
+    OpportunityFacts,
+    Score,
+    area_fit,
+    branch_code,
+    cpv_fit,
+    score,
+)
+from matching.selectors.facts import (
+    cpv_names,
+    facts_of,
+    place_names,
+    profile_facts,
+    supplier_facts,
+    text_of,
+)
+from search.backends import get_backend
+from tenders.models import Lot, Need, Tender
+
+SHORTLIST = 100
+TIER_ROWS = 3000
+TEXT_SHORTLIST = 40  # the backend's text relevance is asked for these only
+WIDE_ENOUGH = 400  # stop widening the CPV net once this many candidates are found
+
+
+@dataclass(frozen=True)
+class Match:
+    obj: object  # a SupplierProfile, Tender, Lot or Need
+    kind: str
+    score: Score
+
+    @property
+    def total(self) -> float:
+        return self.score.total
+
+
+def text_relevance(kind: str, text: str, among: Iterable[int]) -> dict[int, float]:
+    """Text relevance from the active search backend, {pk: 0..1}."""
+    among = list(among)
+    if not text.strip() or not among:
+        return {}
+    return get_backend().text_scores(kind, text, among=among, limit=len(among))
+
+
+def _ancestors(codes: Iterable[str]) -> set[str]:
+    """The branch codes above each code (72212000 → 72000000, 72200000, 72210000, 72212000)."""
+    out: set[str] = set()
+    for code in codes:
+        prefix = cpv_prefix(code)
+        for length in range(2, len(prefix) + 1):
+            out.add(branch_code(prefix[:length]))
+    return out
+
+
+def _supplier_codes(codes: tuple[str, ...], *, depth: int) -> dict[int, list[str]]:
+    """{profile pk: its codes} for published supplier profiles with a code in the same
+    ``depth``-digit branch as a wanted code, or a broader code that holds one."""
+    through = SupplierProfile.cpv_codes.through
+    branches = {branch_code(cpv_prefix(code)[:depth]) for code in codes}
+    query = cpv_under_q(branches, "cpvcode__code") | Q(cpvcode_id__in=_ancestors(codes))
+    rows = through.objects.filter(
+        query,
+        supplierprofile__is_published=True,
+        supplierprofile__organisation__kind=Organisation.Kind.SUPPLIER,
+    ).values_list("supplierprofile_id", "cpvcode__code")
+    found: dict[int, list[str]] = {}
+    for pk, code in rows:
+        found.setdefault(pk, []).append(code)
+    return found
+
+
+def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
+    """{profile pk: its codes near the wanted ones}, narrowest tier first: the same code or a
+    broader one that holds it, then the same category (5 digits), class (4), group (3) and
+    division (2). Stops widening once ``WIDE_ENOUGH`` firms are found; each tier reads at most
+    ``TIER_ROWS`` rows, so a crowded division never floods the shortlist."""
+    through = SupplierProfile.cpv_codes.through
+    published = through.objects.filter(
+        supplierprofile__is_published=True,
+        supplierprofile__organisation__kind=Organisation.Kind.SUPPLIER,
+    )
+    tiers = [Q(cpvcode_id__in=_ancestors(codes))]
+    seen_branches: set[frozenset[str]] = set()
+    for depth in (5, 4, 3, 2):
+        branches = frozenset(branch_code(cpv_prefix(code)[:depth]) for code in codes)
+        if branches not in seen_branches:
+            seen_branches.add(branches)
+            tiers.append(cpv_under_q(branches, "cpvcode__code"))
+    found: dict[int, list[str]] = {}
+    for query in tiers:
+        rows = published.filter(query).values_list("supplierprofile_id", "cpvcode__code")
+        for pk, code in rows[:TIER_ROWS]:
+            codes_of = found.setdefault(pk, [])
+            if code not in codes_of:
+                codes_of.append(code)
+        if len(found) >= WIDE_ENOUGH:
+            break
+    return found
+
+
+def _area_ids(candidates: list[int], facts: OpportunityFacts) -> set[int]:
+    if not facts.municipalities:
+        return set(candidates)
+    return set(
+        SupplierProfile.objects.filter(pk__in=candidates)
+        .filter(
+            Q(delivers_nationwide=True)
+            | Q(delivery_municipalities__number__in=facts.municipalities)
+            | Q(delivery_counties__number__in=facts.counties)
+            | Q(municipality__number__in=facts.municipalities)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def suppliers_for(obj, *, limit: int = 20) -> list[Match]:
+    """The best suppliers for a tender, lot or need, explained, best first."""
+    facts = facts_of(obj)
+    if not facts.cpv_codes:
+        return []
+    candidates = _tiered_candidates(facts.cpv_codes)
+    cpv_points = {pk: cpv_fit(facts.cpv_codes, codes).points for pk, codes in candidates.items()}
+    ranked = sorted(cpv_points, key=lambda pk: (-cpv_points[pk], pk))[: SHORTLIST * 5]
+    in_area = _area_ids(ranked, facts)
+    area_weight = WEIGHTS["area"] * AREA_POINTS["municipality"]
+    prelim = {
+        pk: WEIGHTS["cpv"] * cpv_points[pk] + (area_weight if pk in in_area else 0.0)
+        for pk in ranked
+    }
+    shortlist = sorted(prelim, key=lambda pk: (-prelim[pk], pk))[:SHORTLIST]
+    return _score_suppliers(obj, facts, shortlist, limit=limit)
+
+
+def _score_suppliers(obj, facts: OpportunityFacts, ids: list[int], *, limit: int) -> list[Match]:
+    """Rank the shortlist on everything but text, ask the backend for the text relevance of the
+    best ``TEXT_SHORTLIST`` only, rank those again and explain the top ``limit``."""
+    all_facts = supplier_facts(ids)
+    without_text = sorted(
+        (-score(all_facts[pk], facts, explain=False).total, pk) for pk in ids if pk in all_facts
+    )
+    best = [pk for _total, pk in without_text[:TEXT_SHORTLIST]]
+    texts = text_relevance("supplier", text_of(obj), best)
+    ranked = sorted(
+        (-score(all_facts[pk], facts, text=texts.get(pk, 0.0), explain=False).total, pk)
+        for pk in best
+    )
+    names = cpv_names(facts.cpv_codes)
+    places = place_names(set(facts.municipalities) | set(facts.counties))
+    top = [
+        (pk, score(all_facts[pk], facts, text=texts.get(pk, 0.0), cpv_names=names, places=places))
+        for _total, pk in ranked[:limit]
+    ]
+    profiles = SupplierProfile.objects.select_related("organisation").in_bulk([pk for pk, _ in top])
+    return [Match(obj=profiles[pk], kind="supplier", score=result) for pk, result in top]
+
+
+# --- For a supplier -------------------------------------------------------------------------------
+
+
+def open_tenders():
+    now = timezone.now()
+    return Tender.objects.filter(status=Tender.Status.PUBLISHED).filter(
+        Q(submission_deadline__isnull=True) | Q(submission_deadline__gt=now)
+    )
+
+
+def open_needs():
+    return Need.objects.filter(status=Need.Status.OPEN)
+
+
+def opportunities_for(profile: SupplierProfile, *, limit: int = 20) -> list[Match]:
+    """The open needs, tenders and lots ``profile`` fits best, explained, best first."""
+    supplier = profile_facts(profile)
+    if not supplier.cpv_codes:
+        return []
+    divisions = {branch_code(code[:2]) for code in supplier.cpv_codes}
+    near = cpv_under_q(divisions, "cpv_codes__code")
+    tenders = open_tenders()
+    tender_ids = set(
+        tenders.filter(cpv_under_q(divisions, "main_cpv__code")).values_list("pk", flat=True)
+    )
+    tender_ids |= set(
+        tenders.filter(cpv_under_q(divisions, "additional_cpv__code")).values_list("pk", flat=True)
+    )
+    lots = list(
+        Lot.objects.filter(tender__in=tenders)
+        .filter(near)
+        .select_related("tender")
+        .distinct()[: SHORTLIST * 2]
+    )
+    tenders_with_lots = set(
+        Lot.objects.filter(tender_id__in=tender_ids).values_list("tender_id", flat=True)
+    )
+    objects: list = [lot for lot in lots]
+    objects += list(Tender.objects.filter(pk__in=tender_ids - tenders_with_lots)[: SHORTLIST * 2])
+    objects += list(open_needs().filter(near).distinct()[:SHORTLIST])
+    if not objects:
+        return []
+    facts_list = [(obj, facts_of(obj)) for obj in objects]
+    profile_text = text_of(profile)
+    texts = {
+        "tender": text_relevance(
+            "tender",
+            profile_text,
+            [obj.pk for obj, f in facts_list if f.kind == "tender"]
+            + [obj.tender_id for obj, f in facts_list if f.kind == "lot"],
+        ),
+        "need": text_relevance(
+            "need", profile_text, [obj.pk for obj, f in facts_list if f.kind == "need"]
+        ),
+    }
+    codes = {code for _, f in facts_list for code in f.cpv_codes}
+    names = cpv_names(codes)
+    places = place_names(
+        {number for _, f in facts_list for number in (*f.municipalities, *f.counties)}
+    )
+    results = []
+    for obj, facts in facts_list:
+        if facts.kind == "lot":
+            text = texts["tender"].get(obj.tender_id, 0.0)
+        else:
+            text = texts["tender" if facts.kind == "tender" else "need"].get(obj.pk, 0.0)
+        result = score(supplier, facts, text=text, cpv_names=names, places=places)
+        if result.parts["cpv"] > 0:
+            results.append(Match(obj=obj, kind=facts.kind, score=result))
+    results.sort(key=lambda match: (-match.total, match.kind, match.obj.pk))
+    return results[:limit]
+
+
+def explain(profile: SupplierProfile, obj) -> Score:
+    """The explained fit of one supplier to one opportunity (alerts, invitations)."""
+    facts = facts_of(obj)
+    supplier = profile_facts(profile)
+    kind = "need" if facts.kind == "need" else "tender"
+    pk = obj.tender_id if facts.kind == "lot" else obj.pk
+    text = text_relevance(kind, text_of(profile), [pk]).get(pk, 0.0)
+    return score(
+        supplier,
+        facts,
+        text=text,
+        cpv_names=cpv_names(facts.cpv_codes),
+        places=place_names(set(facts.municipalities) | set(facts.counties)),
+    )
+
+
+__all__ = ["Match", "area_fit", "explain", "opportunities_for", "suppliers_for"]

@@ -1,0 +1,346 @@
+"""Alerts: a published or amended need or tender reaches every saved search that matches it,
+exactly once per (search, object, version).
+
+The path: a domain event (``tenders.events``) → ``alert_fanout_enqueue`` writes an outbox row
+(unique per object and version) and sends the fan-out task on commit → ``alert_fanout_run``
+prefilters the searches in SQL (CPV branch, area, value, SMB lots, pilots), checks their words,
+and writes ``Alert`` rows with ``ignore_conflicts`` on the unique delivery key → ``alerts_deliver``
+tells each search's owner through ``notify()`` (keyed on the delivery key, so again once).
+A periodic sweeper re-sends outbox rows and deliveries a lost broker left behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+from kombu.exceptions import OperationalError
+
+from marketplace.models import Municipality, NotificationKind, SupplierProfile
+from marketplace.models.classification import cpv_under_q
+from marketplace.services.notifications import notify
+from marketplace.services.organisations import default_language_path
+from matching.models import Alert, AlertFanout, SavedSearch
+from matching.selectors.facts import tender_codes
+from matching.selectors.matches import _ancestors
+from tenders.models import Lot, Need, Tender
+
+logger = logging.getLogger(__name__)
+
+ALERT_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class AlertTarget:
+    """What searches are matched against: the plain facts of one version of a need or tender."""
+
+    kind: str
+    object_id: int
+    version: str
+    title: str
+    url: str
+    text: str
+    cpv_codes: tuple[str, ...]
+    municipalities: frozenset[str]
+    counties: frozenset[str]
+    value: float | None
+    has_smb_lot: bool
+    is_pilot: bool
+
+
+def need_version(need: Need) -> str:
+    return need.updated_at.strftime("%Y%m%dT%H%M%S%f")
+
+
+def target_for(kind: str, object_id: int) -> AlertTarget | None:
+    """The facts of the current version, or None when it is not (or no longer) public."""
+    if kind == "tender":
+        tender = Tender.objects.filter(pk=object_id, status=Tender.Status.PUBLISHED).first()
+        if tender is None:
+            return None
+        munis = set(tender.municipalities.values_list("number", flat=True))
+        munis |= set(
+            Lot.municipalities.through.objects.filter(lot__tender=tender).values_list(
+                "municipality__number", flat=True
+            )
+        )
+        lots = " ".join(tender.lots.values_list("title", flat=True))
+        return AlertTarget(
+            kind="tender",
+            object_id=tender.pk,
+            version=str(tender.version),
+            title=tender.title,
+            url=default_language_path("tenders:tender_detail", reference=tender.reference),
+            text=f"{tender.title} {strip_tags(tender.description)} {lots}",
+            cpv_codes=tender_codes(tender),
+            municipalities=frozenset(munis),
+            counties=_counties(munis),
+            value=float(tender.estimated_value) if tender.estimated_value is not None else None,
+            has_smb_lot=tender.lots.filter(suitable_for_smb=True).exists(),
+            is_pilot=tender.is_pilot,
+        )
+    if kind == "need":
+        need = Need.objects.filter(pk=object_id, status=Need.Status.OPEN).first()
+        if need is None:
+            return None
+        munis = set(need.municipalities.values_list("number", flat=True))
+        value = need.budget_max if need.budget_max is not None else need.budget_min
+        return AlertTarget(
+            kind="need",
+            object_id=need.pk,
+            version=need_version(need),
+            title=need.title,
+            url=default_language_path("tenders:need_detail", slug=need.slug),
+            text=f"{need.title} {need.problem} {need.desired_outcomes}",
+            cpv_codes=tuple(need.cpv_codes.values_list("code", flat=True)),
+            municipalities=frozenset(munis),
+            counties=_counties(munis),
+            value=float(value) if value is not None else None,
+            has_smb_lot=False,
+            is_pilot=need.is_pilot_opportunity,
+        )
+    raise ValueError(f"unknown alert kind {kind!r}")
+
+
+def _counties(munis: Iterable[str]) -> frozenset[str]:
+    return frozenset(
+        Municipality.objects.filter(number__in=list(munis)).values_list("county__number", flat=True)
+    )
+
+
+# --- Which searches match -------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words_match(words: str, text: str) -> bool:
+    """Every word of a search appears in the text, allowing Norwegian endings: "fylkesveier"
+    matches "fylkesvei" (the word's stem, its first len-3 letters and at least four, is enough).
+    """
+    haystack = text.casefold()
+    for word in _WORD.findall(words.casefold()):
+        stem = word if len(word) <= 4 else word[: max(4, len(word) - 3)]
+        if stem not in haystack:
+            return False
+    return True
+
+
+def _cpv_search_ids(target: AlertTarget) -> set[int]:
+    """Searches whose CPV condition holds: a code of theirs above or below one of the target's,
+    a profile-based search whose profile has such a code, or no CPV condition at all."""
+    if not target.cpv_codes:
+        return set(
+            SavedSearch.objects.filter(use_profile=False, cpv_codes__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+    above = _ancestors(target.cpv_codes)
+    through = SavedSearch.cpv_codes.through
+    ids = set(
+        through.objects.filter(
+            Q(cpvcode_id__in=above) | cpv_under_q(target.cpv_codes, "cpvcode__code"),
+            savedsearch__use_profile=False,
+        ).values_list("savedsearch_id", flat=True)
+    )
+    ids |= set(
+        SavedSearch.objects.filter(use_profile=False, cpv_codes__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    profile_through = SupplierProfile.cpv_codes.through
+    orgs = set(
+        profile_through.objects.filter(
+            Q(cpvcode_id__in=above) | cpv_under_q(target.cpv_codes, "cpvcode__code")
+        ).values_list("supplierprofile__organisation_id", flat=True)
+    )
+    if orgs:
+        ids |= set(
+            SavedSearch.objects.filter(use_profile=True, organisation_id__in=orgs).values_list(
+                "pk", flat=True
+            )
+        )
+    return ids
+
+
+def _area_search_ids(target: AlertTarget) -> set[int] | None:
+    """Searches whose area condition holds; None when the target names no place (all hold)."""
+    if not target.municipalities:
+        return None
+    own = SavedSearch.objects.filter(use_profile=False)
+    ids = set(
+        own.filter(municipalities__isnull=True, counties__isnull=True).values_list("pk", flat=True)
+    )
+    ids |= set(
+        SavedSearch.municipalities.through.objects.filter(
+            municipality__number__in=target.municipalities
+        ).values_list("savedsearch_id", flat=True)
+    )
+    ids |= set(
+        SavedSearch.counties.through.objects.filter(county__number__in=target.counties).values_list(
+            "savedsearch_id", flat=True
+        )
+    )
+    profiles = SupplierProfile.objects.filter(
+        Q(delivers_nationwide=True)
+        | Q(delivery_municipalities__number__in=target.municipalities)
+        | Q(delivery_counties__number__in=target.counties)
+        | Q(municipality__number__in=target.municipalities)
+    )
+    ids |= set(
+        SavedSearch.objects.filter(
+            use_profile=True, organisation__profile__in=profiles
+        ).values_list("pk", flat=True)
+    )
+    return ids
+
+
+def matching_search_ids(target: AlertTarget) -> list[int]:
+    """The active searches that match ``target``: SQL prefilter, then the words in Python."""
+    ids = _cpv_search_ids(target)
+    area = _area_search_ids(target)
+    if area is not None:
+        ids &= area
+    if not ids:
+        return []
+    rows = SavedSearch.objects.filter(is_active=True, pk__in=ids)
+    if target.value is not None:
+        rows = rows.filter(Q(value_min__isnull=True) | Q(value_min__lte=target.value)).filter(
+            Q(value_max__isnull=True) | Q(value_max__gte=target.value)
+        )
+    if not target.has_smb_lot:
+        rows = rows.filter(smb_lots_only=False)
+    if not target.is_pilot:
+        rows = rows.filter(pilots_only=False)
+    return sorted(
+        pk
+        for pk, words in rows.values_list("pk", "text")
+        if not words or words_match(words, target.text)
+    )
+
+
+# --- Outbox, fan-out and delivery -----------------------------------------------------------------
+
+
+def alert_fanout_enqueue(*, kind: str, object_id: int, event: str) -> AlertFanout | None:
+    """Write the outbox row for this version (once) and send the fan-out task on commit."""
+    target = target_for(kind, object_id)
+    if target is None:
+        return None
+    with transaction.atomic():
+        fanout, created = AlertFanout.objects.get_or_create(
+            kind=kind, object_id=object_id, version=target.version, defaults={"event": event}
+        )
+        if created:
+            transaction.on_commit(lambda: _send_fanout(fanout.pk))
+    return fanout
+
+
+def _send_fanout(fanout_id: int) -> None:
+    from matching.tasks import fan_out_alerts
+
+    try:
+        fan_out_alerts.delay(fanout_id)
+    except OperationalError:
+        # The broker is down: the outbox row stays open and the sweeper sends it again.
+        logger.warning("broker unreachable; alert fan-out %s left to the sweeper", fanout_id)
+
+
+def alert_fanout_run(*, fanout_id: int) -> int:
+    """Write one ``Alert`` per matching search for the outbox row's version. Idempotent: a
+    second run writes nothing (the unique delivery key). Returns how many alerts exist for it."""
+    fanout = AlertFanout.objects.get(pk=fanout_id)
+    target = target_for(fanout.kind, fanout.object_id)
+    AlertFanout.objects.filter(pk=fanout_id).update(attempts=fanout.attempts + 1)
+    if target is None or target.version != fanout.version:
+        # Withdrawn, or already changed again (the newer version has its own row).
+        AlertFanout.objects.filter(pk=fanout_id).update(done_at=timezone.now())
+        return 0
+    ids = matching_search_ids(target)
+    now = timezone.now()
+    title = target.title[:300]
+    for start in range(0, len(ids), ALERT_BATCH):
+        batch = [
+            Alert(
+                saved_search_id=pk,
+                kind=target.kind,
+                object_id=target.object_id,
+                version=target.version,
+                delivery_key=Alert.key_for(pk, target.kind, target.object_id, target.version),
+                title=title,
+                url=target.url,
+                created_at=now,
+            )
+            for pk in ids[start : start + ALERT_BATCH]
+        ]
+        with transaction.atomic():
+            Alert.objects.bulk_create(batch, ignore_conflicts=True, batch_size=ALERT_BATCH)
+    count = Alert.objects.filter(
+        kind=target.kind, object_id=target.object_id, version=target.version
+    ).count()
+    AlertFanout.objects.filter(pk=fanout_id).update(done_at=timezone.now(), alerts_created=count)
+    return count
+
+
+def alerts_deliver(*, kind: str, object_id: int, version: str, limit: int = 2000) -> int:
+    """Tell the owners of undelivered alerts of this version; once each (``notify`` is keyed on
+    the delivery key and ``notified_at`` is set in the same transaction)."""
+    pending = (
+        Alert.objects.filter(kind=kind, object_id=object_id, version=version, notified_at=None)
+        .select_related("saved_search__created_by", "saved_search__organisation")
+        .order_by("pk")[:limit]
+    )
+    sent = 0
+    for alert in pending:
+        with transaction.atomic():
+            locked = Alert.objects.select_for_update().filter(pk=alert.pk, notified_at=None).first()
+            if locked is None:
+                continue
+            search = alert.saved_search
+            owner = search.created_by
+            if owner.is_active:
+                notify(
+                    recipient=owner,
+                    kind=NotificationKind.SEARCH_ALERTS,
+                    key=f"alert:{alert.delivery_key}",
+                    template="matching/notifications/alert",
+                    context={
+                        "title": alert.title,
+                        "search": search.name,
+                        "kind": alert.kind,
+                        "amended": alert.version not in {"1"} and alert.kind == "tender",
+                    },
+                    url=alert.url,
+                )
+            Alert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
+            sent += 1
+    return sent
+
+
+def alerts_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Re-send what a lost broker or a crashed worker left: open outbox rows and undelivered
+    alerts older than ``ALERT_SWEEP_AFTER_SECONDS``."""
+    from matching.tasks import deliver_alerts, fan_out_alerts
+
+    now = now or timezone.now()
+    before = now - datetime.timedelta(seconds=settings.ALERT_SWEEP_AFTER_SECONDS)
+    open_rows = list(
+        AlertFanout.objects.filter(done_at=None, created_at__lt=before).values_list("pk", flat=True)
+    )
+    for pk in open_rows:
+        fan_out_alerts.delay(pk)
+    undelivered = list(
+        Alert.objects.filter(notified_at=None, created_at__lt=before)
+        .values_list("kind", "object_id", "version")
+        .distinct()
+    )
+    for kind, object_id, version in undelivered:
+        deliver_alerts.delay(kind, object_id, version)
+    return {"fanouts": len(open_rows), "deliveries": len(undelivered)}

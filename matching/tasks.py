@@ -1,0 +1,42 @@
+"""Celery tasks of matching: fan out alerts, deliver them, sweep what a lost broker left.
+
+Each takes keys, loads, and calls one service; the services make a rerun send nothing twice.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError as DatabaseError
+
+from matching.services import alerts
+
+_RETRY = {
+    "autoretry_for": (DatabaseError, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+
+
+@shared_task(name="matching.fan_out_alerts", **_RETRY)
+def fan_out_alerts(fanout_id: int) -> int:
+    count = alerts.alert_fanout_run(fanout_id=fanout_id)
+    from matching.models import AlertFanout
+
+    fanout = AlertFanout.objects.get(pk=fanout_id)
+    deliver_alerts.delay(fanout.kind, fanout.object_id, fanout.version)
+    return count
+
+
+@shared_task(name="matching.deliver_alerts", **_RETRY)
+def deliver_alerts(kind: str, object_id: int, version: str) -> int:
+    return alerts.alerts_deliver(kind=kind, object_id=object_id, version=version)
+
+
+@shared_task(name="matching.sweep_alerts")
+def sweep_alerts() -> dict[str, int]:
+    """Run by Celery beat: re-send open fan-outs and undelivered alerts."""
+    return alerts.alerts_sweep()

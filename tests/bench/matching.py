@@ -1,0 +1,402 @@
+"""Matching at size (issue 6): 20,000 tenders, 100,000 supplier profiles, 100,000 saved searches.
+
+Measures, side by side with a naive baseline:
+- search p50/p95 through ``get_backend().search_suppliers`` (baseline: ``icontains`` on the
+  description);
+- matching one tender to its top 20 suppliers p50/p95 (baseline: score every candidate that
+  shares a CPV division, no SQL shortlist);
+- the fan-out of one new tender to 100,000 saved searches, until every alert row is written
+  (baseline: each search loaded and checked in Python, one INSERT per alert, measured on
+  ``BENCH_NAIVE_FANOUT`` searches and scaled up);
+- the peak memory of the process (``resource.getrusage``).
+
+Sizes come from BENCH_MATCH_TENDERS, BENCH_MATCH_PROFILES and BENCH_SAVED_SEARCHES. The data is
+made with ``bulk_create`` over the full CPV table that ``bench_reference_imports`` loaded, with
+a Zipf-like spread over CPV divisions (a few divisions hold most firms, as in Doffin).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import statistics
+import time
+from decimal import Decimal
+
+TENDERS = int(os.environ.get("BENCH_MATCH_TENDERS", "20000"))
+PROFILES = int(os.environ.get("BENCH_MATCH_PROFILES", "100000"))
+SEARCHES = int(os.environ.get("BENCH_SAVED_SEARCHES", "100000"))
+NAIVE_FANOUT = int(os.environ.get("BENCH_NAIVE_FANOUT", "5000"))
+SAMPLES = int(os.environ.get("BENCH_MATCH_SAMPLES", "40"))
+SEARCH_TIMEOUT_MS = int(os.environ.get("BENCH_SEARCH_TIMEOUT_MS", "5000"))
+BATCH = 5000
+
+WORDS = {
+    "45": "bygg anlegg vei bro asfalt rehabilitering betong grunnarbeid",
+    "72": "programvare app system integrasjon skytjeneste utvikling drift data",
+    "90": "renovasjon avfall renhold miljø vask gjenvinning slam",
+    "79": "rådgivning kommunikasjon analyse revisjon rekruttering juridisk",
+    "33": "medisinsk utstyr helse pleie laboratorium hjelpemidler",
+    "34": "buss kjøretøy transport elbil ferge lading",
+    "71": "arkitekt prosjektering ingeniør oppmåling tegning",
+    "80": "opplæring kurs skole undervisning kompetanse",
+}
+FILLER = ["leveranse", "kvalitet", "oppdrag", "kommune", "fylke", "tjeneste", "avtale"]
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _timings(fn, args_list) -> tuple[float, float]:
+    samples = []
+    for args in args_list:
+        start = time.perf_counter()
+        fn(*args)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), _percentile(samples, 0.95)
+
+
+def _codes_by_division():
+    from marketplace.models import CpvCode
+
+    by_division: dict[str, list[str]] = {}
+    for code in CpvCode.objects.values_list("code", flat=True):
+        by_division.setdefault(code[:2], []).append(code)
+    if not by_division:
+        raise SystemExit("bench_matching needs the CPV table (bench_reference_imports loads it)")
+    divisions = sorted(by_division, key=lambda d: (-len(by_division[d]), d))
+    weights = [1 / (rank + 1) for rank in range(len(divisions))]  # Zipf-like
+    return by_division, divisions, weights
+
+
+def _text(rng: random.Random, division: str) -> str:
+    words = WORDS.get(division, "").split() or FILLER
+    return " ".join(rng.choice(words) for _ in range(6)) + " " + " ".join(rng.sample(FILLER, 3))
+
+
+def build(rng: random.Random) -> dict:
+    from marketplace.models import County, Municipality, Organisation, SupplierProfile, User
+    from tenders.models import Tender
+    from tests.factories.organisations import valid_org_number
+
+    by_division, divisions, weights = _codes_by_division()
+    county, _ = County.objects.get_or_create(number="32", defaults={"name": "Akershus"})
+    municipalities = [
+        Municipality.objects.get_or_create(
+            number=f"32{n:02d}", defaults={"name": f"Kommune {n}", "county": county}
+        )[0]
+        for n in range(1, 21)
+    ]
+
+    def pick_code():
+        division = rng.choices(divisions, weights)[0]
+        return division, rng.choice(by_division[division])
+
+    organisations = Organisation.objects.bulk_create(
+        (
+            Organisation(
+                kind=Organisation.Kind.SUPPLIER,
+                name=f"Matchfirma {n:06d} AS",
+                slug=f"match-{n:06d}",
+                org_number=valid_org_number(2_000_000 + n * 3),
+            )
+            for n in range(PROFILES)
+        ),
+        batch_size=BATCH,
+    )
+    sme = ["micro", "small", "medium", "large"]
+    stages = ["startup", "scaleup", "established", "large", ""]
+    profile_rows, first_codes = [], []
+    for org in organisations:
+        division, code = pick_code()
+        first_codes.append((division, code))
+        profile_rows.append(
+            SupplierProfile(
+                organisation=org,
+                is_published=True,
+                description_nb=_text(rng, division),
+                sme_category=rng.choice(sme),
+                stage=rng.choice(stages),
+                delivers_nationwide=rng.random() < 0.2,
+            )
+        )
+    profiles = SupplierProfile.objects.bulk_create(profile_rows, batch_size=BATCH)
+    links = SupplierProfile.cpv_codes.through
+    munis = SupplierProfile.delivery_municipalities.through
+    link_rows, muni_rows = [], []
+    for profile, (division, code) in zip(profiles, first_codes, strict=True):
+        codes = {code}
+        for _ in range(rng.randint(0, 3)):
+            codes.add(rng.choice(by_division[division]) if rng.random() < 0.7 else pick_code()[1])
+        link_rows += [links(supplierprofile_id=profile.pk, cpvcode_id=c) for c in codes]
+        for municipality in rng.sample(municipalities, rng.randint(0, 2)):
+            muni_rows.append(munis(supplierprofile_id=profile.pk, municipality_id=municipality.pk))
+    links.objects.bulk_create(link_rows, batch_size=BATCH)
+    munis.objects.bulk_create(muni_rows, batch_size=BATCH)
+
+    buyer = Organisation.objects.create(
+        kind=Organisation.Kind.BUYER,
+        name="Benk fylkeskommune",
+        slug="benk-fylke",
+        org_number=valid_org_number(1_900_000),
+    )
+    deadline = time.time() + 30 * 86400
+    from datetime import UTC, datetime
+
+    closes = datetime.fromtimestamp(deadline, tz=UTC)
+    now = datetime.now(tz=UTC)
+    tender_rows, tender_divisions = [], []
+    for n in range(TENDERS):
+        division, code = pick_code()
+        tender_divisions.append(division)
+        tender_rows.append(
+            Tender(
+                reference=f"BENK-{n:06d}",
+                title=f"Konkurranse {n}: " + _text(rng, division)[:80],
+                description=_text(rng, division),
+                buyer=buyer,
+                procedure="open",
+                main_cpv_id=code,
+                estimated_value=Decimal(rng.randint(100, 20_000) * 1000),
+                status=Tender.Status.PUBLISHED,
+                published_at=now,
+                submission_deadline=closes,
+            )
+        )
+    tenders = Tender.objects.bulk_create(tender_rows, batch_size=BATCH)
+    tender_munis = Tender.municipalities.through
+    tender_munis.objects.bulk_create(
+        (
+            tender_munis(tender_id=t.pk, municipality_id=rng.choice(municipalities).pk)
+            for t in tenders
+        ),
+        batch_size=BATCH,
+    )
+    _analyze()
+    users = User.objects.bulk_create(
+        User(email=f"benk{n}@match.test", password="!") for n in range(200)
+    )
+    return {
+        "tenders": tenders,
+        "municipalities": municipalities,
+        "organisations": organisations,
+        "users": users,
+        "buyer": buyer,
+    }
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after the bulk load, as autovacuum would in production;
+    without it PostgreSQL plans for empty tables."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def build_searches(rng: random.Random, data: dict, tender) -> None:
+    """SEARCHES saved searches that all match ``tender`` in different ways."""
+    from marketplace.models.classification import cpv_prefix
+    from matching.models import SavedSearch
+
+    code = tender.main_cpv_id
+    prefix = cpv_prefix(code)
+    above = [prefix[:n].ljust(8, "0") for n in range(2, len(prefix) + 1)]
+    tender_muni = tender.municipalities.first()
+    word = tender.title.split(": ", 1)[1].split()[0]
+    orgs, users = data["organisations"], data["users"]
+    rows = []
+    for n in range(SEARCHES):
+        rows.append(
+            SavedSearch(
+                organisation=orgs[n % len(orgs)],
+                created_by=users[n % len(users)],
+                name=f"Søk {n}",
+                text=word if n % 5 == 0 else "",
+                value_max=Decimal(50_000_000) if n % 7 == 0 else None,
+            )
+        )
+    searches = SavedSearch.objects.bulk_create(rows, batch_size=BATCH)
+    codes = SavedSearch.cpv_codes.through
+    munis = SavedSearch.municipalities.through
+    codes.objects.bulk_create(
+        (
+            codes(savedsearch_id=s.pk, cpvcode_id=above[n % len(above)])
+            for n, s in enumerate(searches)
+            if n % 5 != 0
+        ),
+        batch_size=BATCH,
+    )
+    munis.objects.bulk_create(
+        (
+            munis(savedsearch_id=s.pk, municipality_id=tender_muni.pk)
+            for n, s in enumerate(searches)
+            if n % 2 == 0
+        ),
+        batch_size=BATCH,
+    )
+    _analyze()
+
+
+def _naive_fanout(tender, limit: int) -> tuple[float, int]:
+    """The baseline: every search loaded and checked in Python, one INSERT per alert."""
+    from marketplace.models.classification import cpv_prefix
+    from matching.models import Alert, SavedSearch
+    from matching.services.alerts import words_match
+
+    code = tender.main_cpv_id
+    munis = set(tender.municipalities.values_list("pk", flat=True))
+    text = f"{tender.title} {tender.description}"
+    start = time.perf_counter()
+    written = 0
+    searches = SavedSearch.objects.prefetch_related("cpv_codes", "municipalities", "counties")
+    for search in searches.order_by("pk")[:limit]:
+        search_codes = [c.code for c in search.cpv_codes.all()]
+        if search_codes and not any(
+            code.startswith(cpv_prefix(c)) or c.startswith(cpv_prefix(code)) for c in search_codes
+        ):
+            continue
+        search_munis = {m.pk for m in search.municipalities.all()}
+        if search_munis and not (search_munis & munis):
+            continue
+        if search.text and not words_match(search.text, text):
+            continue
+        Alert.objects.create(
+            saved_search=search,
+            kind="tender",
+            object_id=tender.pk,
+            version="naive",
+            delivery_key=Alert.key_for(search.pk, "tender", tender.pk, "naive"),
+            title=tender.title,
+            url="/",
+        )
+        written += 1
+    return time.perf_counter() - start, written
+
+
+def bench_matching() -> list[tuple[str, str, str]]:
+    from django.db import OperationalError, connection, transaction
+
+    from marketplace.models import SupplierProfile
+    from matching.models import Alert, AlertFanout
+    from matching.scoring import score
+    from matching.selectors.facts import facts_of, supplier_facts
+    from matching.selectors.matches import _supplier_codes, suppliers_for
+    from matching.services.alerts import alert_fanout_run, target_for
+    from search.backends import get_backend
+    from search.queries import SupplierQuery
+
+    rng = random.Random(2026)
+    start = time.perf_counter()
+    data = build(rng)
+    build_s = time.perf_counter() - start
+    rows = [
+        (
+            "generate with bulk_create",
+            f"{PROFILES:,} profiles, {TENDERS:,} tenders",
+            f"{build_s:.1f} s",
+        )
+    ]
+
+    published = SupplierProfile.objects.published()
+    queries = [
+        (w,) for w in rng.sample(sorted({w for ws in WORDS.values() for w in ws.split()}), 12)
+    ]
+    backend = get_backend()
+
+    timeouts = []
+
+    def search(word):
+        # One slow query must not stall the run: PostgreSQL cancels it after SEARCH_TIMEOUT_MS
+        # and the sample counts as that long (reported).
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {SEARCH_TIMEOUT_MS}")
+                list(backend.search_suppliers(SupplierQuery(word), published).queryset[:20])
+        except OperationalError:
+            timeouts.append(word)
+
+    def naive_search(word):
+        list(published.filter(description_nb__icontains=word).order_by("pk")[:20])
+
+    p50, p95 = _timings(search, queries)
+    b50, b95 = _timings(naive_search, queries)
+    rows.append(
+        (
+            f"supplier search via get_backend() ({backend.name}), first 20",
+            f"{PROFILES:,} profiles",
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (goal p95 ≤ 25 ms)",
+        )
+    )
+    if timeouts:
+        rows[-1] = (
+            rows[-1][0],
+            rows[-1][1],
+            rows[-1][2] + f"; {len(timeouts)} of {len(queries)} cut at {SEARCH_TIMEOUT_MS} ms",
+        )
+    rows.append(
+        ("  baseline: icontains on the description", "", f"p50 {b50:.1f} ms, p95 {b95:.1f} ms")
+    )
+
+    sample = [(t,) for t in rng.sample(data["tenders"], SAMPLES)]
+    p50, p95 = _timings(lambda t: suppliers_for(t, limit=20), sample)
+    rows.append(
+        (
+            "match one tender → top 20 suppliers, explained",
+            f"{PROFILES:,} profiles",
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (goal p95 ≤ 150 ms)",
+        )
+    )
+
+    def naive_match(tender):
+        facts = facts_of(tender)
+        ids = list(_supplier_codes(facts.cpv_codes, depth=2))
+        everyone = supplier_facts(ids)
+        ranked = sorted((score(f, facts).total, pk) for pk, f in everyone.items())
+        return ranked[-20:]
+
+    b50, b95 = _timings(naive_match, sample[: max(3, SAMPLES // 8)])
+    rows.append(
+        (
+            "  baseline: score every firm in the CPV division",
+            "",
+            f"p50 {b50:.1f} ms, p95 {b95:.1f} ms",
+        )
+    )
+
+    tender = data["tenders"][0]
+    build_searches(rng, data, tender)
+    target = target_for("tender", tender.pk)
+    fanout = AlertFanout.objects.create(
+        kind="tender", object_id=tender.pk, version=target.version, event="published"
+    )
+    start = time.perf_counter()
+    count = alert_fanout_run(fanout_id=fanout.pk)
+    fanout_s = time.perf_counter() - start
+    again_start = time.perf_counter()
+    again = alert_fanout_run(fanout_id=fanout.pk)
+    again_s = time.perf_counter() - again_start
+    rows.append(
+        (
+            "fan-out of one new tender, every alert row written",
+            f"{SEARCHES:,} saved searches, {count:,} alerts",
+            f"{fanout_s:.1f} s (goal ≤ 30 s); run again: {again_s:.1f} s, {again - count} new rows",
+        )
+    )
+    naive_s, naive_written = _naive_fanout(tender, NAIVE_FANOUT)
+    scaled = naive_s * SEARCHES / max(NAIVE_FANOUT, 1)
+    rows.append(
+        (
+            "  baseline: check each search in Python, one INSERT per alert",
+            f"{NAIVE_FANOUT:,} searches, {naive_written:,} alerts",
+            f"{naive_s:.1f} s (≈ {scaled:.0f} s for {SEARCHES:,})",
+        )
+    )
+    Alert.objects.filter(version="naive").delete()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("peak memory of the bench process", "", f"{peak_mb:.0f} MB (goal ≤ 500 MB)"))
+    return rows
