@@ -104,7 +104,12 @@ def evaluator_candidates(tender: Tender) -> QuerySet[User]:
     ids = Membership.objects.filter(
         unit_q, organisation_id=tender.buyer_id, role=Role.EVALUATOR
     ).values("user_id")
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "email")
+    assigned = tender.evaluator_assignments.values("user_id")
+    return (
+        User.objects.filter(pk__in=ids, is_active=True)
+        .exclude(pk__in=assigned)
+        .order_by("full_name", "email")
+    )
 
 
 def assignments_of(tender: Tender) -> QuerySet[EvaluatorAssignment]:

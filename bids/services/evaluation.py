@@ -66,7 +66,7 @@ def _points(value, field: str = "points") -> Decimal:
 
 def _scored_bid(bid: Bid, lot: Lot, criterion: Criterion) -> None:
     tender = bid.tender
-    if lot.tender_id != tender.pk or criterion.tender_id != tender.pk:
+    if lot.tender_id != bid.tender_id or criterion.tender_id != bid.tender_id:
         raise DomainError(
             _("That lot or criterion is not part of this tender."), code="score_scope"
         )
@@ -127,7 +127,7 @@ def evaluator_unassign(*, assignment: EvaluatorAssignment, by) -> None:
 
 @transaction.atomic
 def qualification_assess(*, bid: Bid, by, result: str, reason: str = "") -> QualificationAssessment:
-    tender = bid.tender
+    tender = Tender.objects.get(pk=bid.tender_id)  # fresh: the status may have moved on
     if not (user_can(by, Action.TENDER_MANAGE, tender) or is_assigned_evaluator(by, tender)):
         raise PermissionDenied(_("Only the tender's officers and evaluators may do this."))
     require_evaluating(tender)
@@ -168,7 +168,7 @@ def qualification_assess(*, bid: Bid, by, result: str, reason: str = "") -> Qual
 @transaction.atomic
 def score_set(*, bid: Bid, lot: Lot, criterion: Criterion, by, points, comment: str = "") -> Score:
     """An assigned evaluator's own score; changing it later is audited with before and after."""
-    tender = bid.tender
+    tender = Tender.objects.get(pk=bid.tender_id)  # fresh: the status may have moved on
     if not is_assigned_evaluator(by, tender):
         raise PermissionDenied(_("Only the tender's assigned evaluators score its bids."))
     require_evaluating(tender)
@@ -208,7 +208,7 @@ def consensus_set(
     *, bid: Bid, lot: Lot, criterion: Criterion, by, points, rationale: str
 ) -> ConsensusScore:
     """The officer fixes the agreed score of a criterion with a rationale."""
-    tender = bid.tender
+    tender = Tender.objects.get(pk=bid.tender_id)  # fresh: the status may have moved on
     require_manage(by, tender)
     require_evaluating(tender)
     _scored_bid(bid, lot, criterion)

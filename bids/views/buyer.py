@@ -15,8 +15,10 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -386,15 +388,16 @@ def score_sheet(request, reference: str, public_id):
     if request.method == "POST":
         if form.is_valid():
             try:
-                for row, points, comment in form.entries():
-                    evaluation_services.score_set(
-                        bid=bid,
-                        lot=row["lot"],
-                        criterion=row["criterion"],
-                        by=request.user,
-                        points=points,
-                        comment=comment,
-                    )
+                with transaction.atomic():  # the whole sheet, or nothing
+                    for row, points, comment in form.entries():
+                        evaluation_services.score_set(
+                            bid=bid,
+                            lot=row["lot"],
+                            criterion=row["criterion"],
+                            by=request.user,
+                            points=points,
+                            comment=comment,
+                        )
             except DomainError as error:
                 _add_error(form, error)
             else:
@@ -437,15 +440,16 @@ def consensus_sheet(request, reference: str, public_id):
     if request.method == "POST":
         if form.is_valid():
             try:
-                for row, points, rationale in form.entries():
-                    evaluation_services.consensus_set(
-                        bid=bid,
-                        lot=row["lot"],
-                        criterion=row["criterion"],
-                        by=request.user,
-                        points=points,
-                        rationale=rationale,
-                    )
+                with transaction.atomic():  # the whole sheet, or nothing
+                    for row, points, rationale in form.entries():
+                        evaluation_services.consensus_set(
+                            bid=bid,
+                            lot=row["lot"],
+                            criterion=row["criterion"],
+                            by=request.user,
+                            points=points,
+                            rationale=rationale,
+                        )
             except DomainError as error:
                 if error.field == "rationale":
                     error.field = None
@@ -491,7 +495,7 @@ def _award_forms(lot_results, data=None, number=None):
     forms = {}
     for item in lot_results:
         choices = [
-            (r.bid.pk, f"{r.bid.supplier.name} ({r.total})")
+            (r.bid.pk, f"{r.bid.supplier.name} ({formats.localize(r.total)})")
             for r in item.results
             if r.qualified and r.complete
         ]

@@ -139,6 +139,8 @@ def bid_detail(request, public_id):
             "is_lead": side == Side.BIDDER,
             "invitation": invitation_for(request.user, bid) if side == Side.CONSORTIUM else None,
             "versions": versions_of(bid) if side == Side.BIDDER else [],
+            "open_for_changes": bid.tender.submission_deadline is not None
+            and timezone.now() < bid.tender.submission_deadline,
             "problems": services.completeness_problems(bid, content)
             if bid.status == Bid.Status.DRAFT
             else [],

@@ -6,7 +6,7 @@ one of a unit where the person has no tender role, answers 404.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from marketplace.policy import Action
@@ -59,6 +59,18 @@ def tender_for_buyer(user, reference: str) -> Tender:
     if tender is None:
         raise Http404
     return tender
+
+
+def tenders_to_open(user) -> list[Tender]:
+    """Closed tenders whose bids the user may open (opener role for the unit) and nobody has
+    opened yet. The opening itself lives in the bids app, reached by its reverse relation."""
+    return list(
+        Tender.objects.own()
+        .filter(managed_scope_q(user, Action.BID_OPEN), status=Tender.Status.CLOSED)
+        .filter(Q(opening__isnull=True) | Q(opening__opened_at__isnull=True))
+        .select_related("buyer", "unit", "main_cpv")
+        .order_by("submission_deadline", "pk")[:WORKSPACE_ROWS]
+    )
 
 
 def workspace_tenders(user) -> dict[str, list[Tender]]:

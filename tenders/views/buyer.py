@@ -29,6 +29,7 @@ from tenders.lifecycle import Transition
 from tenders.selectors.buyer import (
     document_for_download,
     tender_for_buyer,
+    tenders_to_open,
     workspace_tenders,
 )
 from tenders.selectors.dialogue import units_managed_by
@@ -71,9 +72,17 @@ def workspace(request):
     user = request.user
     can_tenders = units_managed_by(user, Action.TENDER_MANAGE).exists()
     can_needs = units_managed_by(user, Action.NEED_MANAGE).exists()
-    if not (can_tenders or can_needs):
+    can_open = units_managed_by(user, Action.BID_OPEN).exists()
+    can_evaluate = units_managed_by(user, Action.BID_EVALUATE).exists()
+    if not (can_tenders or can_needs or can_open or can_evaluate):
         raise PermissionDenied
-    context = {"can_tenders": can_tenders, "can_needs": can_needs}
+    context = {
+        "can_tenders": can_tenders,
+        "can_needs": can_needs,
+        "can_open": can_open,
+        "can_evaluate": can_evaluate,
+        "to_open": tenders_to_open(user) if can_open else [],
+    }
     if can_tenders:
         context.update(workspace_tenders(user))
     if can_needs:

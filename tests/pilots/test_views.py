@@ -113,7 +113,7 @@ def test_create_pilot_from_an_award(buyer_client, award):
         },
     )
     assert response.status_code == 200
-    assert "The pilot must end after it starts." in response.content.decode()
+    assert "Piloten må slutte etter at den starter." in response.content.decode()
 
     response = buyer_client.post(create, {"title": "Veilys", "budget_owner": "Veisjef"})
     pilot = Pilot.objects.get()
@@ -188,7 +188,7 @@ def test_measure_needs_a_number(supplier_client, pilot, procurement_officer):
     services.pilot_start(pilot=pilot, by=procurement_officer)
     response = supplier_client.post(url("kpi_measure", pilot, kpi_id=kpi.pk), {"value": "mye"})
     assert response.status_code == 400
-    assert "Measured value" in parse(response).first("div", class_="ds-error-summary").text
+    assert "Målt verdi" in parse(response).first("div", class_="ds-error-summary").text
 
 
 def test_kpi_of_another_pilot_is_404(supplier_client, pilot):

@@ -61,7 +61,7 @@ def test_an_unregistered_number_stays_invited_and_blocks_submission(tender, lead
 
     with pytest.raises(bid_services.BidIncomplete) as caught:
         bid_services.bid_submit(bid=bid, by=lead_user)
-    assert "923609016 is not registered" in caught.value.message
+    assert "923609016 er ikke registrert" in caught.value.message
 
     # it registers; submission links it and still waits for its confirmation
     registered = SupplierFactory(org_number="923609016")
