@@ -25,8 +25,11 @@ from bids.models import (
 from bids.selectors.buyer import bid_lot_ids, is_qualified
 from bids.services.sealing import tender_is_open
 from marketplace.errors import DomainError, PermissionDenied
+from marketplace.models import NotificationKind
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
+from marketplace.services.notifications import notify
+from marketplace.services.organisations import default_language_path
 from tenders.models import Criterion, Lot, Tender
 from tenders.services.tenders import lock
 
@@ -106,6 +109,14 @@ def evaluator_assign(*, tender: Tender, user, by) -> EvaluatorAssignment:
         action="bid.evaluator_assigned",
         obj=tender,
         after={"evaluator": user.pk, "email": user.email},
+    )
+    notify(
+        recipient=user,
+        kind=NotificationKind.BIDS,
+        key=f"bids:evaluator-assigned:{tender.pk}:{user.pk}:{assignment.pk}",
+        template="bids/notifications/evaluator_assigned",
+        context={"tender": tender},
+        url=default_language_path("bids:bids_evaluation", reference=tender.reference),
     )
     return assignment
 
