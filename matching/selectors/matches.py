@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -88,16 +89,43 @@ def _supplier_codes(codes: tuple[str, ...], *, depth: int) -> dict[int, list[str
     return found
 
 
+# The organisation's kind as a correlated lookup (its primary key per row), so the planner
+# never hashes the whole organisation table for a few thousand firms.
+_PUBLISHED_SQL = """
+SELECT p.id FROM marketplace_supplierprofile p
+ WHERE p.id = ANY(%s) AND p.is_published
+   AND (SELECT o.kind FROM marketplace_organisation o WHERE o.id = p.organisation_id) = %s
+"""
+
+
+def _published(ids: set[int]) -> set[int]:
+    """Those of ``ids`` that are published supplier profiles: primary-key lookups."""
+    if not ids:
+        return set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PUBLISHED_SQL, [list(ids), Organisation.Kind.SUPPLIER.value])
+            return {row[0] for row in cursor.fetchall()}
+    return set(
+        SupplierProfile.objects.filter(
+            pk__in=ids, is_published=True, organisation__kind=Organisation.Kind.SUPPLIER
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
 def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
     """{profile pk: its codes near the wanted ones}, narrowest tier first: the same code or a
     broader one that holds it, then the same category (5 digits), class (4), group (3) and
     division (2). Stops widening once ``WIDE_ENOUGH`` firms are found; each tier reads at most
-    ``TIER_ROWS`` rows, so a crowded division never floods the shortlist."""
+    ``TIER_ROWS`` code links, so a crowded division never floods the shortlist.
+
+    Each tier is a range over ``cpvcode_id`` of the code links (the foreign key's index; no
+    join), ordered by code and firm so the cut is the same on every run; whether the firms are
+    published suppliers is then looked up by primary key, so the plan never hashes every
+    profile of the catalogue."""
     through = SupplierProfile.cpv_codes.through
-    published = through.objects.filter(
-        supplierprofile__is_published=True,
-        supplierprofile__organisation__kind=Organisation.Kind.SUPPLIER,
-    )
     tiers = [Q(cpvcode_id__in=_ancestors(codes))]
     seen_branches: set[frozenset[str]] = set()
     for depth in (5, 4, 3, 2):
@@ -106,9 +134,20 @@ def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
             seen_branches.add(branches)
             tiers.append(cpv_under_q(branches, "cpvcode__code"))
     found: dict[int, list[str]] = {}
+    published: set[int] = set()
+    checked: set[int] = set()
     for query in tiers:
-        rows = published.filter(query).values_list("supplierprofile_id", "cpvcode__code")
-        for pk, code in rows[:TIER_ROWS]:
+        rows = list(
+            through.objects.filter(query)
+            .order_by("cpvcode_id", "supplierprofile_id")
+            .values_list("supplierprofile_id", "cpvcode_id")[:TIER_ROWS]
+        )
+        new = {pk for pk, _code in rows} - checked
+        published |= _published(new)
+        checked |= new
+        for pk, code in rows:
+            if pk not in published:
+                continue
             codes_of = found.setdefault(pk, [])
             if code not in codes_of:
                 codes_of.append(code)
@@ -117,20 +156,65 @@ def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
     return found
 
 
+_AREA_SQL = """
+SELECT p.id FROM marketplace_supplierprofile p
+ WHERE p.id = ANY(%(ids)s)
+   AND (p.delivers_nationwide OR p.municipality_id IN (
+        SELECT id FROM marketplace_municipality WHERE number = ANY(%(municipalities)s)))
+UNION
+SELECT d.supplierprofile_id FROM marketplace_supplierprofile_delivery_municipalities d
+ WHERE d.supplierprofile_id = ANY(%(ids)s) AND d.municipality_id IN (
+        SELECT id FROM marketplace_municipality WHERE number = ANY(%(municipalities)s))
+UNION
+SELECT c.supplierprofile_id FROM marketplace_supplierprofile_delivery_counties c
+ WHERE c.supplierprofile_id = ANY(%(ids)s) AND c.county_id IN (
+        SELECT id FROM marketplace_county WHERE number = ANY(%(counties)s))
+"""
+
+
 def _area_ids(candidates: list[int], facts: OpportunityFacts) -> set[int]:
+    """The candidates that deliver where the opportunity is: one query, a union of four
+    index lookups on the candidates' primary keys (no join fan-out, no DISTINCT over it)."""
     if not facts.municipalities:
         return set(candidates)
-    return set(
-        SupplierProfile.objects.filter(pk__in=candidates)
-        .filter(
-            Q(delivers_nationwide=True)
-            | Q(delivery_municipalities__number__in=facts.municipalities)
-            | Q(delivery_counties__number__in=facts.counties)
-            | Q(municipality__number__in=facts.municipalities)
+    if connection.vendor == "postgresql":
+        # The candidates as ONE array parameter (not hundreds of IN-list parameters to adapt
+        # and plan), each arm an index lookup.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _AREA_SQL,
+                {
+                    "ids": list(candidates),
+                    "municipalities": list(facts.municipalities),
+                    "counties": list(facts.counties),
+                },
+            )
+            return {row[0] for row in cursor.fetchall()}
+    mine = SupplierProfile.objects.filter(pk__in=candidates).order_by()
+    by_municipality = (
+        SupplierProfile.delivery_municipalities.through.objects.filter(
+            supplierprofile_id__in=candidates, municipality__number__in=facts.municipalities
         )
-        .values_list("pk", flat=True)
-        .distinct()
+        .values_list("supplierprofile_id", flat=True)
+        .order_by()
     )
+    by_county = (
+        SupplierProfile.delivery_counties.through.objects.filter(
+            supplierprofile_id__in=candidates, county__number__in=facts.counties
+        )
+        .values_list("supplierprofile_id", flat=True)
+        .order_by()
+    )
+    union = (
+        mine.filter(delivers_nationwide=True)
+        .values_list("pk", flat=True)
+        .union(
+            mine.filter(municipality__number__in=facts.municipalities).values_list("pk", flat=True),
+            by_municipality,
+            by_county,
+        )
+    )
+    return set(union)
 
 
 def suppliers_for(obj, *, limit: int = 20) -> list[Match]:

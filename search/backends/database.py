@@ -19,6 +19,7 @@ from search.scoring import text_scores as score_documents
 
 from . import db_search
 from .base import BackendStatus, SearchResult, SiteResults
+from .db_fulltext import postgres_text_scores
 
 
 def _cpv_label_matches(term: str) -> Exists:
@@ -86,15 +87,38 @@ class DatabaseBackend:
         among: Sequence[int] | None = None,
         limit: int = 200,
     ) -> dict[int, float]:
-        """Scores computed from fresh rows (not the index), so they hold inside any transaction."""
+        """PostgreSQL: one statement over the stored vectors of the index (``ts_rank_cd``),
+        objects not indexed yet scored from fresh rows the same way; the index follows each
+        change once its transaction commits (the indexing task), so an edit counts from then.
+        SQLite: TF-IDF cosines computed in Python from fresh rows."""
         if kind not in (docs.Kind.SUPPLIER, docs.Kind.TENDER, docs.Kind.NEED):
             raise ValueError(f"unknown kind {kind!r}")
+        if connection.vendor == "postgresql":
+            return self._postgres_text_scores(kind, text, among=among, limit=limit)
         if among is not None:
             queryset = docs.all_objects(kind).filter(pk__in=list(among))
         else:
             queryset = docs.indexable(kind)
         candidates = (docs.build(kind, obj) for obj in queryset.iterator(chunk_size=500))
         return score_documents(text, candidates, limit=limit)
+
+    def _postgres_text_scores(
+        self, kind: str, text: str, *, among: Sequence[int] | None, limit: int
+    ) -> dict[int, float]:
+        """One SQL statement over the stored, GIN-indexed vectors (``ts_rank_cd`` normalised to
+        0..1); objects the index does not hold yet are scored from fresh rows the same way."""
+        if among is None:
+            ids = list(docs.indexable(kind).values_list("pk", flat=True))
+        else:
+            ids = list(among)
+
+        def build_missing(missing):
+            objects = docs.all_objects(kind).filter(pk__in=missing)
+            return (docs.build(kind, obj) for obj in objects.iterator(chunk_size=500))
+
+        scores = postgres_text_scores(kind, text, ids, build_missing)
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return dict(best)
 
     # -- site-wide search and the index ----------------------------------------------------------
 

@@ -33,18 +33,39 @@ BM25_WEIGHTS = "10.0, 4.0, 1.0"
 MAX_SPELLINGS = 4
 # At most this many titles count as typo matches.
 MAX_TYPO_HITS = 500
+# text_scores: at most this many distinct words of the free text are OR-ed into the tsquery.
+MAX_TEXT_TERMS = 64
+# ts_rank_cd normalisation: divide by 1 + log(document length) (1), then map to rank/(rank+1) (32).
+TEXT_RANK_NORMALISATION = 1 | 32
+_STORED_TEXT_SCORES = """
+    SELECT d.object_id,
+           CASE WHEN d.vector @@ q.query
+                THEN ts_rank_cd(%s::float4[], d.vector, q.query, %s::int)
+                ELSE 0 END
+      FROM search_searchdocument d, (SELECT to_tsquery('norwegian', %s) AS query) q
+     WHERE d.kind = %s AND d.object_id = ANY(%s) AND d.vector IS NOT NULL
+"""
+_FRESH_VECTOR = (
+    "setweight(to_tsvector('norwegian', v.title), 'A') || "
+    "setweight(to_tsvector('norwegian', v.labels), 'B') || "
+    "setweight(to_tsvector('norwegian', v.body), 'C')"
+)
 
 
 class PostgresFulltext:
     vendor = "postgresql"
 
-    def after_write(self, ids: Sequence[int]) -> None:
-        vector = (
-            SearchVector("title", weight="A", config="norwegian")
-            + SearchVector("labels", weight="B", config="norwegian")
-            + SearchVector("body", weight="C", config="norwegian")
+    def vector_for(self, document):
+        """The weighted tsvector, made by the INSERT itself (no second write of every row, so
+        no dead row versions to bloat the table the searches read)."""
+        return (
+            SearchVector(Value(document.title[:2000]), weight="A", config="norwegian")
+            + SearchVector(Value(document.labels), weight="B", config="norwegian")
+            + SearchVector(Value(document.body), weight="C", config="norwegian")
         )
-        SearchDocument.objects.filter(id__in=ids).update(vector=vector)
+
+    def after_write(self, ids: Sequence[int]) -> None:
+        """The rows carry their vectors from the INSERT."""
 
     def before_delete(self, ids: Sequence[int]) -> None:
         """Rows carry their own vector; deleting them is enough."""
@@ -55,7 +76,7 @@ class PostgresFulltext:
     def match(self, queryset: QuerySet, text: str) -> QuerySet:
         """Full-text matches (GIN index) ranked by ``ts_rank``; only when there are none, titles
         that look like the query (pg_trgm word similarity) so a typo still finds something."""
-        terms = [word for word in words(text) if word not in STOPWORDS][:12] or ["-"]
+        terms = query_terms(text)
         tsquery = SearchQuery(" ".join(terms), config="norwegian", search_type="plain")
         found = queryset.filter(vector=tsquery).annotate(
             search_rank=SearchRank(F("vector"), tsquery, weights=RANK_WEIGHTS)
@@ -77,6 +98,65 @@ class PostgresFulltext:
         return queryset.filter(id__in=ids).annotate(search_rank=Coalesce(similarity, Value(0.0)))
 
 
+def text_query(text: str) -> str:
+    """A ``to_tsquery`` string that matches any meaningful word of ``text`` ("a | b | c"); only
+    ``\\w`` characters reach it, so it is always valid syntax. Empty when no word is left."""
+    terms = [word for word in dict.fromkeys(words(text)) if word not in STOPWORDS and len(word) > 1]
+    return " | ".join(terms[:MAX_TEXT_TERMS])
+
+
+def postgres_text_scores(
+    kind: str, text: str, ids: Sequence[int], build_missing
+) -> dict[int, float]:
+    """{object id: ts_rank_cd in 0..1} for the ``ids`` of ``kind`` that share a word with
+    ``text``: one SQL statement over the stored, weighted ``vector`` of the index. Ids the index
+    does not hold (drafts, objects not indexed yet) get their vector made in the same way from
+    ``build_missing(ids)`` (fresh ``Document`` values) in one more statement, so every object
+    asked for is scored on one scale."""
+    query = text_query(text)
+    if not query or not ids:
+        return {}
+    ids = [int(pk) for pk in ids]
+    scores: dict[int, float] = {}
+    with connection.cursor() as cursor:
+        # The SQL text is our constant; every value is a parameter.
+        cursor.execute(
+            _STORED_TEXT_SCORES, [RANK_WEIGHTS, TEXT_RANK_NORMALISATION, query, kind, ids]
+        )
+        rows = cursor.fetchall()
+        found = {object_id for object_id, _rank in rows}
+        missing = [pk for pk in ids if pk not in found]
+        fresh = list(build_missing(missing)) if missing else []
+        if fresh:
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(fresh))
+            cursor.execute(
+                f"SELECT v.id, CASE WHEN {_FRESH_VECTOR} @@ q.query "  # noqa: S608
+                f"THEN ts_rank_cd(%s::float4[], {_FRESH_VECTOR}, q.query, "
+                f"{TEXT_RANK_NORMALISATION}) ELSE 0 END "
+                f"FROM (VALUES {values}) v(id, title, labels, body), "
+                "(SELECT to_tsquery('norwegian', %s) AS query) q",
+                [
+                    RANK_WEIGHTS,
+                    *(
+                        value
+                        for document in fresh
+                        for value in (
+                            document.object_id,
+                            document.title,
+                            document.labels,
+                            document.body,
+                        )
+                    ),
+                    query,
+                ],
+            )
+            rows += cursor.fetchall()
+    for object_id, rank in rows:
+        if rank and rank > 0:
+            scores[int(object_id)] = max(1e-6, round(min(1.0, float(rank)), 6))
+    return scores
+
+
 def _edit_distance(a: str, b: str, limit: int) -> int:
     if abs(len(a) - len(b)) > limit:
         return limit + 1
@@ -95,6 +175,10 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 class SqliteFulltext:
     vendor = "sqlite"
+
+    def vector_for(self, document) -> None:
+        """SQLite keeps the words in its FTS5 table (``after_write``), not on the row."""
+        return None
 
     def after_write(self, ids: Sequence[int]) -> None:
         rows = SearchDocument.objects.filter(id__in=ids).values_list(
@@ -170,6 +254,12 @@ class SqliteFulltext:
 
 def engine():
     return PostgresFulltext() if connection.vendor == "postgresql" else SqliteFulltext()
+
+
+def query_terms(text: str) -> list[str]:
+    """The words PostgreSQL's ``plainto_tsquery`` is given for a site search (stop words
+    dropped; "-" when none is left, which matches nothing)."""
+    return [word for word in words(text) if word not in STOPWORDS][:12] or ["-"]
 
 
 def query_stems(text: str) -> list[str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from search.documents import Document
@@ -13,7 +14,7 @@ from search.models import SearchDocument, SearchFacet
 from search.queries import SiteQuery
 
 from .base import FacetCount, Hit, SiteResults
-from .db_fulltext import engine, query_stems
+from .db_fulltext import RANK_WEIGHTS, engine, query_stems, query_terms
 
 BATCH = 500
 COLUMN_FACETS = {"kind": "kind", "status": "status", "source": "source"}
@@ -32,14 +33,23 @@ def _row(document: Document) -> SearchDocument:
         status=document.status,
         source=document.source,
         cpv_codes=list(document.cpv_codes),
+        facet_values=sorted(f"{name}={value}" for name, value in _facet_pairs(document)),
         date=document.date,
+        vector=engine().vector_for(document),
     )
 
 
-def _facets(row_id: int, document: Document) -> list[SearchFacet]:
+def _facet_pairs(document: Document) -> list[tuple[str, str]]:
     values = [("cpv_division", value) for value in document.cpv_divisions]
     values += [("county", value) for value in document.counties]
-    return [SearchFacet(document_id=row_id, name=name, value=value) for name, value in values]
+    return values
+
+
+def _facets(row_id: int, document: Document) -> list[SearchFacet]:
+    return [
+        SearchFacet(document_id=row_id, name=name, value=value)
+        for name, value in _facet_pairs(document)
+    ]
 
 
 def _delete_rows(queryset: QuerySet) -> int:
@@ -162,7 +172,150 @@ def _sorted(rows) -> tuple[FacetCount, ...]:
     )
 
 
+# Whether a matched row passes a chosen facet (its values in the parameter named by ``p``); the
+# multi-valued facets are read from the row's own "name=value" list.
+_ROW_TESTS = {
+    "kind": "d.kind = ANY(%({p})s)",
+    "status": "d.status = ANY(%({p})s)",
+    "source": "d.source = ANY(%({p})s)",
+    "cpv_division": "d.facet_values ?| %({p})s::text[]",
+    "county": "d.facet_values ?| %({p})s::text[]",
+}
+_POSTGRES_SEARCH = """
+WITH q AS (SELECT plainto_tsquery('norwegian', %(text)s) AS query),
+m AS MATERIALIZED (
+    SELECT d.id, d.kind, d.status, d.source, d.date,
+           d.facet_values,
+           ts_rank(%(weights)s::float4[], d.vector, q.query) AS rank{flags}
+      FROM search_searchdocument d, q
+     WHERE d.vector @@ q.query
+)
+SELECT json_build_object(
+    'hits', (SELECT json_agg(json_build_array(h.id, h.rank) ORDER BY h.rank DESC, h.date DESC,
+                             h.id DESC)
+               FROM (SELECT id, rank, date FROM m WHERE {every}
+                      ORDER BY rank DESC, date DESC, id DESC
+                      LIMIT %(limit)s OFFSET %(offset)s) h),
+    'cube', (SELECT json_agg(json_build_array(kind, status, source, facet_values{cube}, c))
+               FROM (SELECT kind, status, source, facet_values{cube}, count(*) AS c
+                       FROM m GROUP BY kind, status, source, facet_values{cube}) x)
+)
+"""
+
+
+def _postgres_search(query: SiteQuery, *, backend_name: str) -> SiteResults | None:
+    """PostgreSQL: the page, the total and every facet's counts in ONE statement over the
+    stored, GIN-indexed ``vector``: the matching rows are read and ranked once (a materialised
+    CTE), and each count applies every chosen filter but its own. None when nothing matches
+    (the caller then tries the trigram typo path)."""
+    filters = query.filters()
+    params: dict = {
+        "text": " ".join(query_terms(query.text)),
+        "weights": RANK_WEIGHTS,
+        "limit": query.per_page,
+        "offset": query.offset,
+    }
+    # Only our own names (facet names, column names) are written into the SQL text; every value
+    # is a parameter.
+    flags, oks = [], {}
+    for name, values in filters.items():
+        params[f"v_{name}"] = (
+            list(values) if name in COLUMN_FACETS else [f"{name}={value}" for value in values]
+        )
+        flags.append(f",\n           ({_ROW_TESTS[name].format(p=f'v_{name}')}) AS ok_{name}")
+        oks[name] = f"ok_{name}"
+
+    def every(skip: str = "") -> str:
+        return " AND ".join(flag for name, flag in oks.items() if name != skip) or "TRUE"
+
+    # The total and every facet's counts from one GROUP BY over the matched rows: a small cube
+    # of kind, status, source, the "name=value" list and the filter flags, summed in Python.
+    table_flags = [name for name in TABLE_FACETS if name in oks]
+    cube = "".join(f", ok_{name}" for name in table_flags)
+    sql = _POSTGRES_SEARCH.format(flags="".join(flags), every=every(), cube=cube)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (result,) = cursor.fetchone()
+    if isinstance(result, str):
+        result = json.loads(result)
+    total, counts = _cube_counts(result["cube"] or [], filters, table_flags)
+    if not total:
+        return None
+    ranked = [(int(pk), float(rank)) for pk, rank in result["hits"] or []]
+    rows = SearchDocument.objects.only(
+        "kind", "object_id", "title", "body", "labels", "url", "status", "source", "date"
+    ).in_bulk([pk for pk, _rank in ranked])
+    marked = set(query_stems(query.text)) | set(_spellings(query.text))
+    hits = tuple(_hit(rows[pk], rank, marked) for pk, rank in ranked if pk in rows)
+    return SiteResults(
+        hits=hits,
+        total=total,
+        facets=counts,
+        page=query.page,
+        per_page=query.per_page,
+        backend=backend_name,
+    )
+
+
+def _cube_counts(cube, filters, table_flags) -> tuple[int, dict[str, tuple[FacetCount, ...]]]:
+    """The total and every facet's counts from the cube rows [kind, status, source,
+    ["name=value", ...], *filter flags, count]; each facet's counts apply every chosen filter
+    but its own."""
+    tallies: dict[str, dict[str, int]] = {name: {} for name in (*COLUMN_FACETS, *TABLE_FACETS)}
+    chosen = [
+        (index, name, set(filters[name]))
+        for index, name in enumerate(COLUMN_FACETS)
+        if name in filters
+    ]
+    total = 0
+    for row in cube:
+        # The facets this row fails: none, it counts everywhere; one, it counts for that facet
+        # only (a facet's counts ignore its own filter); more, nowhere.
+        fails = [name for index, name, values in chosen if row[index] not in values]
+        fails += [name for name, ok in zip(table_flags, row[4:-1], strict=True) if not ok]
+        if len(fails) > 1:
+            continue
+        n = int(row[-1])
+        if not fails:
+            total += n
+        for index, name in enumerate(COLUMN_FACETS):
+            if not fails or fails[0] == name:
+                tally = tallies[name]
+                tally[row[index]] = tally.get(row[index], 0) + n
+        for named in row[3] or []:
+            name, value = named.split("=", 1)
+            if name in tallies and (not fails or fails[0] == name):
+                tally = tallies[name]
+                tally[value] = tally.get(value, 0) + n
+    return total, {name: _sorted(tally.items()) for name, tally in tallies.items()}
+
+
+def _hit(row: SearchDocument, rank: float, marked: set[str]) -> Hit:
+    return Hit(
+        kind=row.kind,
+        object_id=row.object_id,
+        title=row.title,
+        url=row.url,
+        highlight=highlight(row.body or row.labels, marked),
+        title_highlight=highlight(row.title, marked, length=len(row.title) + 1),
+        score=rank,
+        status=row.status,
+        source=row.source,
+        date=row.date,
+    )
+
+
 def search(query: SiteQuery, *, backend_name: str) -> SiteResults:
+    if connection.vendor == "postgresql" and not query.is_empty:
+        found = _postgres_search(query, backend_name=backend_name)
+        if found is not None:
+            return found
+    return portable_search(query, backend_name=backend_name)
+
+
+def portable_search(query: SiteQuery, *, backend_name: str) -> SiteResults:
+    """The same search through the ORM, on any database: lists (empty text), SQLite, and the
+    typo path on PostgreSQL; one query for the page, the total and each facet."""
     documents = SearchDocument.objects.all()
     if query.is_empty:
         matched = documents

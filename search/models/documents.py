@@ -25,6 +25,10 @@ class SearchDocument(models.Model):
     status = models.CharField(_("status"), max_length=20, blank=True)
     source = models.CharField(_("source"), max_length=20, blank=True)
     cpv_codes = models.JSONField(_("CPV codes"), default=list, blank=True)
+    # The multi-valued facets' values on the row itself, "name=value" ("cpv_division=45",
+    # "county=32"), each once: a search counts them from the rows it matched in one pass,
+    # without joining ``SearchFacet``.
+    facet_values = models.JSONField(_("facet values"), default=list, blank=True)
     date = models.DateTimeField(_("date"), null=True, blank=True)
     vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)

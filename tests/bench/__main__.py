@@ -159,6 +159,18 @@ def bench_reference_imports() -> list[tuple[str, str, str]]:
     ]
 
 
+def bench_cpv_only() -> list[tuple[str, str, str]]:
+    """The CPV table alone (what the at-size step needs), not timed."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    cpv = Path(settings.PILOTMARKED_DATA_DIR) / "cpv_2008_main_en_nb.csv"
+    if not cpv.exists():
+        raise SystemExit(f"bench needs the reference data: {cpv} is missing")
+    call_command("import_cpv", str(cpv), stdout=StringIO(), stderr=StringIO())
+    return []
+
+
 def bench_listings() -> list[tuple[str, str, str]]:
     """The public lists at size: 1,000 listed suppliers, the imported Doffin tenders."""
     from django.test import Client
@@ -230,6 +242,15 @@ runs by some per cent; compare runs made on the same machine.
 """
 
 
+HOW_AT_SIZE = (
+    "- How: `BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/<scratch> BENCH_ONLY=matching "
+    "make bench` (the scratch\n  database is emptied; the CPV table comes from "
+    "`PILOTMARKED_DATA_DIR`). Sizes: BENCH_MATCH_TENDERS,\n  BENCH_MATCH_PROFILES, "
+    "BENCH_SAVED_SEARCHES (tests/bench/matching.py). Search samples are cut at\n  "
+    "BENCH_SEARCH_TIMEOUT_MS. The machine is shared: other work ran while it ran."
+)
+
+
 def merge_section(path: Path, vendor: str, section: str) -> str:
     """Replace this database's section of the file, keeping the others."""
     sections: dict[str, str] = {}
@@ -249,14 +270,24 @@ def main() -> int:
     vendor = setup_django()
     print(f"Benchmarking on {vendor} …", file=sys.stderr)
     rows = []
-    for step in (
+    steps = (
         bench_audit,
         bench_notifications,
         bench_pages,
         bench_reference_imports,
         bench_listings,
         bench_matching_at_size,
-    ):
+    )
+    # BENCH_ONLY=matching runs the at-size step alone (with the CPV table it needs) and writes
+    # its own section, "<database>, matching at size".
+    only = os.environ.get("BENCH_ONLY", "")
+    if only == "matching":
+        steps = (bench_cpv_only, bench_matching_at_size)
+        vendor = f"{vendor}, matching at size"
+    elif only:
+        print(f"BENCH_ONLY={only!r}: only 'matching' is known", file=sys.stderr)
+        return 2
+    for step in steps:
         print(f"  {step.__name__}", file=sys.stderr)
         rows.extend(step())
     section = [
@@ -264,6 +295,7 @@ def main() -> int:
         "",
         f"- Machine: {machine()}",
         f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
+        *([HOW_AT_SIZE] if only == "matching" else []),
         "",
         "| what | size | result |",
         "| --- | --- | --- |",

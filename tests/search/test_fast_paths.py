@@ -1,0 +1,134 @@
+"""The database backend's fast paths give the same answers as the plain ones.
+
+PostgreSQL answers a text search with one statement (``_postgres_search``) and the matcher's
+text relevance from the stored vectors; these tests hold them to the portable ORM path and to
+the fresh-row scores on whichever database runs them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from search import documents as docs
+from search.backends import db_search
+from search.backends.database import DatabaseBackend
+from search.models import SearchDocument
+from search.queries import SiteQuery
+from tests.factories import (
+    ListedSupplierProfileFactory,
+    NeedFactory,
+    SupplierFactory,
+    TenderFactory,
+    cpv_code,
+    municipality,
+)
+
+
+@pytest.fixture
+def county_corpus(db):
+    roads = cpv_code("45233141", "Road-maintenance works", "Vedlikehold av veier")
+    software = cpv_code("72212000", "Programming services of application software", "Programmering")
+    asker = municipality("3203", "Asker")
+    halden = municipality("3101", "Halden", county_number="31", county_name="Østfold")
+    now = timezone.now()
+    for n, (title, code, place, external) in enumerate(
+        [
+            ("Brøyting av fylkesvei nord", roads, asker, False),
+            ("Brøyting av fylkesveier i sør", roads, halden, True),
+            ("Strøing og brøyting av gang- og sykkelveier", roads, asker, False),
+            ("Programvare for brøyting og timeplaner", software, halden, False),
+            ("Skytjeneste for skoler", software, asker, True),
+        ]
+    ):
+        TenderFactory(
+            **({"external": True} if external else {"published": True}),
+            title=title,
+            description="Vinterdrift av fylkesveiene med brøyting.",
+            main_cpv=code,
+            municipalities=[place],
+            published_at=now - datetime.timedelta(days=n),
+        )
+    need = NeedFactory(open=True, title="Sensorer for brøyting", problem="Glatte fylkesveier.")
+    need.cpv_codes.set([roads])
+    ListedSupplierProfileFactory(
+        organisation=SupplierFactory(name="Vinterveg AS"),
+        description_nb="Vi brøyter fylkesveier.",
+        cpv_codes=[roads, software],
+        delivery_municipalities=[asker],
+    )
+    backend = DatabaseBackend()
+    for kind in docs.Kind.ALL:
+        backend.rebuild(kind, docs.documents(kind))
+    return backend
+
+
+QUERIES = [
+    SiteQuery("brøyting"),
+    SiteQuery("brøyting", kinds=["tender"]),
+    SiteQuery("brøyting", kinds=["tender", "need"], statuses=["published"]),
+    SiteQuery("brøyting", cpv_divisions=["45"]),
+    SiteQuery("brøyting", counties=["31"]),
+    SiteQuery("brøyting fylkesvei", counties=["32"], cpv_divisions=["45", "72"]),
+    SiteQuery("brøyting", kinds=["tender"], sources=["doffin"], cpv_divisions=["45"]),
+    SiteQuery("brøyting", per_page=2, page=2),
+    SiteQuery("fylkesveier", kinds=["supplier"]),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr(q.filters()))
+def test_the_one_statement_search_equals_the_portable_one(county_corpus, query):
+    fast = county_corpus.search(query)
+    plain = db_search.portable_search(query, backend_name="database")
+
+    assert fast.total == plain.total > 0
+    assert [(hit.kind, hit.object_id) for hit in fast.hits] == [
+        (hit.kind, hit.object_id) for hit in plain.hits
+    ]
+    assert [hit.score for hit in fast.hits] == pytest.approx([hit.score for hit in plain.hits])
+    assert fast.facets == plain.facets
+
+
+def test_rows_carry_their_facet_values_and_a_vector(county_corpus):
+    supplier = SearchDocument.objects.get(kind="supplier")
+
+    assert supplier.facet_values == ["county=32", "cpv_division=45", "cpv_division=72"]
+    assert (supplier.vector is not None) is (connection.vendor == "postgresql")
+
+
+def test_facet_counts_apply_every_filter_but_their_own():
+    # [kind, status, source, facet values, ok_county, count]
+    cube = [
+        ["tender", "published", "own", ["county=32", "cpv_division=45"], True, 3],
+        ["tender", "published", "doffin", ["county=31", "cpv_division=45"], False, 2],
+        ["need", "open", "own", ["county=31"], False, 1],
+        ["supplier", "listed", "own", ["county=32", "cpv_division=72"], True, 4],
+    ]
+    filters = {"kind": ("tender",), "county": ("32",)}
+
+    total, counts = db_search._cube_counts(cube, filters, ["county"])
+
+    assert total == 3
+    assert {c.value: c.count for c in counts["kind"]} == {"tender": 3, "supplier": 4}
+    assert {c.value: c.count for c in counts["county"]} == {"32": 3, "31": 2}
+    assert {c.value: c.count for c in counts["cpv_division"]} == {"45": 3}
+    assert {c.value: c.count for c in counts["source"]} == {"own": 3}
+
+
+@pytest.mark.django_db
+def test_text_scores_mix_indexed_and_unindexed_objects_on_one_scale():
+    indexed = TenderFactory(published=True, title="Brøyting av fylkesvei")
+    DatabaseBackend().rebuild("tender", docs.documents("tender"))
+    fresh = TenderFactory(published=True, title="Brøyting av fylkesvei")  # not indexed yet
+    other = TenderFactory(published=True, title="Programvare for skoler")
+
+    scores = DatabaseBackend().text_scores(
+        "tender", "brøyting fylkesvei", among=[indexed.pk, fresh.pk, other.pk]
+    )
+
+    assert set(scores) == {indexed.pk, fresh.pk}
+    assert scores[indexed.pk] == pytest.approx(scores[fresh.pk])
+    assert 0 < scores[indexed.pk] <= 1
