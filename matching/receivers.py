@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from marketplace.events import supplier_profile_changed
 from tenders.events import need_changed, tender_changed
 
 ALERT_TENDER_EVENTS = frozenset({"published", "amended", "deadline_extended"})
@@ -26,3 +27,27 @@ def need_alerts(sender, *, need_id: int, event: str, **kwargs) -> None:
     from matching.services.alerts import alert_fanout_enqueue
 
     alert_fanout_enqueue(kind="need", object_id=need_id, event=event)
+
+
+@receiver(supplier_profile_changed, dispatch_uid="matching.profile_searches")
+def profile_searches(sender, *, profile_id: int, **kwargs) -> None:
+    """A profile-based saved search follows its profile: re-store it in the percolator."""
+    from marketplace.models import SupplierProfile
+    from matching import percolation
+    from matching.models import SavedSearch
+    from matching.tasks import percolator_sync
+
+    if not percolation.uses_percolator():
+        return
+    organisation_id = (
+        SupplierProfile.objects.filter(pk=profile_id)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    ids = list(
+        SavedSearch.objects.filter(use_profile=True, organisation_id=organisation_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        percolator_sync.delay(ids)

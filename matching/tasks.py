@@ -40,3 +40,20 @@ def deliver_alerts(kind: str, object_id: int, version: str) -> int:
 def sweep_alerts() -> dict[str, int]:
     """Run by Celery beat: re-send open fan-outs and undelivered alerts."""
     return alerts.alerts_sweep()
+
+
+@shared_task(
+    name="matching.percolator_sync",
+    **{**_RETRY, "autoretry_for": (DatabaseError, OSError, RuntimeError)},
+)
+def percolator_sync(search_ids: list[int]) -> int:
+    """Store (or drop) these saved searches in the Elasticsearch percolator index."""
+    from matching import percolation
+    from matching.models import SavedSearch
+
+    if not percolation.uses_percolator():
+        return 0
+    present = list(SavedSearch.objects.filter(pk__in=search_ids))
+    for missing in set(search_ids) - {search.pk for search in present}:
+        percolation.remove_search(missing)
+    return percolation.index_searches(present)

@@ -203,7 +203,29 @@ def _area_search_ids(target: AlertTarget) -> set[int] | None:
 
 
 def matching_search_ids(target: AlertTarget) -> list[int]:
-    """The active searches that match ``target``: SQL prefilter, then the words in Python."""
+    """The active searches that match ``target``.
+
+    On Elasticsearch the percolator answers (``matching.percolation``); when it cannot, and on
+    the database backend, an SQL prefilter by CPV branch and area, then the words in Python.
+    """
+    from matching import percolation
+
+    if percolation.uses_percolator():
+        try:
+            found = percolation.percolate(target)
+        except percolation.PercolatorUnavailable as exc:
+            logger.warning("percolator unavailable, using the SQL prefilter: %s", exc)
+        else:
+            return sorted(
+                SavedSearch.objects.filter(is_active=True, pk__in=found).values_list(
+                    "pk", flat=True
+                )
+            )
+    return _sql_matching_search_ids(target)
+
+
+def _sql_matching_search_ids(target: AlertTarget) -> list[int]:
+    """The database path: SQL prefilter by CPV branch and area, then the words in Python."""
     ids = _cpv_search_ids(target)
     area = _area_search_ids(target)
     if area is not None:

@@ -41,6 +41,18 @@ def _search_data(search: SavedSearch) -> dict:
     }
 
 
+def _percolator_sync_on_commit(search_ids: list[int]) -> None:
+    """On Elasticsearch, keep the percolator index of saved searches true after commit."""
+    from matching import percolation
+    from matching.tasks import percolator_sync
+
+    if percolation.uses_percolator():
+        ids = list(search_ids)
+        # robust: Elasticsearch being down must not fail the request; the task retries, and
+        # the fan-out falls back to the SQL prefilter meanwhile.
+        transaction.on_commit(lambda: percolator_sync.delay(ids), robust=True)
+
+
 @transaction.atomic
 def saved_search_create(
     *,
@@ -80,6 +92,7 @@ def saved_search_create(
     search.municipalities.set(municipalities)
     search.counties.set(counties)
     audit_record(actor=by, action="saved_search.created", obj=search, after=_search_data(search))
+    _percolator_sync_on_commit([search.pk])
     return search
 
 
@@ -88,6 +101,7 @@ def saved_search_delete(*, search: SavedSearch, by) -> None:
     if not user_can(by, Action.BID_PREPARE, search):
         raise PermissionDenied(_("You may not change this search."))
     audit_record(actor=by, action="saved_search.deleted", obj=search, before=_search_data(search))
+    _percolator_sync_on_commit([search.pk])
     search.delete()
 
 
