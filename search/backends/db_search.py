@@ -172,42 +172,46 @@ def _sorted(rows) -> tuple[FacetCount, ...]:
     )
 
 
-# Whether a matched row passes a chosen facet (its values in the parameter named by ``p``); the
-# multi-valued facets are read from the row's own "name=value" list.
+# Whether a facet set passes a chosen facet (its values in the parameter named by ``p``); the
+# multi-valued facets are read from the set's own "name=value" list.
 _ROW_TESTS = {
-    "kind": "d.kind = ANY(%({p})s)",
-    "status": "d.status = ANY(%({p})s)",
-    "source": "d.source = ANY(%({p})s)",
-    "cpv_division": "d.facet_values ?| %({p})s::text[]",
-    "county": "d.facet_values ?| %({p})s::text[]",
+    "kind": "f.kind = ANY(%({p})s)",
+    "status": "f.status = ANY(%({p})s)",
+    "source": "f.source = ANY(%({p})s)",
+    "cpv_division": "f.facet_values ?| %({p})s::text[]",
+    "county": "f.facet_values ?| %({p})s::text[]",
 }
+# Reads the narrow copy of the index (search_searchmatch, migration 0004): per row only its id,
+# date, vector and facet set. Rows are ranked only when their facet set passes every chosen
+# filter; the counts group the matched rows by facet set (one integer).
 _POSTGRES_SEARCH = """
 WITH q AS (SELECT plainto_tsquery('norwegian', %(text)s) AS query),
 m AS MATERIALIZED (
-    SELECT d.id, d.kind, d.status, d.source, d.date,
-           d.facet_values,
-           ts_rank(%(weights)s::float4[], d.vector, q.query) AS rank{flags}
-      FROM search_searchdocument d, q
+    SELECT d.id, d.facetset, d.date,
+           CASE WHEN d.facetset IN (SELECT f.id FROM search_facetset f WHERE {every})
+                THEN ts_rank(%(weights)s::float4[], d.vector, q.query) END AS rank
+      FROM search_searchmatch d, q
      WHERE d.vector @@ q.query
 )
 SELECT json_build_object(
     'hits', (SELECT json_agg(json_build_array(h.id, h.rank) ORDER BY h.rank DESC, h.date DESC,
                              h.id DESC)
-               FROM (SELECT id, rank, date FROM m WHERE {every}
+               FROM (SELECT id, rank, date FROM m WHERE rank IS NOT NULL
                       ORDER BY rank DESC, date DESC, id DESC
                       LIMIT %(limit)s OFFSET %(offset)s) h),
-    'cube', (SELECT json_agg(json_build_array(kind, status, source, facet_values{cube}, c))
-               FROM (SELECT kind, status, source, facet_values{cube}, count(*) AS c
-                       FROM m GROUP BY kind, status, source, facet_values{cube}) x)
+    'cube', (SELECT json_agg(json_build_array(f.kind, f.status, f.source, f.facet_values, x.c))
+               FROM (SELECT facetset, count(*) AS c FROM m GROUP BY facetset) x
+               JOIN search_facetset f ON f.id = x.facetset)
 )
 """
 
 
 def _postgres_search(query: SiteQuery, *, backend_name: str) -> SiteResults | None:
     """PostgreSQL: the page, the total and every facet's counts in ONE statement over the
-    stored, GIN-indexed ``vector``: the matching rows are read and ranked once (a materialised
-    CTE), and each count applies every chosen filter but its own. None when nothing matches
-    (the caller then tries the trigram typo path)."""
+    narrow, GIN-indexed copy of the index: the matching rows are read once (a materialised
+    CTE), ranked when they pass every chosen filter, and counted per facet set; each facet's
+    counts then apply every chosen filter but its own (in Python, over at most a few thousand
+    facet sets). None when nothing matches (the caller then tries the trigram typo path)."""
     filters = query.filters()
     params: dict = {
         "text": " ".join(query_terms(query.text)),
@@ -217,28 +221,31 @@ def _postgres_search(query: SiteQuery, *, backend_name: str) -> SiteResults | No
     }
     # Only our own names (facet names, column names) are written into the SQL text; every value
     # is a parameter.
-    flags, oks = [], {}
+    tests = []
     for name, values in filters.items():
         params[f"v_{name}"] = (
             list(values) if name in COLUMN_FACETS else [f"{name}={value}" for value in values]
         )
-        flags.append(f",\n           ({_ROW_TESTS[name].format(p=f'v_{name}')}) AS ok_{name}")
-        oks[name] = f"ok_{name}"
-
-    def every(skip: str = "") -> str:
-        return " AND ".join(flag for name, flag in oks.items() if name != skip) or "TRUE"
-
-    # The total and every facet's counts from one GROUP BY over the matched rows: a small cube
-    # of kind, status, source, the "name=value" list and the filter flags, summed in Python.
-    table_flags = [name for name in TABLE_FACETS if name in oks]
-    cube = "".join(f", ok_{name}" for name in table_flags)
-    sql = _POSTGRES_SEARCH.format(flags="".join(flags), every=every(), cube=cube)
+        tests.append(f"({_ROW_TESTS[name].format(p=f'v_{name}')})")
+    sql = _POSTGRES_SEARCH.format(every=" AND ".join(tests) or "TRUE")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (result,) = cursor.fetchone()
     if isinstance(result, str):
         result = json.loads(result)
-    total, counts = _cube_counts(result["cube"] or [], filters, table_flags)
+    # The cube rows [kind, status, source, "name=value" list, count] get the flags of the
+    # chosen multi-valued filters ("does the list hold one of the chosen values").
+    table_flags = [name for name in TABLE_FACETS if name in filters]
+    chosen = {name: {f"{name}={value}" for value in filters[name]} for name in table_flags}
+    cube = [
+        [
+            *row[:4],
+            *(not chosen[name].isdisjoint(row[3] or ()) for name in table_flags),
+            row[4],
+        ]
+        for row in result["cube"] or []
+    ]
+    total, counts = _cube_counts(cube, filters, table_flags)
     if not total:
         return None
     ranked = [(int(pk), float(rank)) for pk, rank in result["hits"] or []]

@@ -132,3 +132,48 @@ def test_text_scores_mix_indexed_and_unindexed_objects_on_one_scale():
     assert set(scores) == {indexed.pk, fresh.pk}
     assert scores[indexed.pk] == pytest.approx(scores[fresh.pk])
     assert 0 < scores[indexed.pk] <= 1
+
+
+def _narrow_copy() -> dict[int, tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.id, f.kind, f.status, f.source, f.facet_values::text, m.date, "
+            "m.vector::text FROM search_searchmatch m JOIN search_facetset f ON f.id = m.facetset"
+        )
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def _index_rows() -> dict[int, tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, kind, status, source, facet_values::text, date, vector::text "
+            "FROM search_searchdocument"
+        )
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def test_the_narrow_copy_follows_every_write(county_corpus):
+    tender = SearchDocument.objects.filter(kind="tender").order_by("id").first()
+    db_search.remove("tender", [tender.object_id])
+    county_corpus.rebuild("supplier", docs.documents("supplier"))
+    SearchDocument.objects.filter(kind="need").update(status="closed")
+    query = SiteQuery("brøyting")
+
+    fast = county_corpus.search(query)
+    plain = db_search.portable_search(query, backend_name="database")
+
+    assert fast.total == plain.total > 0
+    assert [(h.kind, h.object_id) for h in fast.hits] == [(h.kind, h.object_id) for h in plain.hits]
+    assert fast.facets == plain.facets
+    assert {c.value: c.count for c in fast.facets["status"]}["closed"] == 1
+    if connection.vendor == "postgresql":
+        # The search reads search_searchmatch: it holds exactly the index's rows, and a flush
+        # (TRUNCATE) empties it with them.
+        assert _narrow_copy() == _index_rows()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks block TRUNCATE
+            cursor.execute("TRUNCATE search_searchdocument CASCADE")
+        assert _narrow_copy() == {}
+    else:
+        # SQLite has no narrow copy: its search is the portable one.
+        assert "search_searchmatch" not in connection.introspection.table_names()
