@@ -3,7 +3,7 @@ supplier's page of award letters (scoped to the bidding organisation)."""
 
 from django.urls import path
 
-from bids.views import buyer
+from bids.views import award, buyer
 
 T = "innkjop/konkurranser/<str:reference>/"
 B = T + "evaluering/tilbud/<uuid:public_id>/"
@@ -31,14 +31,14 @@ urlpatterns = [
     path(B + "kvalifikasjon/", buyer.bid_qualification, name="bids_qualification"),
     path(B + "poeng/", buyer.score_sheet, name="bids_score_sheet"),
     path(B + "konsensus/", buyer.consensus_sheet, name="bids_consensus"),
-    path(T + "tildeling/", buyer.award_page, name="bids_award"),
-    path(T + "tildeling/delkontrakt/<int:number>/", buyer.award_decide, name="bids_award_decide"),
-    path(T + "tildeling/vedtak/<int:pk>/trekk/", buyer.award_withdraw, name="bids_award_withdraw"),
-    path(T + "tildeling/vedtak/<int:pk>/kontrakt/", buyer.contract_sign, name="bids_contract"),
+    path(T + "tildeling/", award.award_page, name="bids_award"),
+    path(T + "tildeling/delkontrakt/<int:number>/", award.award_decide, name="bids_award_decide"),
+    path(T + "tildeling/vedtak/<int:pk>/trekk/", award.award_withdraw, name="bids_award_withdraw"),
+    path(T + "tildeling/vedtak/<int:pk>/kontrakt/", award.contract_sign, name="bids_contract"),
     # Supplier-facing: the bid's award letters.
     path(
         "tilbud/<uuid:public_id>/tildeling/",
-        buyer.supplier_award_letters,
+        award.supplier_award_letters,
         name="supplier_award_letters",
     ),
 ]
