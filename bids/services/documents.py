@@ -225,3 +225,10 @@ def document_meta(document: BidDocument, *, key: bytes | None = None) -> dict:
 def document_plaintext(document: BidDocument, *, key: bytes | None = None) -> bytes:
     """The decrypted file. Callers have passed the seal's check."""
     return sealing.unseal_document_bytes(document, key=key)
+
+
+def download_name(document: BidDocument, *, key: bytes | None = None) -> str:
+    """The name a download gets: the uploaded name, cleaned (``safe_name``). Callers have passed
+    the seal's check."""
+    name = document_meta(document, key=key).get("name", "")
+    return safe_name(name, name.rpartition(".")[2] or "bin")

@@ -27,9 +27,11 @@ from bids.forms.buyer import (
 )
 from bids.models import Bid, ConsensusScore, TenderOpening
 from bids.selectors import buyer as selectors
+from bids.services import documents as document_services
 from bids.services import evaluation as evaluation_services
 from bids.services import opening as opening_services
 from bids.services import sealing
+from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
 from tenders.models import Tender
 
@@ -321,13 +323,13 @@ def bid_document(request, reference: str, public_id, document_id):
         sealing.require_read(request.user, bid, what=f"buyer.bid_document:{document.public_id}")
     except sealing.Sealed as error:
         raise PermissionDenied(error.message) from error
-    payload = sealing.unseal_document_bytes(document)
-    name = f"{tender.reference}-{document.public_id}.bin"
-    response = HttpResponse(payload, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    # The same file name and type the supplier sees (read only now, after the audited check).
+    key = sealing.data_key(bid)
+    return attachment_response(
+        document_services.document_plaintext(document, key=key),
+        filename=document_services.download_name(document, key=key),
+        content_type=document.content_type,
+    )
 
 
 @login_required

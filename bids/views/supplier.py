@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,11 +42,12 @@ from bids.selectors.supplier import (
 from bids.services import bids as services
 from bids.services import consortium as consortium_services
 from bids.services import documents as document_services
+from bids.services import sealing
 from bids.services.receipts import receipt_for, receipt_text
 from bids.services.sealing import Side
+from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
 from tenders.models import Source, Tender
-from tenders.services.documents import safe_name
 
 
 def _detail(bid):
@@ -262,22 +263,12 @@ def documents(request, public_id):
 def document_download(request, public_id, document_id):
     bid, _side = bid_for_bidder(request.user, public_id, what="bid.document")
     document = document_for_bidder(bid, document_id)
-    meta = document_services.document_meta(document)
-    data = document_services.document_plaintext(document)
-    extension = meta.get("name", "").rpartition(".")[2] or "bin"
-    name = safe_name(meta.get("name", ""), extension)
-    response = HttpResponse(data, content_type=document.content_type)
-    response["Content-Disposition"] = _attachment(name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _attachment(name: str) -> str:
-    from django.utils.http import content_disposition_header
-
-    return content_disposition_header(as_attachment=True, filename=name)
+    key = sealing.data_key(bid)  # unwrapped once for the name and the file
+    return attachment_response(
+        document_services.document_plaintext(document, key=key),
+        filename=document_services.download_name(document, key=key),
+        content_type=document.content_type,
+    )
 
 
 @login_required
@@ -455,8 +446,8 @@ def receipt(request, public_id):
 @require_GET
 def receipt_download(request, public_id):
     bid = _submitted_bid(request, public_id, "bid.receipt_text")
-    response = HttpResponse(receipt_text(bid), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = _attachment(f"kvittering-{bid.receipt_code}.txt")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(
+        receipt_text(bid),
+        filename=f"kvittering-{bid.receipt_code}.txt",
+        content_type="text/plain; charset=utf-8",
+    )

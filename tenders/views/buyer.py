@@ -10,11 +10,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
 from marketplace.policy import Action
 from tenders import lifecycle
@@ -338,15 +339,11 @@ def document_download(request, reference: str, pk: int):
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
+    return attachment_response(
         handle,
-        as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
+        cache_control=(
+            "private, no-store" if document.tender.status == "draft" else "private, max-age=300"
+        ),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = (
-        "private, no-store" if document.tender.status == "draft" else "private, max-age=300"
-    )
-    return response

@@ -210,7 +210,10 @@ def test_reading_a_bid_and_its_document_is_audited(client, assigned, bid_a, eval
     assert download.content == MARKER
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert download["Content-Security-Policy"] == "default-src 'none'"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    # the buyer gets the file under the name the supplier uploaded, and its detected type
+    assert 'filename="tilbudsbrev.pdf"' in download["Content-Disposition"]
+    assert download["Cache-Control"] == "private, no-store"
     assert AuditEvent.objects.filter(action="bid.read", actor=evaluator).count() == 2
 
 
