@@ -31,6 +31,7 @@ from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.models import Source, Tender
+from tenders.services.tenders import lock as lock_tender_row
 from tenders.templatetags.oslo_time import to_oslo
 
 # A tender that is not divided into lots is bid on as one whole: its "lot" is this key.
@@ -104,10 +105,6 @@ def lock_bid(bid: Bid) -> Bid:
     return Bid.objects.select_for_update().select_related("tender", "supplier").get(pk=bid.pk)
 
 
-def lock_tender(tender: Tender) -> Tender:
-    return Tender.objects.select_for_update().get(pk=tender.pk)
-
-
 def require_draft(bid: Bid) -> None:
     if bid.status != Bid.Status.DRAFT:
         raise InvalidTransition(
@@ -140,7 +137,7 @@ def bid_start(
     require_prepare(by, supplier)
     if supplier.kind != Organisation.Kind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers make bids."))
-    tender = lock_tender(tender)
+    tender = lock_tender_row(tender)
     require_open_for_bids(tender, now)
     existing = Bid.objects.filter(tender=tender, supplier=supplier, status=Bid.Status.DRAFT).first()
     if existing is not None:
@@ -326,7 +323,9 @@ def bid_submit(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
     from bids.services.receipts import receipt_send_on_commit
 
     require_prepare(by, bid)
-    tender = lock_tender(bid.tender)  # first the lock: a deadline change that commits first wins
+    tender = lock_tender_row(
+        bid.tender
+    )  # first the lock: a deadline change that commits first wins
     now = now or timezone.now()  # then the time, from the server, after the lock
     bid = lock_bid(bid)
     bid.tender = tender
@@ -390,7 +389,7 @@ def bid_submit(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
 def bid_withdraw(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
     """Withdraw a submitted bid before the deadline; a draft made from it stays a draft."""
     require_prepare(by, bid)
-    tender = lock_tender(bid.tender)
+    tender = lock_tender_row(bid.tender)
     now = now or timezone.now()
     bid = lock_bid(bid)
     if bid.status != Bid.Status.SUBMITTED:
@@ -420,7 +419,7 @@ def bid_new_version(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bi
     from bids.services.documents import copy_documents, delete_files
 
     require_prepare(by, bid)
-    tender = lock_tender(bid.tender)
+    tender = lock_tender_row(bid.tender)
     now = now or timezone.now()
     bid = lock_bid(bid)
     if bid.status != Bid.Status.SUBMITTED:
