@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from marketplace.services.organisations import default_language_path
 from matching.models import Alert, AlertFanout, SavedSearch
 from matching.selectors.facts import tender_codes
 from matching.selectors.matches import _ancestors
+from search.text import stems
 from tenders.models import Lot, Need, Tender
 
 logger = logging.getLogger(__name__)
@@ -118,19 +118,13 @@ def _counties(munis: Iterable[str]) -> frozenset[str]:
 
 # --- Which searches match -------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 
-
-def words_match(words: str, text: str) -> bool:
-    """Every word of a search appears in the text, allowing Norwegian endings: "fylkesveier"
-    matches "fylkesvei" (the word's stem, its first len-3 letters and at least four, is enough).
-    """
-    haystack = text.casefold()
-    for word in _WORD.findall(words.casefold()):
-        stem = word if len(word) <= 4 else word[: max(4, len(word) - 3)]
-        if stem not in haystack:
-            return False
-    return True
+def words_match(words: str, text: str | frozenset[str]) -> bool:
+    """Every word of a search is in the text, by the same Norwegian stems as site search
+    (``search.text``): "fylkesveier" matches "fylkesvei". ``text`` may be given as its stems
+    already, so a fan-out stems the new tender once, not once per saved search."""
+    text_stems = text if isinstance(text, frozenset) else frozenset(stems(text))
+    return set(stems(words)) <= text_stems
 
 
 def _cpv_search_ids(target: AlertTarget) -> set[int]:
@@ -241,10 +235,11 @@ def _sql_matching_search_ids(target: AlertTarget) -> list[int]:
         rows = rows.filter(smb_lots_only=False)
     if not target.is_pilot:
         rows = rows.filter(pilots_only=False)
+    text_stems = frozenset(stems(target.text))
     return sorted(
         pk
         for pk, words in rows.values_list("pk", "text")
-        if not words or words_match(words, target.text)
+        if not words or words_match(words, text_stems)
     )
 
 

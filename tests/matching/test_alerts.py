@@ -156,6 +156,9 @@ def test_words_match_allows_norwegian_endings():
     assert words_match("fylkesveier", "Brøyting av fylkesvei")
     assert not words_match("ladestasjon", "Brøyting av fylkesvei")
     assert words_match("", "anything")
+    # the same stems as site search: inflected forms on both sides, every word needed
+    assert words_match("brøyting fylkesveiene", "Brøyting av fylkesvei")
+    assert not words_match("brøyting skoleskyss", "Brøyting av fylkesvei")
 
 
 def test_an_empty_search_is_refused(supplier, supplier_admin):
