@@ -69,12 +69,15 @@ import-reference: migrate ## Load the full CPV, places and SN2007 lists from PIL
 	$(MANAGE) import_places
 	$(MANAGE) import_industry_codes "$(PILOTMARKED_DATA_DIR)/sn2007_naeringsgruppering_nb.csv"
 
-search-quality: install ## Import the real Doffin notices into a scratch SQLite database and write docs/search-quality.md
+search-quality: install ## Import the real Doffin notices into a scratch SQLite database (and QUALITY_DATABASE_URL, if set) and write docs/search-quality.md
 	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	export DATABASE_URL="sqlite:///$$scratch/quality.sqlite3" DJANGO_SETTINGS_MODULE=config.settings.test; \
-	$(BIN)/python manage.py migrate --noinput -v 0; \
-	$(BIN)/python manage.py import_doffin "$(PILOTMARKED_DATA_DIR)/doffin_contract_notices_F02_2020.json" "$(PILOTMARKED_DATA_DIR)/doffin_eforms_xml"; \
-	$(BIN)/python manage.py search_quality --write docs/search-quality.md
+	export DJANGO_SETTINGS_MODULE=config.settings.test; \
+	for url in "sqlite:///$$scratch/quality.sqlite3" $${QUALITY_DATABASE_URL:-}; do \
+	  export DATABASE_URL="$$url"; \
+	  $(BIN)/python manage.py migrate --noinput -v 0; \
+	  $(BIN)/python manage.py import_doffin "$(PILOTMARKED_DATA_DIR)/doffin_contract_notices_F02_2020.json" "$(PILOTMARKED_DATA_DIR)/doffin_eforms_xml"; \
+	  $(BIN)/python manage.py search_quality --write docs/search-quality.md; \
+	done
 
 bench: install ## Run benchmarks and write docs/benchmarks.md
 	$(BIN)/python -m tests.bench

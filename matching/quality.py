@@ -4,24 +4,29 @@ measure the share of the top 10 *other* notices that share its CPV group (three 
 Two rankers, side by side:
 - the naive baseline: ``icontains`` on the query's words (a notice scores one point per word
   it contains), as a simple site search would do;
-- the explained matcher: text relevance (TF-IDF over stemmed words, the same weighting a
-  full-text index gives) plus the CPV part of ``matching.scoring``: the groups of the closest
-  notices vote for the CPV group the query is about, and notices in that group gain
-  ``WEIGHTS["cpv"]`` — the explanation says "Shares CPV group 722 with the closest notices".
+- the explained matcher, through the production code: the notice's words are the "profile" of
+  a firm that has picked no CPV codes, its codes are inferred from the closest other notices
+  (``matching.selectors.inference.infer_cpv``, which asks ``get_backend().text_scores``), and the
+  other notices are ranked by ``matching.selectors.matches.rank_opportunities``: the weighted
+  score of ``matching.scoring`` (CPV fit along the hierarchy, the backend's text relevance, area,
+  size and stage, credentials), the same function that ranks a supplier's opportunities. The
+  notice's own CPV codes are never shown to the matcher; they are only the answer key.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from matching.scoring import WEIGHTS
+from matching.scoring import SupplierFacts
+from matching.selectors.facts import facts_of, text_of
+from matching.selectors.inference import infer_cpv
+from matching.selectors.matches import rank_opportunities
 
 TOP = 10
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
 STOPWORDS = frozenset(
     [
         "and",
@@ -58,7 +63,6 @@ STOPWORDS = frozenset(
         "inkl",
     ]
 )
-FEEDBACK = 5  # neighbours whose CPV groups vote
 
 
 @dataclass(frozen=True)
@@ -68,54 +72,35 @@ class Notice:
     groups: frozenset[str]  # three-digit CPV groups of its codes
 
 
-def stem(word: str) -> str:
-    """A crude stem for Norwegian and English: the first six letters."""
-    return word[:6]
+@dataclass
+class MatcherRun:
+    rankings: list[list[int]]
+    inferred: int = 0  # notices for which CPV groups could be inferred from their words
+    inferred_right: int = 0  # ... whose first inferred group is one of the notice's own groups
 
 
-def terms(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.casefold()) if w not in STOPWORDS]
-
-
-def _vectors(notices: Sequence[Notice]) -> list[dict[str, float]]:
-    counts = [Counter(terms(n.text)) for n in notices]
-    df: Counter = Counter()
-    for c in counts:
-        df.update(c.keys())
-    total = len(notices)
-    vectors = []
-    for c in counts:
-        vec = {t: (1 + math.log(tf)) * math.log(1 + total / df[t]) for t, tf in c.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vectors.append({t: v / norm for t, v in vec.items()})
-    return vectors
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-def matcher_rankings(notices: Sequence[Notice]) -> list[list[int]]:
-    vectors = _vectors(notices)
-    rankings = []
-    for i, query in enumerate(vectors):
-        text = [(_cosine(query, vectors[j]), j) for j in range(len(notices)) if j != i]
-        text.sort(key=lambda item: (-item[0], item[1]))
-        votes: Counter = Counter()
-        for similarity, j in text[:FEEDBACK]:
-            for group in notices[j].groups:
-                votes[group] += similarity
-        best = max(votes.values(), default=0.0)
-        wanted = {g: v / best for g, v in votes.items()} if best else {}
-        scored = []
-        for similarity, j in text:
-            cpv = max((wanted.get(g, 0.0) for g in notices[j].groups), default=0.0)
-            scored.append((WEIGHTS["text"] * similarity + WEIGHTS["cpv"] * cpv * similarity, j))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        rankings.append([j for score, j in scored[:TOP] if score > 0])
-    return rankings
+def matcher_rankings(
+    notices: Sequence[Notice], tenders: dict, *, progress: Callable[[int], None] | None = None
+) -> MatcherRun:
+    """Rank the other notices for each notice through the production matcher; ``tenders`` maps
+    each notice's primary key to its ``Tender``."""
+    facts = {notice.pk: facts_of(tenders[notice.pk]) for notice in notices}
+    index = {notice.pk: i for i, notice in enumerate(notices)}
+    run = MatcherRun(rankings=[])
+    for count, notice in enumerate(notices, 1):
+        tender = tenders[notice.pk]
+        text = text_of(tender)
+        inferred = infer_cpv(text, exclude=[notice.pk])
+        if inferred:
+            run.inferred += 1
+            run.inferred_right += inferred.codes[0][:3] in notice.groups
+        firm = SupplierFacts(pk=0, name="", cpv_codes=inferred.codes, nationwide=True)
+        others = [(tenders[pk], facts[pk]) for pk in facts if pk != notice.pk]
+        matches = rank_opportunities(firm, text, others, limit=TOP) if inferred else []
+        run.rankings.append([index[match.obj.pk] for match in matches])
+        if progress:
+            progress(count)
+    return run
 
 
 def baseline_rankings(notices: Sequence[Notice], *, max_words: int = 12) -> list[list[int]]:

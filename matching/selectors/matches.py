@@ -8,11 +8,11 @@ relevance from the search backend (``get_backend().text_scores``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketplace.models import Organisation, SupplierProfile
 from marketplace.models.classification import cpv_prefix, cpv_under_q
@@ -21,6 +21,7 @@ from matching.scoring import (
     WEIGHTS,
     OpportunityFacts,
     Score,
+    SupplierFacts,
     area_fit,
     branch_code,
     cpv_fit,
@@ -34,6 +35,7 @@ from matching.selectors.facts import (
     supplier_facts,
     text_of,
 )
+from matching.selectors.inference import InferredCpv, infer_cpv
 from search.backends import get_backend
 from tenders.models import Lot, Need, Tender
 
@@ -217,11 +219,43 @@ def _area_ids(candidates: list[int], facts: OpportunityFacts) -> set[int]:
     return set(union)
 
 
-def suppliers_for(obj, *, limit: int = 20) -> list[Match]:
-    """The best suppliers for a tender, lot or need, explained, best first."""
+class Matches(list):
+    """Matches, best first; ``inferred`` holds the CPV groups used when the need, tender or
+    profile had no codes of its own (``matching.selectors.inference``), so the page can say so."""
+
+    def __init__(self, matches: Iterable[Match] = (), inferred: InferredCpv | None = None):
+        super().__init__(matches)
+        self.inferred = inferred or InferredCpv()
+
+    @property
+    def inferred_labels(self) -> list[str]:
+        """The inferred groups as "72200000 — name" in the active language."""
+        names = cpv_names(self.inferred.codes)
+        english = not (translation.get_language() or "nb").startswith("nb")
+        return [
+            f"{code} — {names[code][english]}" if code in names else code
+            for code in self.inferred.codes
+        ]
+
+
+def _own_tender_id(obj) -> list[int]:
+    if isinstance(obj, Tender):
+        return [obj.pk]
+    if isinstance(obj, Lot):
+        return [obj.tender_id]
+    return []
+
+
+def suppliers_for(obj, *, limit: int = 20) -> Matches:
+    """The best suppliers for a tender, lot or need, explained, best first. Without CPV codes of
+    its own, the codes are inferred from its words (``Matches.inferred`` says which)."""
     facts = facts_of(obj)
+    inferred = None
     if not facts.cpv_codes:
-        return []
+        inferred = infer_cpv(text_of(obj), exclude=_own_tender_id(obj))
+        if not inferred:
+            return Matches()
+        facts = replace(facts, cpv_codes=inferred.codes)
     candidates = _tiered_candidates(facts.cpv_codes)
     cpv_points = {pk: cpv_fit(facts.cpv_codes, codes).points for pk, codes in candidates.items()}
     ranked = sorted(cpv_points, key=lambda pk: (-cpv_points[pk], pk))[: SHORTLIST * 5]
@@ -232,7 +266,7 @@ def suppliers_for(obj, *, limit: int = 20) -> list[Match]:
         for pk in ranked
     }
     shortlist = sorted(prelim, key=lambda pk: (-prelim[pk], pk))[:SHORTLIST]
-    return _score_suppliers(obj, facts, shortlist, limit=limit)
+    return Matches(_score_suppliers(obj, facts, shortlist, limit=limit), inferred)
 
 
 def _score_suppliers(obj, facts: OpportunityFacts, ids: list[int], *, limit: int) -> list[Match]:
@@ -272,11 +306,17 @@ def open_needs():
     return Need.objects.filter(status=Need.Status.OPEN)
 
 
-def opportunities_for(profile: SupplierProfile, *, limit: int = 20) -> list[Match]:
-    """The open needs, tenders and lots ``profile`` fits best, explained, best first."""
+def opportunities_for(profile: SupplierProfile, *, limit: int = 20) -> Matches:
+    """The open needs, tenders and lots ``profile`` fits best, explained, best first. A profile
+    without CPV codes is matched on codes inferred from its description (``Matches.inferred``)."""
     supplier = profile_facts(profile)
+    profile_text = text_of(profile)
+    inferred = None
     if not supplier.cpv_codes:
-        return []
+        inferred = infer_cpv(profile_text)
+        if not inferred:
+            return Matches()
+        supplier = replace(supplier, cpv_codes=inferred.codes)
     divisions = {branch_code(code[:2]) for code in supplier.cpv_codes}
     near = cpv_under_q(divisions, "cpv_codes__code")
     tenders = open_tenders()
@@ -298,37 +338,60 @@ def opportunities_for(profile: SupplierProfile, *, limit: int = 20) -> list[Matc
     objects: list = [lot for lot in lots]
     objects += list(Tender.objects.filter(pk__in=tender_ids - tenders_with_lots)[: SHORTLIST * 2])
     objects += list(open_needs().filter(near).distinct()[:SHORTLIST])
-    if not objects:
-        return []
     facts_list = [(obj, facts_of(obj)) for obj in objects]
-    profile_text = text_of(profile)
+    return Matches(rank_opportunities(supplier, profile_text, facts_list, limit=limit), inferred)
+
+
+def rank_opportunities(
+    supplier: SupplierFacts,
+    text: str,
+    facts_list: list[tuple[object, OpportunityFacts]],
+    *,
+    limit: int = 20,
+) -> list[Match]:
+    """Score each opportunity in ``facts_list`` for ``supplier`` (``text`` is what the supplier
+    says about itself), leave out those with no CPV fit, and explain the best ``limit``."""
+    if not facts_list:
+        return []
     texts = {
         "tender": text_relevance(
             "tender",
-            profile_text,
+            text,
             [obj.pk for obj, f in facts_list if f.kind == "tender"]
             + [obj.tender_id for obj, f in facts_list if f.kind == "lot"],
         ),
-        "need": text_relevance(
-            "need", profile_text, [obj.pk for obj, f in facts_list if f.kind == "need"]
-        ),
+        "need": text_relevance("need", text, [obj.pk for obj, f in facts_list if f.kind == "need"]),
     }
-    codes = {code for _, f in facts_list for code in f.cpv_codes}
-    names = cpv_names(codes)
-    places = place_names(
-        {number for _, f in facts_list for number in (*f.municipalities, *f.counties)}
-    )
-    results = []
-    for obj, facts in facts_list:
+
+    def text_of_match(obj, facts: OpportunityFacts) -> float:
         if facts.kind == "lot":
-            text = texts["tender"].get(obj.tender_id, 0.0)
-        else:
-            text = texts["tender" if facts.kind == "tender" else "need"].get(obj.pk, 0.0)
-        result = score(supplier, facts, text=text, cpv_names=names, places=places)
+            return texts["tender"].get(obj.tender_id, 0.0)
+        return texts["tender" if facts.kind == "tender" else "need"].get(obj.pk, 0.0)
+
+    ranked = []
+    for index, (obj, facts) in enumerate(facts_list):
+        result = score(supplier, facts, text=text_of_match(obj, facts), explain=False)
         if result.parts["cpv"] > 0:
-            results.append(Match(obj=obj, kind=facts.kind, score=result))
-    results.sort(key=lambda match: (-match.total, match.kind, match.obj.pk))
-    return results[:limit]
+            ranked.append((-result.total, facts.kind, facts.pk, index))
+    ranked.sort()
+    best = [facts_list[index] for *_key, index in ranked[:limit]]
+    codes = {code for _, f in best for code in f.cpv_codes}
+    names = cpv_names(codes)
+    places = place_names({number for _, f in best for number in (*f.municipalities, *f.counties)})
+    return [
+        Match(
+            obj=obj,
+            kind=facts.kind,
+            score=score(
+                supplier,
+                facts,
+                text=text_of_match(obj, facts),
+                cpv_names=names,
+                places=places,
+            ),
+        )
+        for obj, facts in best
+    ]
 
 
 def explain(profile: SupplierProfile, obj) -> Score:
@@ -347,4 +410,12 @@ def explain(profile: SupplierProfile, obj) -> Score:
     )
 
 
-__all__ = ["Match", "area_fit", "explain", "opportunities_for", "suppliers_for"]
+__all__ = [
+    "Match",
+    "Matches",
+    "area_fit",
+    "explain",
+    "opportunities_for",
+    "rank_opportunities",
+    "suppliers_for",
+]

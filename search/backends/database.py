@@ -15,11 +15,12 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 
 from marketplace.models import SupplierProfile
 from search import documents as docs
-from search.scoring import text_scores as score_documents
+from search.scoring import document_terms, score_terms
+from search.text import stems
 
 from . import db_search
 from .base import BackendStatus, SearchResult, SiteResults
-from .db_fulltext import postgres_text_scores
+from .db_fulltext import postgres_text_scores, sqlite_stored_terms
 
 
 def _cpv_label_matches(term: str) -> Exists:
@@ -90,17 +91,29 @@ class DatabaseBackend:
         """PostgreSQL: one statement over the stored vectors of the index (``ts_rank_cd``),
         objects not indexed yet scored from fresh rows the same way; the index follows each
         change once its transaction commits (the indexing task), so an edit counts from then.
-        SQLite: TF-IDF cosines computed in Python from fresh rows."""
+        SQLite: TF-IDF cosines computed in Python from the stemmed words its FTS5 table
+        keeps, objects not indexed yet stemmed from fresh rows."""
         if kind not in (docs.Kind.SUPPLIER, docs.Kind.TENDER, docs.Kind.NEED):
             raise ValueError(f"unknown kind {kind!r}")
         if connection.vendor == "postgresql":
             return self._postgres_text_scores(kind, text, among=among, limit=limit)
-        if among is not None:
-            queryset = docs.all_objects(kind).filter(pk__in=list(among))
+        if among is None:
+            ids = list(docs.indexable(kind).values_list("pk", flat=True))
         else:
-            queryset = docs.indexable(kind)
-        candidates = (docs.build(kind, obj) for obj in queryset.iterator(chunk_size=500))
-        return score_documents(text, candidates, limit=limit)
+            ids = [int(pk) for pk in among]
+        if not ids or not stems(text):
+            return {}
+        # The stored, stemmed words of the index: for every document when ``among`` names
+        # them, else only those that share a word with the text (FTS5), which are all that can
+        # score and all the document frequencies need.
+        terms, indexed = sqlite_stored_terms(kind, ids, text if among is None else None)
+        missing = [pk for pk in ids if pk not in indexed]
+        for start in range(0, len(missing), 500):
+            objects = docs.all_objects(kind).filter(pk__in=missing[start : start + 500])
+            for obj in objects:
+                document = docs.build(kind, obj)
+                terms[document.object_id] = document_terms(document)
+        return score_terms(text, terms, total=len(ids), limit=limit)
 
     def _postgres_text_scores(
         self, kind: str, text: str, *, among: Sequence[int] | None, limit: int

@@ -8,6 +8,7 @@ better), so the backend's facets, ordering and pages are shared code.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from django.contrib.postgres.search import (
@@ -22,6 +23,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 
 from search.models import SearchDocument
+from search.scoring import (
+    BODY_WEIGHT,
+    LABELS_WEIGHT,
+    TITLE_WEIGHT,
+    Overlap,
+    cosines,
+    stored_terms,
+)
 from search.text import STOPWORDS, stem, stemmed_text, stems, words
 
 # How alike a query must be to a title's words to count as a typo of them (pg_trgm).
@@ -35,16 +44,6 @@ MAX_SPELLINGS = 4
 MAX_TYPO_HITS = 500
 # text_scores: at most this many distinct words of the free text are OR-ed into the tsquery.
 MAX_TEXT_TERMS = 64
-# ts_rank_cd normalisation: divide by 1 + log(document length) (1), then map to rank/(rank+1) (32).
-TEXT_RANK_NORMALISATION = 1 | 32
-_STORED_TEXT_SCORES = """
-    SELECT d.object_id,
-           CASE WHEN d.vector @@ q.query
-                THEN ts_rank_cd(%s::float4[], d.vector, q.query, %s::int)
-                ELSE 0 END
-      FROM search_searchdocument d, (SELECT to_tsquery('norwegian', %s) AS query) q
-     WHERE d.kind = %s AND d.object_id = ANY(%s) AND d.vector IS NOT NULL
-"""
 _FRESH_VECTOR = (
     "setweight(to_tsvector('norwegian', v.title), 'A') || "
     "setweight(to_tsvector('norwegian', v.labels), 'B') || "
@@ -105,38 +104,92 @@ def text_query(text: str) -> str:
     return " | ".join(terms[:MAX_TEXT_TERMS])
 
 
+def _pg_weight_case() -> str:
+    """The SQL that turns a position's weight label into the field weight of the scorer (our
+    constants, formatted as numbers)."""
+    return (
+        f"CASE w WHEN 'A' THEN {float(TITLE_WEIGHT)} WHEN 'B' THEN {float(LABELS_WEIGHT)} "
+        f"ELSE {float(BODY_WEIGHT)} END"
+    )
+
+
+# Per document that matches the query: Σ (1 + ln tf)² over the lexemes the query lacks, and the
+# weighted tf of each lexeme it shares with the query (title A, labels B, body C).
+_OVERLAPS = """
+WITH q AS (
+     SELECT l.lexemes,
+            (SELECT string_agg(quote_literal(x), ' | ') FROM unnest(l.lexemes) x)::tsquery AS query
+       FROM (SELECT %s::text[] AS lexemes) l)
+SELECT s.id,
+       coalesce(sum(power(1 + ln(u.tf), 2)) FILTER (WHERE NOT u.lexeme = ANY(q.lexemes)), 0),
+       array_agg(u.lexeme) FILTER (WHERE u.lexeme = ANY(q.lexemes)),
+       array_agg(u.tf) FILTER (WHERE u.lexeme = ANY(q.lexemes))
+  FROM q, ({source}) s
+  CROSS JOIN LATERAL (
+       SELECT x.lexeme,
+              coalesce((SELECT sum({weight}) FROM unnest(x.weights) AS w), 1)::float8 AS tf
+         FROM unnest(s.vector) AS x) u
+ WHERE s.vector @@ q.query
+ GROUP BY s.id
+"""
+_STORED_SOURCE = (
+    "SELECT d.object_id AS id, d.vector FROM search_searchdocument d "
+    "WHERE d.kind = %s AND d.object_id = ANY(%s) AND d.vector IS NOT NULL"
+)
+
+
 def postgres_text_scores(
     kind: str, text: str, ids: Sequence[int], build_missing
 ) -> dict[int, float]:
-    """{object id: ts_rank_cd in 0..1} for the ``ids`` of ``kind`` that share a word with
-    ``text``: one SQL statement over the stored, weighted ``vector`` of the index. Ids the index
-    does not hold (drafts, objects not indexed yet) get their vector made in the same way from
-    ``build_missing(ids)`` (fresh ``Document`` values) in one more statement, so every object
-    asked for is scored on one scale."""
-    query = text_query(text)
-    if not query or not ids:
+    """{object id: relevance in 0..1} for the ``ids`` of ``kind`` that share a word with
+    ``text``: TF-IDF cosines (``search.scoring.cosines``, as on SQLite) over the lexemes of
+    PostgreSQL's ``norwegian`` configuration, read from the stored, weighted ``vector`` of the
+    index in one statement. Ids the index does not hold (drafts, objects not indexed yet) get
+    their vector made the same way from ``build_missing(ids)`` (fresh ``Document`` values) in
+    one more statement, so every object asked for is scored on one scale."""
+    if not text_query(text) or not ids:
         return {}
     ids = [int(pk) for pk in ids]
-    scores: dict[int, float] = {}
+    overlaps: dict[int, Overlap] = {}
     with connection.cursor() as cursor:
-        # The SQL text is our constant; every value is a parameter.
         cursor.execute(
-            _STORED_TEXT_SCORES, [RANK_WEIGHTS, TEXT_RANK_NORMALISATION, query, kind, ids]
+            "SELECT lexeme, coalesce(array_length(positions, 1), 1) "
+            "FROM unnest(to_tsvector('norwegian', %s))",
+            [text],
         )
+        # Lexemes with a quote or a backslash cannot be written as tsquery literals; the
+        # parser hardly ever makes them, and leaving one out only drops that word.
+        query_counts = {
+            lexeme: float(count)
+            for lexeme, count in cursor.fetchall()
+            if "'" not in lexeme and "\\" not in lexeme
+        }
+        if not query_counts:
+            return {}
+        lexemes = list(query_counts)
+        weight = _pg_weight_case()
+        # The SQL text is our constant; every value is a parameter.
+        cursor.execute(_OVERLAPS.format(source=_STORED_SOURCE, weight=weight), [lexemes, kind, ids])
         rows = cursor.fetchall()
-        found = {object_id for object_id, _rank in rows}
-        missing = [pk for pk in ids if pk not in found]
+        cursor.execute(
+            "SELECT object_id FROM search_searchdocument "
+            "WHERE kind = %s AND object_id = ANY(%s) AND vector IS NOT NULL",
+            [kind, ids],
+        )
+        held = {row[0] for row in cursor.fetchall()}
+        missing = [pk for pk in ids if pk not in held]
         fresh = list(build_missing(missing)) if missing else []
         if fresh:
             values = ", ".join(["(%s, %s, %s, %s)"] * len(fresh))
+            # Our constant SQL around placeholders; every value is a parameter.
+            source = (
+                f"SELECT v.id, {_FRESH_VECTOR} AS vector "  # noqa: S608
+                f"FROM (VALUES {values}) v(id, title, labels, body)"
+            )
             cursor.execute(
-                f"SELECT v.id, CASE WHEN {_FRESH_VECTOR} @@ q.query "  # noqa: S608
-                f"THEN ts_rank_cd(%s::float4[], {_FRESH_VECTOR}, q.query, "
-                f"{TEXT_RANK_NORMALISATION}) ELSE 0 END "
-                f"FROM (VALUES {values}) v(id, title, labels, body), "
-                "(SELECT to_tsquery('norwegian', %s) AS query) q",
+                _OVERLAPS.format(source=source, weight=weight),
                 [
-                    RANK_WEIGHTS,
+                    lexemes,
                     *(
                         value
                         for document in fresh
@@ -147,14 +200,65 @@ def postgres_text_scores(
                             document.body,
                         )
                     ),
-                    query,
                 ],
             )
             rows += cursor.fetchall()
-    for object_id, rank in rows:
-        if rank and rank > 0:
-            scores[int(object_id)] = max(1e-6, round(min(1.0, float(rank)), 6))
-    return scores
+    for object_id, rest, shared, counts in rows:
+        overlaps[int(object_id)] = Overlap(dict(zip(shared or (), counts or (), strict=True)), rest)
+    return cosines(query_counts, overlaps, total=len(ids), limit=len(ids))
+
+
+_STORED_WORDS = """
+    SELECT d.object_id, f.title, f.labels, f.body
+      FROM search_searchdocument d JOIN search_document_fts f ON f.rowid = d.id
+     WHERE d.kind = %s AND d.{column} IN ({marks})
+"""
+
+
+def sqlite_stored_terms(
+    kind: str, ids: Sequence[int], text: str | None
+) -> tuple[dict[int, Counter[str]], set[int]]:
+    """SQLite: ({object id: weighted term counts}, {object ids the index holds}) for the
+    ``ids`` of ``kind``, read from the stemmed words of the FTS5 table. With ``text``, only
+    the documents that share a stem with it are read (one FTS5 MATCH for their row ids, then
+    the rows by id: an FTS5 MATCH inside a join is evaluated row by row and is slow); the ids
+    the index holds are then looked up on their own, so the caller can tell "no shared word"
+    from "not indexed yet"."""
+    wanted = {int(pk) for pk in ids}
+    found: dict[int, Counter[str]] = {}
+    indexed: set[int] = set()
+
+    def read(column: str, keys: list[int]) -> None:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            # The SQL text is our constant with placeholders; every value is a parameter.
+            cursor.execute(_STORED_WORDS.format(column=column, marks=marks), [kind, *chunk])
+            for object_id, title, labels, body in cursor.fetchall():
+                if int(object_id) in wanted:
+                    found[int(object_id)] = stored_terms(title, labels, body)
+
+    with connection.cursor() as cursor:
+        if text is None:
+            read("object_id", sorted(wanted))
+            return found, set(found)
+        terms = list(dict.fromkeys(stems(text)))[:MAX_TEXT_TERMS]
+        cursor.execute(
+            "SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s",
+            [" OR ".join(f'"{term}"' for term in terms)],
+        )
+        read("id", [row[0] for row in cursor.fetchall()])
+        keys = sorted(wanted)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                "SELECT object_id FROM search_searchdocument "  # noqa: S608
+                f"WHERE kind = %s AND object_id IN ({marks})",
+                [kind, *chunk],
+            )
+            indexed.update(int(row[0]) for row in cursor.fetchall())
+    return found, indexed
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:

@@ -322,6 +322,7 @@ def bench_matching() -> list[tuple[str, str, str]]:
     from matching.models import Alert, AlertFanout
     from matching.scoring import score
     from matching.selectors.facts import facts_of, supplier_facts
+    from matching.selectors.inference import infer_cpv
     from matching.selectors.matches import _supplier_codes, suppliers_for
     from matching.services.alerts import alert_fanout_run, target_for
     from search.backends import get_backend
@@ -440,6 +441,18 @@ def bench_matching() -> list[tuple[str, str, str]]:
             "  baseline: score every firm in the CPV division",
             f"{len(naive_sample)} tenders",
             f"p50 {b50:.1f} ms, p95 {b95:.1f} ms",
+        )
+    )
+
+    # A need described in words only: its CPV groups are inferred from the closest tenders.
+    texts = [(_text(rng, division),) for division in rng.choices(sorted(WORDS), k=SAMPLES)]
+    infer_cpv(texts[0][0])  # warm
+    p50, p95 = _timings(infer_cpv, texts)
+    rows.append(
+        (
+            "infer CPV groups from a need's words (the closest tenders vote)",
+            f"{TENDERS:,} tenders, {len(texts)} texts",
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
         )
     )
     _free()
