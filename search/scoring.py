@@ -84,6 +84,7 @@ def cosines(
     documents: Mapping[int, Overlap],
     *,
     total: int | None = None,
+    frequencies: Mapping[str, int] | None = None,
     limit: int,
 ) -> dict[int, float]:
     """TF-IDF cosines between a query and documents, the best ``limit``, in 0..1.
@@ -91,14 +92,17 @@ def cosines(
     The inverse document frequencies come from ``documents``; ``total`` says how many
     documents they were drawn from when ``documents`` holds only those that share a term with
     the query (every document holding a query term is then among them, so the frequencies are
-    still exact). Both database engines end here: SQLite with the words this module stems,
-    PostgreSQL with the lexemes of its ``norwegian`` configuration."""
+    still exact). ``frequencies`` gives them instead when they were counted in the whole index
+    and ``documents`` holds only the candidates worth scoring. Both database engines end here:
+    SQLite with the words this module stems, PostgreSQL with the lexemes of its ``norwegian``
+    configuration."""
     if not query_counts or not documents:
         return {}
     total = max(total or 0, len(documents))
-    frequency: Counter[str] = Counter()
-    for overlap in documents.values():
-        frequency.update(overlap.shared.keys())
+    frequency: Counter[str] = Counter(frequencies or {})
+    if frequencies is None:
+        for overlap in documents.values():
+            frequency.update(overlap.shared.keys())
     idf = {
         term: math.log((total + 1.0) / (frequency.get(term, 0) + 0.5)) + 1.0
         for term in query_counts

@@ -113,13 +113,12 @@ def _pg_weight_case() -> str:
     )
 
 
-# Per document that matches the query: Σ (1 + ln tf)² over the lexemes the query lacks, and the
-# weighted tf of each lexeme it shares with the query (title A, labels B, body C).
+# Per document that shares a lexeme with the query: Σ (1 + ln tf)² over the lexemes the query
+# lacks, and the weighted tf of each lexeme it shares (title A, labels B, body C). The documents
+# come from ``source``; there is no "@@" here, so PostgreSQL reads the few documents asked for
+# by id instead of walking the GIN index for a word that half the index holds.
 _OVERLAPS = """
-WITH q AS (
-     SELECT l.lexemes,
-            (SELECT string_agg(quote_literal(x), ' | ') FROM unnest(l.lexemes) x)::tsquery AS query
-       FROM (SELECT %s::text[] AS lexemes) l)
+WITH q AS (SELECT %s::text[] AS lexemes)
 SELECT s.id,
        coalesce(sum(power(1 + ln(u.tf), 2)) FILTER (WHERE NOT u.lexeme = ANY(q.lexemes)), 0),
        array_agg(u.lexeme) FILTER (WHERE u.lexeme = ANY(q.lexemes)),
@@ -129,8 +128,18 @@ SELECT s.id,
        SELECT x.lexeme,
               coalesce((SELECT sum({weight}) FROM unnest(x.weights) AS w), 1)::float8 AS tf
          FROM unnest(s.vector) AS x) u
- WHERE s.vector @@ q.query
  GROUP BY s.id
+HAVING bool_or(u.lexeme = ANY(q.lexemes))
+"""
+# Over this many documents (text_scores among everything indexable), only those holding one of
+# the query's rarer lexemes are scored: their frequencies are counted first (GIN), and the rarest
+# lexemes are kept while they hold at most this many documents together. A document that shares
+# only common words with the text cannot score high, and the frequencies stay exact.
+TEXT_CANDIDATES = 2000
+_LEXEME_FREQUENCIES = """
+SELECT l, (SELECT count(*) FROM search_searchdocument d
+            WHERE d.kind = %s AND d.vector @@ quote_literal(l)::tsquery)
+  FROM unnest(%s::text[]) AS l
 """
 _STORED_SOURCE = (
     "SELECT d.object_id AS id, d.vector FROM search_searchdocument d "
@@ -168,8 +177,15 @@ def postgres_text_scores(
             return {}
         lexemes = list(query_counts)
         weight = _pg_weight_case()
+        source, params, frequencies = _STORED_SOURCE, [lexemes, kind, ids], None
+        if len(ids) > TEXT_CANDIDATES:
+            cursor.execute(_LEXEME_FREQUENCIES, [kind, lexemes])
+            frequencies = {lexeme: int(count) for lexeme, count in cursor.fetchall()}
+            rare = _rarest(frequencies, TEXT_CANDIDATES)
+            source += " AND d.vector @@ %s::tsquery"
+            params.append(" | ".join(f"'{lexeme}'" for lexeme in rare))
         # The SQL text is our constant; every value is a parameter.
-        cursor.execute(_OVERLAPS.format(source=_STORED_SOURCE, weight=weight), [lexemes, kind, ids])
+        cursor.execute(_OVERLAPS.format(source=source, weight=weight), params)
         rows = cursor.fetchall()
         cursor.execute(
             "SELECT object_id FROM search_searchdocument "
@@ -205,7 +221,19 @@ def postgres_text_scores(
             rows += cursor.fetchall()
     for object_id, rest, shared, counts in rows:
         overlaps[int(object_id)] = Overlap(dict(zip(shared or (), counts or (), strict=True)), rest)
-    return cosines(query_counts, overlaps, total=len(ids), limit=len(ids))
+    return cosines(query_counts, overlaps, total=len(ids), frequencies=frequencies, limit=len(ids))
+
+
+def _rarest(frequencies: dict[str, int], budget: int) -> list[str]:
+    """The rarest lexemes that together hold at most ``budget`` documents (at least one)."""
+    kept: list[str] = []
+    held = 0
+    for lexeme, count in sorted(frequencies.items(), key=lambda item: (item[1], item[0])):
+        if kept and held + count > budget:
+            break
+        kept.append(lexeme)
+        held += count
+    return kept
 
 
 _STORED_WORDS = """

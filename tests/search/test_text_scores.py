@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
+from search.backends import db_fulltext
 from search.backends.database import DatabaseBackend
+from search.backends.db_fulltext import _rarest
 from search.indexing import index_object
 from search.models import SearchDocument
 from search.text import stem, stems
@@ -125,3 +128,30 @@ def test_indexed_and_not_yet_indexed_documents_score_alike():
         # then the stored words and the fresh ones give the same score
         assert scores[indexed.pk] == pytest.approx(scores[fresh.pk], abs=1e-6)
         assert scores[indexed.pk] > 0
+
+
+def test_the_rarest_lexemes_are_kept_within_the_budget():
+    frequencies = {"kvalitet": 900, "bro": 40, "betong": 70, "vei": 300}
+    assert _rarest(frequencies, 120) == ["bro", "betong"]
+    assert _rarest(frequencies, 10) == ["bro"]  # at least one, even over the budget
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the narrowing is PostgreSQL's")
+def test_over_the_candidate_budget_only_documents_with_rare_words_are_scored(monkeypatch):
+    # given four indexed tenders that share a common word, one of which also has rare ones
+    rare = TenderFactory(published=True, title="Rehabilitering av bro", description="Veiarbeid.")
+    common = [
+        TenderFactory(published=True, title=f"Veiarbeid {n}", description="Veiarbeid i kommunen.")
+        for n in range(3)
+    ]
+    for tender in (rare, *common):
+        index_object("tender", tender.pk)
+    backend = DatabaseBackend()
+    everything = backend.text_scores("tender", "rehabilitering av bro og veiarbeid")
+    assert set(everything) == {rare.pk, *(t.pk for t in common)}
+    # when the budget is smaller than the common word's documents
+    monkeypatch.setattr(db_fulltext, "TEXT_CANDIDATES", 2)
+    narrowed = backend.text_scores("tender", "rehabilitering av bro og veiarbeid")
+    # then only the document with the rare word is scored, on the same scale as before
+    assert narrowed == {rare.pk: pytest.approx(everything[rare.pk], abs=1e-6)}
