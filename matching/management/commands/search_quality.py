@@ -29,10 +29,12 @@ The explained matcher runs through the production code (`matching/quality.py` sa
 notice's words stand for a firm that has picked no CPV codes. Its CPV groups are inferred from
 the {neighbours} closest other notices (`matching/selectors/inference.py`; groups with at least
 {keep:.0%} of the best group's votes), and the other notices are ranked by the matcher's weighted
-score (`matching.scoring.WEIGHTS`: {weights}). The text part is the active search backend's
-`text_scores`: a TF-IDF cosine over the stemmed words of the SQLite FTS5 index, or over the
-lexemes of the stored PostgreSQL `norwegian` tsvectors. The notice's own CPV codes are never
-shown to the matcher; they are only the answer key.
+score (`matching.scoring.WEIGHTS`):
+{weights}.
+The text part is the active search backend's `text_scores`: a TF-IDF cosine over the stemmed
+words of the SQLite FTS5 index, or over the lexemes of the stored PostgreSQL `norwegian`
+tsvectors. The notice's own CPV codes are never shown to the matcher; they are only the answer
+key.
 
 `make search-quality` measures on SQLite; with `QUALITY_DATABASE_URL` set to an empty PostgreSQL
 database it measures there too. Each run replaces its own section below.
