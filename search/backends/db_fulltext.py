@@ -156,6 +156,7 @@ def postgres_text_scores(
     index in one statement. Ids the index does not hold (drafts, objects not indexed yet) get
     their vector made the same way from ``build_missing(ids)`` (fresh ``Document`` values) in
     one more statement, so every object asked for is scored on one scale."""
+    text = text.replace("\x00", " ")  # PostgreSQL text cannot hold NUL
     if not text_query(text) or not ids:
         return {}
     ids = [int(pk) for pk in ids]

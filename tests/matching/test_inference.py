@@ -142,3 +142,19 @@ def test_a_profile_with_codes_sees_no_inference_note(
 
     assert "Ny app for skoleskyss" in html
     assert 'data-testid="inferred-cpv"' not in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 10_000,
+        '"asfaltering" AND veier OR NOT "',
+        "vei:* & asfalt | !bro <-> 'o''brien' \\ \\\\",
+        "asfaltering " * 2_000,
+        "Brøyting\x00av veier",
+    ],
+)
+def test_odd_text_never_fails(road_tenders, text):
+    inferred = infer_cpv(text)
+
+    assert inferred.codes in ((), ("45200000",))
