@@ -88,11 +88,10 @@ class DatabaseBackend:
         among: Sequence[int] | None = None,
         limit: int = 200,
     ) -> dict[int, float]:
-        """PostgreSQL: one statement over the stored vectors of the index (``ts_rank_cd``),
-        objects not indexed yet scored from fresh rows the same way; the index follows each
-        change once its transaction commits (the indexing task), so an edit counts from then.
-        SQLite: TF-IDF cosines computed in Python from the stemmed words its FTS5 table
-        keeps, objects not indexed yet stemmed from fresh rows."""
+        """TF-IDF cosines (``search.scoring.cosines``) on both databases: PostgreSQL reads the
+        lexemes of the stored vectors, SQLite the stemmed words its FTS5 table keeps; objects
+        not indexed yet are scored from fresh rows on the same scale. The index follows each
+        change once its transaction commits (the indexing task), so an edit counts from then."""
         if kind not in (docs.Kind.SUPPLIER, docs.Kind.TENDER, docs.Kind.NEED):
             raise ValueError(f"unknown kind {kind!r}")
         if connection.vendor == "postgresql":
@@ -118,8 +117,7 @@ class DatabaseBackend:
     def _postgres_text_scores(
         self, kind: str, text: str, *, among: Sequence[int] | None, limit: int
     ) -> dict[int, float]:
-        """One SQL statement over the stored, GIN-indexed vectors (``ts_rank_cd`` normalised to
-        0..1); objects the index does not hold yet are scored from fresh rows the same way."""
+        """See ``db_fulltext.postgres_text_scores``."""
         if among is None:
             ids = list(docs.indexable(kind).values_list("pk", flat=True))
         else:

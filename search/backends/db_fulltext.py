@@ -42,8 +42,6 @@ BM25_WEIGHTS = "10.0, 4.0, 1.0"
 MAX_SPELLINGS = 4
 # At most this many titles count as typo matches.
 MAX_TYPO_HITS = 500
-# text_scores: at most this many distinct words of the free text are OR-ed into the tsquery.
-MAX_TEXT_TERMS = 64
 _FRESH_VECTOR = (
     "setweight(to_tsvector('norwegian', v.title), 'A') || "
     "setweight(to_tsvector('norwegian', v.labels), 'B') || "
@@ -95,13 +93,6 @@ class PostgresFulltext:
         ids = list(queryset.filter(id__in=alike).values_list("id", flat=True)[:MAX_TYPO_HITS])
         similarity = TrigramWordSimilarity(Value(text), Lower("title"))
         return queryset.filter(id__in=ids).annotate(search_rank=Coalesce(similarity, Value(0.0)))
-
-
-def text_query(text: str) -> str:
-    """A ``to_tsquery`` string that matches any meaningful word of ``text`` ("a | b | c"); only
-    ``\\w`` characters reach it, so it is always valid syntax. Empty when no word is left."""
-    terms = [word for word in dict.fromkeys(words(text)) if word not in STOPWORDS and len(word) > 1]
-    return " | ".join(terms[:MAX_TEXT_TERMS])
 
 
 def _pg_weight_case() -> str:
@@ -157,7 +148,7 @@ def postgres_text_scores(
     their vector made the same way from ``build_missing(ids)`` (fresh ``Document`` values) in
     one more statement, so every object asked for is scored on one scale."""
     text = text.replace("\x00", " ")  # PostgreSQL text cannot hold NUL
-    if not text_query(text) or not ids:
+    if not ids or not text.strip():
         return {}
     ids = [int(pk) for pk in ids]
     overlaps: dict[int, Overlap] = {}
@@ -271,22 +262,19 @@ def sqlite_stored_terms(
         if text is None:
             read("object_id", sorted(wanted))
             return found, set(found)
-        terms = list(dict.fromkeys(stems(text)))[:MAX_TEXT_TERMS]
+        terms = list(dict.fromkeys(stems(text)))
         cursor.execute(
             "SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s",
             [" OR ".join(f'"{term}"' for term in terms)],
         )
         read("id", [row[0] for row in cursor.fetchall()])
-        keys = sorted(wanted)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                "SELECT object_id FROM search_searchdocument "  # noqa: S608
-                f"WHERE kind = %s AND object_id IN ({marks})",
-                [kind, *chunk],
-            )
-            indexed.update(int(row[0]) for row in cursor.fetchall())
+    keys = sorted(wanted)
+    for start in range(0, len(keys), 500):
+        indexed.update(
+            SearchDocument.objects.filter(
+                kind=kind, object_id__in=keys[start : start + 500]
+            ).values_list("object_id", flat=True)
+        )
     return found, indexed
 
 

@@ -145,16 +145,14 @@ def test_a_profile_with_codes_sees_no_inference_note(
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "codes"),
     [
-        "(" * 10_000,
-        '"asfaltering" AND veier OR NOT "',
-        "vei:* & asfalt | !bro <-> 'o''brien' \\ \\\\",
-        "asfaltering " * 2_000,
-        "Brøyting\x00av veier",
+        ("(" * 10_000, ()),
+        ('"asfaltering" AND veier OR NOT "', ("45200000",)),
+        ("veier:* & asfaltering | !bro <-> 'o''brien' \\ \\\\", ("45200000",)),
+        ("asfaltering " * 2_000, ("45200000",)),
+        ("Brøyting\x00av veier", ("45200000",)),
     ],
 )
-def test_odd_text_never_fails(road_tenders, text):
-    inferred = infer_cpv(text)
-
-    assert inferred.codes in ((), ("45200000",))
+def test_odd_text_is_read_as_words(road_tenders, text, codes):
+    assert infer_cpv(text).codes == codes

@@ -9,7 +9,6 @@ from search.backends import db_fulltext
 from search.backends.database import DatabaseBackend
 from search.backends.db_fulltext import _rarest
 from search.indexing import index_object
-from search.models import SearchDocument
 from search.text import stem, stems
 from tests.factories import (
     ListedSupplierProfileFactory,
@@ -107,27 +106,6 @@ def test_empty_or_stop_word_text_scores_nothing():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown kind"):
         DatabaseBackend().text_scores("bid", "x")
-
-
-@pytest.mark.django_db
-def test_indexed_and_not_yet_indexed_documents_score_alike():
-    # given two tenders with the same words, one in the index and one not written to it yet
-    text = {
-        "title": "Brøyting av fylkesveier",
-        "description": "Brøyting og strøing av fylkesvei hele vinteren.",
-    }
-    indexed = TenderFactory(published=True, **text)
-    fresh = TenderFactory(published=True, buyer=indexed.buyer, unit=indexed.unit, **text)
-    index_object("tender", indexed.pk)
-    assert SearchDocument.objects.filter(kind="tender", object_id=indexed.pk).exists()
-    assert not SearchDocument.objects.filter(kind="tender", object_id=fresh.pk).exists()
-    backend = DatabaseBackend()
-    # when both are scored, by id or among everything indexable
-    for among in (None, [indexed.pk, fresh.pk]):
-        scores = backend.text_scores("tender", "brøyting av fylkesvei om vinteren", among=among)
-        # then the stored words and the fresh ones give the same score
-        assert scores[indexed.pk] == pytest.approx(scores[fresh.pk], abs=1e-6)
-        assert scores[indexed.pk] > 0
 
 
 def test_the_rarest_lexemes_are_kept_within_the_budget():
