@@ -357,12 +357,13 @@ def note_add(*, pilot: Pilot, by, text: str) -> PilotEntry:
 # --- Lifecycle --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def pilot_start(*, pilot: Pilot, by, starts_on: datetime.date | None = None) -> Pilot:
+def _dated_step(pilot: Pilot, *, by, step: str, field: str, day, text: str) -> Pilot:
+    """Start or end a pilot: the transition, its date on ``field`` (``day(pilot)`` on the locked
+    row), the status entry in the log and the audit event."""
     pilot = lock(pilot)
     require_manage(by, pilot)
-    _transition(pilot, "start")
-    pilot.starts_on = starts_on or pilot.starts_on or timezone.localdate()
+    _transition(pilot, step)
+    setattr(pilot, field, day(pilot))
     clean(pilot)
     pilot.save()
     record(
@@ -370,31 +371,35 @@ def pilot_start(*, pilot: Pilot, by, starts_on: datetime.date | None = None) -> 
         by=by,
         side="buyer",
         kind=PilotEntry.Kind.STATUS,
-        text=_("The pilot started."),
-        data={"status": pilot.status, "starts_on": pilot.starts_on},
+        text=text,
+        data={"status": pilot.status, field: getattr(pilot, field)},
     )
-    audit_record(actor=by, action="pilot.start", obj=pilot, after={"status": pilot.status})
+    audit_record(actor=by, action=f"pilot.{step}", obj=pilot, after={"status": pilot.status})
     return pilot
+
+
+@transaction.atomic
+def pilot_start(*, pilot: Pilot, by, starts_on: datetime.date | None = None) -> Pilot:
+    return _dated_step(
+        pilot,
+        by=by,
+        step="start",
+        field="starts_on",
+        day=lambda locked: starts_on or locked.starts_on or timezone.localdate(),
+        text=_("The pilot started."),
+    )
 
 
 @transaction.atomic
 def pilot_end(*, pilot: Pilot, by, ends_on: datetime.date | None = None) -> Pilot:
-    pilot = lock(pilot)
-    require_manage(by, pilot)
-    _transition(pilot, "end")
-    pilot.ends_on = ends_on or timezone.localdate()
-    clean(pilot)
-    pilot.save()
-    record(
+    return _dated_step(
         pilot,
         by=by,
-        side="buyer",
-        kind=PilotEntry.Kind.STATUS,
+        step="end",
+        field="ends_on",
+        day=lambda locked: ends_on or timezone.localdate(),
         text=_("The pilot ended."),
-        data={"status": pilot.status, "ends_on": pilot.ends_on},
     )
-    audit_record(actor=by, action="pilot.end", obj=pilot, after={"status": pilot.status})
-    return pilot
 
 
 @transaction.atomic
