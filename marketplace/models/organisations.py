@@ -25,6 +25,12 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(memberships__user=user).distinct()
 
 
+class VerificationSource(models.TextChoices):
+    ADMIN = "admin", _("Site administrator")
+    REGISTRY = "registry", _("Brønnøysund Register Centre")
+    SEED = "seed", _("Demo data")
+
+
 class Organisation(models.Model):
     """A legal entity identified by its Norwegian organisation number.
 
@@ -47,6 +53,26 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Registered by someone from the site with a number nobody had claimed: unverified (and
+    # marked so to buyers) until site staff or a registry check confirms it. See
+    # marketplace.services.verification.
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verification_source = models.CharField(
+        _("verified through"),
+        max_length=10,
+        choices=VerificationSource.choices,
+        blank=True,
+        editable=False,
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -58,6 +84,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     @property
     def org_number_display(self) -> str:
