@@ -1,0 +1,156 @@
+"""Re-hash every stored bid document and every bid's content against its receipt.
+
+    manage.py verify_bid_integrity              # every bid that was ever submitted
+    manage.py verify_bid_integrity -v 2         # plus a progress line every --progress-every bids
+
+A bid's receipt (``bids.services.receipts``) prints the SHA-256 of its canonical content
+(``Bid.content_sha256``) and each document's size and SHA-256 of the plaintext
+(``BidDocument.size``, ``.sha256``). This command unwraps each bid's data key with ``BID_KEYS``,
+decrypts each document from private storage, and compares. Bids that were submitted and later
+replaced or withdrawn keep their receipts and documents, so they are checked too; drafts have
+no receipt and are not.
+
+Exit status 0 with one summary line when everything matches. Otherwise every problem is written
+to stderr as it is found, and the command exits 1 (a ``CommandError``) naming the first one: the
+bid, the document and why (file missing, does not decrypt, size or hash differs). Run it after a
+restore (with ``verify_audit``) and from time to time against production.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Prefetch
+
+from bids import crypto
+from bids.content import BidContent
+from bids.models import Bid, BidDocument
+from bids.services import sealing
+from bids.services.documents import document_plaintext
+
+CHUNK_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    bid: Bid
+    reason: str
+    document: BidDocument | None = None
+
+    def __str__(self) -> str:
+        where = f"bid {self.bid.public_id} (receipt {self.bid.receipt_code or '-'})"
+        if self.document is not None:
+            where += f", document {self.document.public_id}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Tally:
+    bids: int = 0
+    documents: int = 0
+    bytes: int = 0
+
+
+def check_document(document: BidDocument, *, key: bytes) -> tuple[str | None, int]:
+    """Why the stored document does not match its receipt (None when it does), and its size."""
+    try:
+        plaintext = document_plaintext(document, key=key)
+    except FileNotFoundError:
+        return f"the file {document.file.name} is missing from private storage", 0
+    except OSError as exc:
+        return f"the file {document.file.name} cannot be read ({exc.strerror or exc})", 0
+    except crypto.SealError as exc:
+        return f"the file does not decrypt: {exc}", 0
+    if len(plaintext) != document.size:
+        return (
+            f"the decrypted file is {len(plaintext)} bytes; the receipt says {document.size}",
+            len(plaintext),
+        )
+    digest = hashlib.sha256(plaintext).hexdigest()
+    if digest != document.sha256:
+        return (
+            f"SHA-256 {digest} differs from the receipt's {document.sha256}",
+            len(plaintext),
+        )
+    return None, len(plaintext)
+
+
+def check_bid(bid: Bid, tally: Tally) -> list[Problem]:
+    """Every way ``bid``'s stored content and documents differ from its receipt."""
+    try:
+        key = sealing.data_key(bid)
+    except crypto.SealError as exc:
+        return [Problem(bid, f"the data key does not unwrap: {exc}")]
+    problems = []
+    try:
+        content = BidContent.from_dict(sealing.unseal_content(bid, key=key))
+    except (crypto.SealError, ValueError) as exc:
+        problems.append(Problem(bid, f"the content does not decrypt or read: {exc}"))
+    else:
+        digest = sealing.content_sha256(content.to_dict())
+        if digest != bid.content_sha256:
+            problems.append(
+                Problem(
+                    bid, f"content SHA-256 {digest} differs from the receipt's {bid.content_sha256}"
+                )
+            )
+    for document in bid.documents.all():
+        reason, size = check_document(document, key=key)
+        tally.documents += 1
+        tally.bytes += size
+        if reason is not None:
+            problems.append(Problem(bid, reason, document))
+    return problems
+
+
+class Command(BaseCommand):
+    help = (
+        "Decrypt and re-hash every submitted bid's documents and content; exit 1 naming the "
+        "first that differs from its receipt."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--progress-every",
+            type=int,
+            default=100,
+            metavar="N",
+            help="With -v 2, report progress on stderr every N bids. Default: %(default)s.",
+        )
+
+    def handle(self, *args, progress_every: int, verbosity: int, **options):
+        try:
+            crypto.keyring()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
+        bids = (
+            Bid.objects.filter(submitted_at__isnull=False)
+            .order_by("pk")
+            .prefetch_related(Prefetch("documents", queryset=BidDocument.objects.order_by("pk")))
+        )
+        total = bids.count()
+        tally = Tally()
+        problems: list[Problem] = []
+        for bid in bids.iterator(chunk_size=CHUNK_SIZE):
+            found = check_bid(bid, tally)
+            tally.bids += 1
+            for problem in found:
+                self.stderr.write(f"  {problem}")
+            problems.extend(found)
+            if verbosity >= 2 and progress_every and tally.bids % progress_every == 0:
+                self.stderr.write(
+                    f"  checked {tally.bids}/{total} bids, {tally.documents} documents"
+                )
+        checked = (
+            f"{tally.bids} submitted bids, {tally.documents} documents "
+            f"({tally.bytes} bytes decrypted)"
+        )
+        if problems:
+            noun = "problem" if len(problems) == 1 else "problems"
+            raise CommandError(
+                f"Bid integrity broken at {problems[0]} ({len(problems)} {noun} in {checked})"
+            )
+        self.stdout.write(f"Bid integrity intact: {checked} match their receipts.")
