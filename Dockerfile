@@ -6,6 +6,8 @@
 #
 # Production settings: every secret comes from the environment at run time (.env.example lists
 # them). Nothing secret is baked in; collectstatic below runs with throwaway values.
+# Uploads live in /app/var/media (public) and /app/var/private (sealed bids, tender documents):
+# mount a volume on each, shared by web and worker (docker-compose.yml does).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,6 +18,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     STATIC_ROOT=/app/var/staticfiles \
     MEDIA_ROOT=/app/var/media \
+    PRIVATE_MEDIA_ROOT=/app/var/private \
     PORT=8000
 
 RUN useradd --system --uid 10001 --create-home --home-dir /home/pilotmarked pilotmarked
@@ -40,8 +43,9 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
     BID_KEYS=collectstatic-only:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
     DATABASE_URL=sqlite:///:memory: \
     python manage.py collectstatic --noinput --verbosity 0 \
- && mkdir -p /app/var/media \
- && chown -R pilotmarked:pilotmarked /app/var
+ && mkdir -p /app/var/media /app/var/private \
+ && chown -R pilotmarked:pilotmarked /app/var \
+ && chmod 0750 /app/var/private
 
 USER pilotmarked
 EXPOSE 8000
