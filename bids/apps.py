@@ -12,3 +12,8 @@ class BidsConfig(AppConfig):
         from marketplace.audit_visibility import register_sealed_filter
 
         register_sealed_filter(sealed_bid_events_q)
+
+        from bids.services.documents import storage_used
+        from marketplace.uploads import register_quota_source
+
+        register_quota_source(storage_used)

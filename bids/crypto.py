@@ -14,6 +14,15 @@ Each ciphertext is bound to where it belongs through the AES-GCM associated data
 bid's public id, plus the document's id for documents. A blob copied onto another bid's row does
 not decrypt.
 
+Documents are sealed in chunks (format ``PMB2``, :func:`seal_stream`/:func:`unseal_stream`), so
+a 200 MB file is encrypted and decrypted one chunk at a time: the header is ``b"PMB2"``, the
+chunk size (4 bytes, big-endian) and a random 7-byte nonce prefix; then every chunk of plaintext
+(the last one may be shorter or empty) is AES-GCM encrypted on its own, with the nonce
+``prefix + counter (4 bytes) + final flag (1 byte)``. Chunks cannot be reordered (counter),
+dropped at the end (only the last chunk carries the final flag) or moved between blobs (prefix
+and ``aad``). Blobs of the one-shot format ``PMB1`` (documents sealed before the chunked format)
+still decrypt: :func:`unseal_stream` reads both.
+
 Generate a key (``new_key_text()`` does the same)::
 
     python -c 'import base64,os; print("k1:" + base64.urlsafe_b64encode(os.urandom(32)).decode())'
@@ -24,8 +33,10 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -36,6 +47,12 @@ from django.core.exceptions import ImproperlyConfigured
 MAGIC = b"PMB1"
 NONCE_BYTES = 12
 KEY_BYTES = 32
+TAG_BYTES = 16
+# The chunked format for documents.
+STREAM_MAGIC = b"PMB2"
+CHUNK_BYTES = 1024 * 1024
+PREFIX_BYTES = 7
+STREAM_HEADER_BYTES = len(STREAM_MAGIC) + 4 + PREFIX_BYTES
 
 
 class SealError(Exception):
@@ -139,3 +156,66 @@ def seal(data_key: bytes, plaintext: bytes, *, aad: bytes) -> bytes:
 
 def unseal(data_key: bytes, blob: bytes, *, aad: bytes) -> bytes:
     return _decrypt(data_key, blob, b"data|" + aad)
+
+
+# --- Chunked (streaming) format for documents --------------------------------------------------
+
+
+def _chunk_nonce(prefix: bytes, counter: int, final: bool) -> bytes:
+    if counter >= 2**32:
+        raise SealError("too many chunks for one blob")
+    return prefix + counter.to_bytes(4, "big") + (b"\x01" if final else b"\x00")
+
+
+def seal_stream(
+    data_key: bytes, chunks: Iterable[bytes], *, aad: bytes, chunk_size: int = CHUNK_BYTES
+) -> Iterator[bytes]:
+    """Encrypt the plaintext ``chunks`` (any sizes) in the chunked format, yielding the blob
+    piece by piece; at most one chunk of plaintext is held at a time."""
+    prefix = os.urandom(PREFIX_BYTES)
+    aead = AESGCM(data_key)
+    associated = b"data|" + aad
+    yield STREAM_MAGIC + chunk_size.to_bytes(4, "big") + prefix
+    buffer = bytearray()
+    counter = 0
+    for piece in chunks:
+        buffer += piece
+        while len(buffer) > chunk_size:  # more follows, so this chunk is not the last
+            block = bytes(buffer[:chunk_size])
+            del buffer[:chunk_size]
+            yield aead.encrypt(_chunk_nonce(prefix, counter, False), block, associated)
+            counter += 1
+    yield aead.encrypt(_chunk_nonce(prefix, counter, True), bytes(buffer), associated)
+
+
+def unseal_stream(data_key: bytes, handle: BinaryIO, *, aad: bytes) -> Iterator[bytes]:
+    """Decrypt a blob read from ``handle``, yielding plaintext chunks; each chunk is
+    authenticated before it is yielded. Reads both the chunked and the one-shot format."""
+    magic = handle.read(len(STREAM_MAGIC))
+    if magic == MAGIC:
+        yield unseal(data_key, magic + handle.read(), aad=aad)
+        return
+    header = handle.read(STREAM_HEADER_BYTES - len(STREAM_MAGIC))
+    if magic != STREAM_MAGIC or len(header) != STREAM_HEADER_BYTES - len(STREAM_MAGIC):
+        raise SealError("not a sealed blob")
+    chunk_size = int.from_bytes(header[:4], "big")
+    prefix = header[4:]
+    if not 0 < chunk_size <= 64 * CHUNK_BYTES:
+        raise SealError("not a sealed blob")
+    aead = AESGCM(data_key)
+    associated = b"data|" + aad
+    block = handle.read(chunk_size + TAG_BYTES)
+    counter = 0
+    while True:
+        following = (
+            handle.read(chunk_size + TAG_BYTES) if len(block) == chunk_size + TAG_BYTES else b""
+        )
+        final = not following
+        try:
+            yield aead.decrypt(_chunk_nonce(prefix, counter, final), block, associated)
+        except InvalidTag:
+            raise SealError("the blob does not decrypt with this key (tampered or moved)") from None
+        if final:
+            return
+        block = following
+        counter += 1

@@ -33,3 +33,25 @@ def notify_bidders_changed(tender_id: int, event: str, version: int) -> int:
     from bids.services.award import bidders_notify_changed
 
     return bidders_notify_changed(tender_id=tender_id, event=event, version=version)
+
+
+# --- Uploads: virus scans (CLAMD_URL; sweeper "bids-scan-pending") -----------------------------
+
+
+@shared_task(name="bids.scan_bid_document", acks_late=True)
+def scan_bid_document(document_id: int) -> str | None:
+    """Scan one pending bid document; a scanner outage leaves it pending for the sweeper."""
+    from bids.services.documents import document_scan_run
+
+    return document_scan_run(document_id=document_id)
+
+
+@shared_task(name="bids.scan_pending_documents", acks_late=True)
+def scan_pending_documents() -> int:
+    """Send every pending bid document to the scanner again (after an outage)."""
+    from bids.services.documents import documents_pending_scan
+
+    pending = documents_pending_scan()
+    for document_id in pending:
+        scan_bid_document.delay(document_id)
+    return len(pending)

@@ -30,3 +30,25 @@ def close_due_needs() -> list[str]:
     from tenders.services.needs import needs_close_due
 
     return needs_close_due()
+
+
+# --- Uploads: virus scans (CLAMD_URL; sweeper "tenders-scan-pending") ---------------------------
+
+
+@shared_task(name="tenders.scan_tender_document", acks_late=True)
+def scan_tender_document(document_id: int) -> str | None:
+    """Scan one pending tender document; a scanner outage leaves it pending for the sweeper."""
+    from tenders.services.documents import document_scan_run
+
+    return document_scan_run(document_id=document_id)
+
+
+@shared_task(name="tenders.scan_pending_documents", acks_late=True)
+def scan_pending_documents() -> int:
+    """Send every pending tender document to the scanner again (after an outage)."""
+    from tenders.services.documents import documents_pending_scan
+
+    pending = documents_pending_scan()
+    for document_id in pending:
+        scan_tender_document.delay(document_id)
+    return len(pending)

@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.clamd import ScanStatus
+from marketplace.clamd import is_available as is_scan_available
 from marketplace.models import Organisation
 from marketplace.validators import validate_org_number
 from tenders.models import Tender
@@ -172,6 +174,16 @@ class BidDocument(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    # Virus scanning (marketplace/clamd.py): only "unscanned" and "clean" files are available.
+    scan_status = models.CharField(
+        _("virus scan"),
+        max_length=10,
+        choices=ScanStatus.choices,
+        default=ScanStatus.UNSCANNED,
+        db_index=True,
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True, editable=False)
+    scan_result = models.CharField(_("scan result"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("bid document")
@@ -181,6 +193,11 @@ class BidDocument(models.Model):
 
     def __str__(self) -> str:
         return f"document {self.public_id}"
+
+    @property
+    def is_available(self) -> bool:
+        """Downloadable and submittable: not waiting for, or stopped by, the virus scan."""
+        return is_scan_available(self.scan_status)
 
     def policy_scope(self):
         return self.bid.policy_scope()

@@ -246,8 +246,10 @@ def read_content(bid: Bid) -> BidContent:
 
 def completeness_problems(bid: Bid, content: BidContent) -> list[tuple[str | None, str]]:
     """Everything that keeps the bid from being submitted, as (field, message)."""
+    from bids.services.documents import scan_problems
+
     tender = bid.tender
-    problems: list[tuple[str | None, str]] = []
+    problems: list[tuple[str | None, str]] = scan_problems(bid)
     if not content.prices:
         problems.append(("lots", _("Choose at least one lot to bid on.")))
     labels = dict(lot_choices(tender))

@@ -1,25 +1,32 @@
-"""Bid documents: checked by their content, encrypted under the bid's data key before anything
+"""Bid documents: checked by the one upload validator, encrypted in chunks before anything
 touches the disk, and kept in private storage (never under MEDIA_ROOT, never a public URL).
 
-Allowed: PDF, Office Open XML (DOCX, XLSX, PPTX), OpenDocument (ODT, ODS, ODP), PNG and JPEG —
-detected from the bytes, not the name. Refused: anything else (HTML, SVG, scripts, executables
-whatever they are called, plain ZIP archives), macro-enabled Office files, empty files, and
-files over the per-file (``BID_DOCUMENT_MAX_BYTES``) or per-bid (``BID_TOTAL_MAX_BYTES``) limit.
+The checks are ``marketplace.uploads`` (types by content — PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP,
+PNG, JPEG — no macros, no zip bombs, unsafe or encrypted package entries, the per-file limit
+``BID_DOCUMENT_MAX_BYTES``, the organisation's quota) plus the per-bid limit
+``BID_TOTAL_MAX_BYTES``. The upload is read chunk by chunk: each chunk is hashed (SHA-256 of the
+plaintext, printed on the receipt) and encrypted (``bids.crypto`` chunked format) into a
+temporary file that is moved into place, so a 200 MB file never sits in memory.
+
+Virus scanning (``CLAMD_URL``): the document is stored ``pending`` and a task decrypts it chunk by
+chunk in the worker's memory and streams the plaintext to clamd (the plaintext never touches the
+disk; the server holds the keys anyway). A pending, infected or failed document cannot be
+downloaded, and a bid holding one cannot be submitted (``scan_problems``).
 
 The file name and title go into ``sealed_meta``; the row keeps only the detected type, the size
-and the SHA-256 of the plaintext (printed on the receipt).
+and the SHA-256 of the plaintext. :func:`document_plaintext_stream` reads a document back as
+plaintext chunks (downloads, integrity checks).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import io
-import zipfile
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,61 +40,32 @@ from bids.services.bids import (
     require_draft,
     require_prepare,
 )
-from marketplace.errors import DomainError
+from marketplace import clamd
 from marketplace.services.audit import audit_record
-from tenders.services.documents import ALLOWED_NAMES, ALLOWED_TYPES, detect_type, safe_name
+from marketplace.services.scans import document_scan
+from marketplace.uploads import (
+    BID_DOCUMENT,
+    CheckedUpload,
+    UploadRejected,
+    check_package,
+    check_quota,
+    check_upload,
+    safe_name,
+    store_chunks,
+)
 
-ZIP_BASED = {mime for mime in ALLOWED_TYPES if "openxmlformats" in mime or "opendocument" in mime}
-# An Office file whose parts unpack to more than this many times its size is refused.
-MAX_EXPANSION = 100
-
-
-class BidDocumentRejected(DomainError):
-    code = "bid_document_rejected"
-
-
-def _reject(message: str, code: str) -> BidDocumentRejected:
-    return BidDocumentRejected(message, code=code, field="file")
-
-
-def _check_package(data: bytes) -> None:
-    """Office Open XML and OpenDocument files are ZIP packages: no macros, sane paths and sizes."""
-    try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        names = package.namelist()
-        infos = package.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        raise _reject(_("The file is damaged and cannot be read."), "document_damaged") from None
-    macro_message = _(
-        "Files with macros cannot be uploaded. Save the document without macros "
-        "(for example as DOCX or PDF) and try again."
-    )
-    for name in names:
-        lowered = name.lower()
-        if lowered.startswith("/") or ".." in lowered.split("/") or "\\" in lowered:
-            raise _reject(_("The file is damaged and cannot be read."), "document_damaged")
-        if lowered.endswith("vbaproject.bin") or lowered.startswith(("basic/", "scripts/")):
-            raise _reject(macro_message, "document_macros")
-    if "[Content_Types].xml" in names:
-        types = package.read("[Content_Types].xml")
-        if b"macroenabled" in types.lower():
-            raise _reject(macro_message, "document_macros")
-    if sum(info.file_size for info in infos) > max(len(data), 1) * MAX_EXPANSION:
-        raise _reject(_("The file is damaged and cannot be read."), "document_damaged")
+BidDocumentRejected = UploadRejected  # the name callers and tests know
+_check_package = check_package  # the package checks live in marketplace.uploads now
 
 
-def check_bid_upload(uploaded, *, bid: Bid) -> tuple[str, str, bytes]:
-    """Refuse what may not be uploaded. Returns (content type, extension, the bytes)."""
-    limit = settings.BID_DOCUMENT_MAX_BYTES
-    size = uploaded.size or 0
-    if not size:
-        raise _reject(_("The file is empty."), "document_empty")
-    if size > limit:
-        raise _reject(
-            _("The file is %(size)s; a file may be at most %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
-            "document_too_large",
-        )
+def _reject(message: str, code: str) -> UploadRejected:
+    return UploadRejected(message, code=code, field="file")
+
+
+def check_bid_upload(uploaded, *, bid: Bid) -> CheckedUpload:
+    """Refuse what may not be uploaded to ``bid``; nothing is read into memory."""
+    checked = check_upload(uploaded, purpose=BID_DOCUMENT)
+    size = checked.size
     total_limit = settings.BID_TOTAL_MAX_BYTES
     used = documents_size(bid)
     if used + size > total_limit:
@@ -103,31 +81,35 @@ def check_bid_upload(uploaded, *, bid: Bid) -> tuple[str, str, bytes]:
             },
             "document_bid_too_large",
         )
-    mime = detect_type(uploaded)
-    if mime not in ALLOWED_TYPES:
-        raise _reject(
-            _(
-                "This kind of file cannot be uploaded (archives such as ZIP are refused too). "
-                "Allowed: %(kinds)s."
-            )
-            % {"kinds": ALLOWED_NAMES},
-            "document_type_not_allowed",
-        )
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
-    if mime in ZIP_BASED:
-        _check_package(data)
-    return mime, ALLOWED_TYPES[mime], data
+    check_quota(bid.supplier_id, size)
+    return checked
 
 
-def _store(document: BidDocument, plaintext: bytes, meta: dict, *, key: bytes) -> None:
-    """Encrypt and write the file, then the row; if the row fails, the file goes too."""
-    document.sha256 = hashlib.sha256(plaintext).hexdigest()
-    document.size = len(plaintext)
+def storage_used(organisation_id: int) -> int:
+    """Bytes of bid documents the organisation stores (every version of every bid)."""
+    total = BidDocument.objects.filter(bid__supplier_id=organisation_id).aggregate(
+        total=Sum("size")
+    )["total"]
+    return total or 0
+
+
+def _store(document: BidDocument, chunks: Iterable[bytes], meta: dict, *, key: bytes) -> None:
+    """Hash and encrypt the plaintext ``chunks`` into storage, then write the row; if the row
+    fails, the file goes too."""
+    digest = hashlib.sha256()
+    size = 0
+
+    def hashed() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            yield chunk
+
     sealing.seal_document_meta(document, meta, key=key)
-    sealed = sealing.seal_document_bytes(document, plaintext, key=key)
-    document.file.save("sealed", ContentFile(sealed), save=False)
+    store_chunks(document.file, "sealed", sealing.seal_document_stream(document, hashed(), key=key))
+    document.sha256 = digest.hexdigest()
+    document.size = size
     try:
         document.full_clean(exclude=["bid", "file"])
         with transaction.atomic():
@@ -147,14 +129,18 @@ def document_upload(
     bid = lock_bid(bid)
     require_draft(bid)
     require_before_deadline(bid.tender, now)
-    content_type, extension, data = check_bid_upload(uploaded, bid=bid)
+    checked = check_bid_upload(uploaded, bid=bid)
     key = sealing.data_key(bid)
-    document = BidDocument(bid=bid, content_type=content_type, uploaded_by=by, uploaded_at=now)
-    meta = {
-        "name": safe_name(getattr(uploaded, "name", ""), extension),
-        "title": (title or "").strip()[:200],
-    }
-    _store(document, data, meta, key=key)
+    document = BidDocument(
+        bid=bid,
+        content_type=checked.content_type,
+        uploaded_by=by,
+        uploaded_at=now,
+        scan_status=clamd.initial_status(),
+    )
+    meta = {"name": checked.name, "title": (title or "").strip()[:200]}
+    uploaded.seek(0)
+    _store(document, uploaded.chunks(), meta, key=key)
     try:
         audit_record(
             actor=by,
@@ -170,6 +156,11 @@ def document_upload(
     except BaseException:
         document.file.delete(save=False)
         raise
+    if document.scan_status == clamd.ScanStatus.PENDING:
+        from bids.tasks import scan_bid_document
+
+        pk = document.pk
+        transaction.on_commit(lambda: scan_bid_document.delay(pk))
     return document
 
 
@@ -196,15 +187,17 @@ def copy_documents(*, source: Bid, target: Bid, key: bytes, by) -> list[BidDocum
     written: list[BidDocument] = []
     try:
         for original in source.documents.all():
-            plaintext = sealing.unseal_document_bytes(original, key=source_key)
             meta = sealing.unseal_document_meta(original, key=source_key)
             copy = BidDocument(
                 bid=target,
                 content_type=original.content_type,
                 uploaded_by=original.uploaded_by,
                 uploaded_at=original.uploaded_at,
+                scan_status=original.scan_status,
+                scanned_at=original.scanned_at,
+                scan_result=original.scan_result,
             )
-            _store(copy, plaintext, meta, key=key)
+            _store(copy, sealing.unseal_document_stream(original, key=source_key), meta, key=key)
             written.append(copy)
     except BaseException:
         delete_files(written)
@@ -223,8 +216,80 @@ def document_meta(document: BidDocument, *, key: bytes | None = None) -> dict:
 
 
 def document_plaintext(document: BidDocument, *, key: bytes | None = None) -> bytes:
-    """The decrypted file. Callers have passed the seal's check."""
+    """The decrypted file, whole (small files only). Callers have passed the seal's check."""
     return sealing.unseal_document_bytes(document, key=key)
+
+
+def document_plaintext_stream(
+    document: BidDocument, *, key: bytes | None = None
+) -> Iterator[bytes]:
+    """The decrypted file, chunk by chunk (at most one chunk in memory); each chunk is
+    authenticated before it is yielded. Callers have passed the seal's check."""
+    return sealing.unseal_document_stream(document, key=key)
+
+
+def is_available(document: BidDocument) -> bool:
+    """Whether the document may be downloaded or submitted (not pending, infected or failed)."""
+    return clamd.is_available(document.scan_status)
+
+
+def scan_problems(bid: Bid) -> list[tuple[str | None, str]]:
+    """Documents that keep ``bid`` from being submitted until their virus scan is done."""
+    statuses = set(bid.documents.values_list("scan_status", flat=True))
+    problems: list[tuple[str | None, str]] = []
+    if clamd.ScanStatus.PENDING in statuses:
+        problems.append(
+            (
+                "documents",
+                _(
+                    "A document is still being scanned for viruses. Wait a minute and try "
+                    "again; the bid can be submitted when the scan is done."
+                ),
+            )
+        )
+    if statuses & {clamd.ScanStatus.INFECTED, clamd.ScanStatus.ERROR}:
+        problems.append(
+            (
+                "documents",
+                _(
+                    "A document was quarantined by the virus scan. Remove it (and upload a clean "
+                    "copy) before you submit."
+                ),
+            )
+        )
+    return problems
+
+
+# --- Virus scanning ---------------------------------------------------------------------------
+
+
+def document_scan_run(*, document_id: int) -> str | None:
+    """Scan one pending bid document: decrypted chunk by chunk in memory, streamed to clamd.
+    Idempotent (the task's service)."""
+    document = (
+        BidDocument.objects.select_related("bid", "bid__tender", "uploaded_by")
+        .filter(pk=document_id)
+        .first()
+    )
+    if document is None:
+        return None
+    return document_scan(
+        document=document,
+        chunks=lambda: document_plaintext_stream(document),
+        audit_obj=document.bid,
+        kind="bid",
+        label=lambda: (
+            _("a document of your bid for %(tender)s") % {"tender": document.bid.tender.reference}
+        ),
+    )
+
+
+def documents_pending_scan() -> list[int]:
+    return list(
+        BidDocument.objects.filter(scan_status=clamd.ScanStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def download_name(document: BidDocument, *, key: bytes | None = None) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -195,15 +196,27 @@ def unseal_document_meta(document: BidDocument, *, key: bytes | None = None) -> 
     return json.loads(crypto.unseal(key, bytes(document.sealed_meta), aad=document.aad + b"|meta"))
 
 
+def seal_document_stream(
+    document: BidDocument, chunks: Iterable[bytes], *, key: bytes
+) -> Iterator[bytes]:
+    """The sealed blob of a document, piece by piece (the chunked format)."""
+    return crypto.seal_stream(key, chunks, aad=document.aad)
+
+
+def unseal_document_stream(document: BidDocument, *, key: bytes | None = None) -> Iterator[bytes]:
+    """The document's plaintext, chunk by chunk, read from storage; the file is closed when the
+    iteration ends. Internal: callers have passed :func:`require_read` first."""
+    key = key or data_key(document.bid)
+    with document.file.open("rb") as handle:
+        yield from crypto.unseal_stream(key, handle, aad=document.aad)
+
+
 def seal_document_bytes(document: BidDocument, plaintext: bytes, *, key: bytes) -> bytes:
-    return crypto.seal(key, plaintext, aad=document.aad)
+    return b"".join(seal_document_stream(document, [plaintext], key=key))
 
 
 def unseal_document_bytes(document: BidDocument, *, key: bytes | None = None) -> bytes:
-    key = key or data_key(document.bid)
-    with document.file.open("rb") as handle:
-        blob = handle.read()
-    return crypto.unseal(key, blob, aad=document.aad)
+    return b"".join(unseal_document_stream(document, key=key))
 
 
 def rewrap(bid: Bid, *, ring: crypto.Keyring | None = None) -> bool:

@@ -319,6 +319,8 @@ def bid_document(request, reference: str, public_id, document_id):
         return sealed
     bid = _bid(tender, public_id)
     document = get_object_or_404(bid.documents, public_id=document_id)
+    if not document.is_available:  # waiting for, or stopped by, the virus scan
+        raise Http404
     try:
         sealing.require_read(request.user, bid, what=f"buyer.bid_document:{document.public_id}")
     except sealing.Sealed as error:
@@ -326,7 +328,7 @@ def bid_document(request, reference: str, public_id, document_id):
     # The same file name and type the supplier sees (read only now, after the audited check).
     key = sealing.data_key(bid)
     return attachment_response(
-        document_services.document_plaintext(document, key=key),
+        document_services.document_plaintext_stream(document, key=key),
         filename=document_services.download_name(document, key=key),
         content_type=document.content_type,
     )

@@ -47,6 +47,7 @@ from bids.services.receipts import receipt_for, receipt_text
 from bids.services.sealing import Side
 from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
+from marketplace.upload_limits import status_for as upload_status_for
 from tenders.models import Source, Tender
 
 
@@ -240,10 +241,12 @@ def documents(request, public_id):
                 )
             except DomainError as error:
                 _add_error(form, error)
+                status = upload_status_for(error)
             else:
                 messages.success(request, _("The document is uploaded and encrypted."))
                 return redirect("bids:supplier_documents", public_id=bid.public_id)
-        status = 400
+        else:
+            status = 400
     return render(
         request,
         "bids/supplier/documents.html",
@@ -263,9 +266,12 @@ def documents(request, public_id):
 def document_download(request, public_id, document_id):
     bid, _side = bid_for_bidder(request.user, public_id, what="bid.document")
     document = document_for_bidder(bid, document_id)
+    if not document.is_available:  # waiting for, or stopped by, the virus scan
+        messages.error(request, document.get_scan_status_display())
+        return redirect("bids:supplier_documents", public_id=bid.public_id)
     key = sealing.data_key(bid)  # unwrapped once for the name and the file
     return attachment_response(
-        document_services.document_plaintext(document, key=key),
+        document_services.document_plaintext_stream(document, key=key),
         filename=document_services.download_name(document, key=key),
         content_type=document.content_type,
     )

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the session and user (the 413 page is a normal page); the body is not read yet.
+    "marketplace.upload_limits.RequestSizeLimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "marketplace.middleware.RequireMFAMiddleware",
@@ -330,6 +332,22 @@ TENDER_REFERENCE_PREFIX = env("TENDER_REFERENCE_PREFIX", default="AFK")
 TENDER_DOCUMENT_MAX_BYTES = env.int("TENDER_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
 # Tender documents are kept here, never under MEDIA_ROOT (empty: "private" next to MEDIA_ROOT).
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")
+
+# --- Uploads (marketplace/uploads.py, marketplace/upload_limits.py, marketplace/clamd.py) -----
+# A request body over this is answered 413 before it is read (the largest file plus the form).
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=210 * 1024 * 1024)
+# Files over this go to a temporary file while the request is read, never into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
+# Office packages (ZIP): refused when they unpack to more than this, or this many times their size.
+UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=500 * 1024 * 1024)
+UPLOAD_MAX_EXPANSION = env.int("UPLOAD_MAX_EXPANSION", default=100)
+# Stored files per organisation (tender and bid documents together); 0 means no quota.
+UPLOAD_QUOTA_PER_ORGANISATION = env.int(
+    "UPLOAD_QUOTA_PER_ORGANISATION", default=5 * 1024 * 1024 * 1024
+)
+# Virus scanning: tcp://host:3310 or a unix socket path of clamd; empty means no scanning.
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=60.0)
 
 # --- Bids -----------------------------------------------------------------------------------
 # Key-encryption keys that wrap every bid's data key: "id:base64(32 bytes)", current first.

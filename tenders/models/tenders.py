@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.clamd import ScanStatus
+from marketplace.clamd import is_available as is_scan_available
 from marketplace.models import CpvCode, Municipality, Organisation, OrganisationUnit
 
 from ..storage import private_document_storage
@@ -391,6 +393,16 @@ class TenderDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    # Virus scanning (marketplace/clamd.py): only "unscanned" and "clean" files are available.
+    scan_status = models.CharField(
+        _("virus scan"),
+        max_length=10,
+        choices=ScanStatus.choices,
+        default=ScanStatus.UNSCANNED,
+        db_index=True,
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True, editable=False)
+    scan_result = models.CharField(_("scan result"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("tender document")
@@ -399,6 +411,11 @@ class TenderDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.original_name
+
+    @property
+    def is_available(self) -> bool:
+        """Downloadable and submittable: not waiting for, or stopped by, the virus scan."""
+        return is_scan_available(self.scan_status)
 
     def policy_scope(self):
         return self.tender.policy_scope()

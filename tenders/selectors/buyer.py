@@ -95,7 +95,8 @@ def workspace_tenders(user) -> dict[str, list[Tender]]:
 
 def document_for_download(user, *, reference: str, pk: int) -> TenderDocument:
     """A document anyone may download (a current document of a public tender), or one of a
-    tender the user manages (drafts and withdrawn documents included); otherwise 404."""
+    tender the user manages (drafts and withdrawn documents included); otherwise 404. A document
+    waiting for its virus scan, or quarantined by it, is 404 for everyone."""
     from marketplace.policy import user_can
 
     document = (
@@ -103,7 +104,7 @@ def document_for_download(user, *, reference: str, pk: int) -> TenderDocument:
         .filter(pk=pk, tender__reference=reference)
         .first()
     )
-    if document is None:
+    if document is None or not document.is_available:
         raise Http404
     tender = document.tender
     public = tender.status != Tender.Status.DRAFT and document.removed_at is None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
+from marketplace.clamd import AVAILABLE
 from marketplace.policy import Action, user_can
 from tenders.models import Amendment, Lot, Tender, TenderDocument
 
@@ -51,9 +52,9 @@ def tender_for_page(*, reference: str, user) -> Tender:
             "requirements",
             Prefetch(
                 "documents",
-                queryset=TenderDocument.objects.filter(removed_at__isnull=True).order_by(
-                    "uploaded_at", "pk"
-                ),
+                queryset=TenderDocument.objects.filter(
+                    removed_at__isnull=True, scan_status__in=AVAILABLE
+                ).order_by("uploaded_at", "pk"),
                 to_attr="current_documents",
             ),
             Prefetch(

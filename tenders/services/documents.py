@@ -1,101 +1,74 @@
-"""Tender documents: uploads checked by their content (not their name), kept privately.
+"""Tender documents: checked by the one upload validator, streamed into private storage.
 
-Allowed: PDF, Office Open XML (DOCX, XLSX, PPTX), OpenDocument (ODT, ODS, ODP), PNG and JPEG,
-up to ``TENDER_DOCUMENT_MAX_BYTES``. Adding or removing a document of a published tender is an
-amendment, like any other change after publication.
+The checks are ``marketplace.uploads`` (the same as for bid documents: types by content, no
+macros, no zip bombs or unsafe package paths, ``TENDER_DOCUMENT_MAX_BYTES``, the buyer
+organisation's quota). The file is hashed while it is copied in chunks to a temporary file that
+is then moved into place. With ``CLAMD_URL`` set a new document is ``pending`` until the virus
+scan finds it clean (:func:`document_scan_run`). Adding or removing a document of a published
+tender is an amendment, like any other change after publication.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import unicodedata
+from collections.abc import Iterable, Iterator
 
-import filetype
-from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import clamd
 from marketplace.errors import DomainError
 from marketplace.services.audit import audit_record
+from marketplace.services.scans import document_scan
+from marketplace.uploads import DOCUMENT_NAMES as ALLOWED_NAMES
+from marketplace.uploads import DOCUMENT_TYPES as ALLOWED_TYPES
+from marketplace.uploads import (
+    TENDER_DOCUMENT,
+    UploadRejected,
+    check_quota,
+    detect_type,
+    safe_name,
+    store_chunks,
+)
+from marketplace.uploads import check_upload as check_file
 from tenders import lifecycle
 from tenders.models import Tender, TenderDocument
 from tenders.services.tender_snapshot import snapshot_diff, tender_snapshot
 from tenders.services.tenders import amendment_record, lock, require_manage
 
-# Detected MIME type → the extension the stored name gets.
-ALLOWED_TYPES: dict[str, str] = {
-    "application/pdf": "pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-}
-ALLOWED_NAMES = "PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, PNG, JPEG"
+DocumentRejected = UploadRejected  # the name callers and tests know
 
-
-class DocumentRejected(DomainError):
-    code = "document_rejected"
-
-
-def detect_type(uploaded) -> str | None:
-    """The MIME type the file's first bytes show, or None when it is none we know."""
-    uploaded.seek(0)
-    head = uploaded.read(8192)
-    uploaded.seek(0)
-    kind = filetype.guess(head)
-    return kind.mime if kind else None
-
-
-def safe_name(name: str, extension: str) -> str:
-    """The uploaded name for display and download: no folders, no control characters, and the
-    extension of the detected type."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = "".join(
-        ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C"
-    )
-    stem, _dot, _ext = base.rpartition(".") if "." in base else (base, "", "")
-    stem = stem.strip(" .")[:200] or "document"
-    return f"{stem}.{extension}"
+__all__ = [
+    "ALLOWED_NAMES",
+    "ALLOWED_TYPES",
+    "DocumentRejected",
+    "detect_type",
+    "document_remove",
+    "document_upload",
+    "safe_name",
+]
 
 
 def check_upload(uploaded) -> tuple[str, str]:
-    """Refuse empty, too large or not allowed files. Returns (content type, extension)."""
-    limit = settings.TENDER_DOCUMENT_MAX_BYTES
-    if not uploaded.size:
-        raise DocumentRejected(_("The file is empty."), code="document_empty", field="file")
-    if uploaded.size > limit:
-        raise DocumentRejected(
-            _("The file is %(size)s; files may be at most %(limit)s.")
-            % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
-            code="document_too_large",
-            field="file",
-        )
-    mime = detect_type(uploaded)
-    if mime not in ALLOWED_TYPES:
-        raise DocumentRejected(
-            _("This kind of file cannot be uploaded. Allowed: %(kinds)s.")
-            % {"kinds": ALLOWED_NAMES},
-            code="document_type_not_allowed",
-            field="file",
-        )
-    return mime, ALLOWED_TYPES[mime]
+    """Refuse what a tender document may not be (marketplace.uploads); (content type, extension)."""
+    checked = check_file(uploaded, purpose=TENDER_DOCUMENT)
+    return checked.content_type, checked.extension
 
 
-def _sha256(uploaded) -> str:
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
+def storage_used(organisation_id: int) -> int:
+    """Bytes of tender documents the organisation stores (withdrawn ones are kept, so count)."""
+    total = TenderDocument.objects.filter(tender__buyer_id=organisation_id).aggregate(
+        total=Sum("size")
+    )["total"]
+    return total or 0
+
+
+def _hashing(chunks: Iterable[bytes], digest) -> Iterator[bytes]:
+    for chunk in chunks:
         digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
+        yield chunk
 
 
 def _require_documents_open(tender: Tender) -> None:
@@ -115,18 +88,22 @@ def document_upload(
     require_manage(by, tender)
     tender = lock(tender)
     _require_documents_open(tender)
-    content_type, extension = check_upload(uploaded)
+    checked = check_file(uploaded, purpose=TENDER_DOCUMENT)
+    check_quota(tender.buyer_id, checked.size)
     before = tender_snapshot(tender) if lifecycle.is_amendable(tender) else None
     document = TenderDocument(
         tender=tender,
-        original_name=safe_name(getattr(uploaded, "name", ""), extension),
+        original_name=checked.name,
         title=title.strip()[:200],
-        content_type=content_type,
-        size=uploaded.size,
-        sha256=_sha256(uploaded),
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=by,
+        scan_status=clamd.initial_status(),
     )
-    document.file.save("upload", File(uploaded), save=False)
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    store_chunks(document.file, "upload", _hashing(uploaded.chunks(), digest))
+    document.sha256 = digest.hexdigest()
     try:  # the stored file is removed again if the row cannot be written
         document.full_clean(exclude=["tender", "file"])
         document.save()
@@ -137,21 +114,26 @@ def document_upload(
                 summary=summary,
                 changes=snapshot_diff(before, tender_snapshot(tender)),
             )
-    except Exception:
+        audit_record(
+            actor=by,
+            action="tender.document_added",
+            obj=tender,
+            after={
+                "document": document.pk,
+                "name": document.original_name,
+                "content_type": document.content_type,
+                "size": document.size,
+                "sha256": document.sha256,
+            },
+        )
+    except BaseException:
         document.file.delete(save=False)
         raise
-    audit_record(
-        actor=by,
-        action="tender.document_added",
-        obj=tender,
-        after={
-            "document": document.pk,
-            "name": document.original_name,
-            "content_type": content_type,
-            "size": document.size,
-            "sha256": document.sha256,
-        },
-    )
+    if document.scan_status == clamd.ScanStatus.PENDING:
+        from tenders.tasks import scan_tender_document
+
+        pk = document.pk
+        transaction.on_commit(lambda: scan_tender_document.delay(pk))
     return document
 
 
@@ -182,4 +164,36 @@ def document_remove(*, document: TenderDocument, by, summary: str = "") -> None:
     audit_record(actor=by, action="tender.document_withdrawn", obj=tender, before=data)
 
 
-__all__ = ["ALLOWED_TYPES", "DocumentRejected", "document_remove", "document_upload"]
+# --- Virus scanning ---------------------------------------------------------------------------
+
+
+def document_chunks(document: TenderDocument) -> Iterator[bytes]:
+    """The stored file, chunk by chunk (tender documents are kept in plaintext)."""
+    with document.file.open("rb") as handle:
+        yield from handle.chunks()
+
+
+def document_scan_run(*, document_id: int) -> str | None:
+    """Scan one pending tender document (the task's service). Idempotent."""
+    document = (
+        TenderDocument.objects.select_related("tender", "uploaded_by")
+        .filter(pk=document_id)
+        .first()
+    )
+    if document is None:
+        return None
+    return document_scan(
+        document=document,
+        chunks=lambda: document_chunks(document),
+        audit_obj=document.tender,
+        kind="tender",
+        label=document.original_name,
+    )
+
+
+def documents_pending_scan() -> list[int]:
+    return list(
+        TenderDocument.objects.filter(scan_status=clamd.ScanStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
 from marketplace.policy import Action
+from marketplace.upload_limits import status_for as upload_status_for
 from tenders import lifecycle
 from tenders.forms.buyer import (
     CancelForm,
@@ -289,6 +290,7 @@ def tender_cancel(request, reference: str):
 def document_upload(request, reference: str):
     tender = tender_for_buyer(request.user, reference)
     form = DocumentForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             document = document_services.document_upload(
@@ -303,10 +305,11 @@ def document_upload(request, reference: str):
                 form.add_error(field if field in form.fields else None, errors)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = upload_status_for(error)
         else:
             messages.success(request, _("%(name)s is uploaded.") % {"name": document.original_name})
             return _detail(tender)
-    return _detail_page(request, tender_for_buyer(request.user, reference), form, status=400)
+    return _detail_page(request, tender_for_buyer(request.user, reference), form, status=status)
 
 
 @login_required

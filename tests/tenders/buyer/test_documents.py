@@ -33,7 +33,7 @@ def _docx() -> bytes:
     ("content", "name", "expected_type", "expected_name"),
     [
         (MINIMAL_PDF, "Konkurransegrunnlag.pdf", "application/pdf", "Konkurransegrunnlag.pdf"),
-        (PNG, "kart.exe", "image/png", "kart.png"),
+        (PNG, "kart.pdf", "image/png", "kart.png"),  # the name follows the content
         (
             _docx(),
             "../../avtale.docx",
