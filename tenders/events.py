@@ -5,24 +5,23 @@ imports the apps built on it. Every signal is sent with ``sender`` the model cla
 arguments ``<model>_id`` (a primary key, never an instance: receivers read fresh rows) and, where
 it matters, ``event`` naming what happened.
 
-A rolled-back transaction sends nothing; a receiver that fails is logged and does not stop the
-others (``send_robust``), since the change it reacts to has already been committed.
+Events travel the one path of ``marketplace.events``: an outbox row written with the change,
+delivered after the commit, swept if a broker outage or a crash got in the way. A rolled-back
+transaction sends nothing; a receiver that fails is logged, does not stop the others, and the
+event is delivered again later.
 """
 
 from __future__ import annotations
 
-import logging
-
-from django.db import transaction
 from django.dispatch import Signal
 
-logger = logging.getLogger(__name__)
+from marketplace.events import event_on_commit, register_signal
 
 # kwargs: tender_id, event ("published" | "amended" | "deadline_extended" | "closed" |
 # "evaluation_started" | "awarded" | "award_withdrawn" | "cancelled"), version
-tender_changed = Signal()
+tender_changed = register_signal("tenders.events.tender_changed", Signal())
 # kwargs: need_id, event ("published" | "updated" | "closed" | "tendered")
-need_changed = Signal()
+need_changed = register_signal("tenders.events.need_changed", Signal())
 
 TENDER_EVENTS = frozenset(
     {
@@ -39,24 +38,12 @@ TENDER_EVENTS = frozenset(
 NEED_EVENTS = frozenset({"published", "updated", "closed", "tendered"})
 
 
-def _send(signal: Signal, sender, **kwargs) -> None:
-    for receiver, result in signal.send_robust(sender=sender, **kwargs):
-        if isinstance(result, Exception):
-            logger.error(
-                "receiver %r of %s failed",
-                receiver,
-                kwargs.get("event"),
-                exc_info=(type(result), result, result.__traceback__),
-            )
-
-
 def tender_event_on_commit(tender, event: str) -> None:
     """Send ``tender_changed`` for ``tender`` once the current transaction commits."""
     if event not in TENDER_EVENTS:
         raise ValueError(f"unknown tender event {event!r}")
-    sender, tender_id, version = type(tender), tender.pk, tender.version
-    transaction.on_commit(
-        lambda: _send(tender_changed, sender, tender_id=tender_id, event=event, version=version)
+    event_on_commit(
+        tender_changed, tender, tender_id=tender.pk, event=event, version=tender.version
     )
 
 
@@ -64,5 +51,4 @@ def need_event_on_commit(need, event: str) -> None:
     """Send ``need_changed`` for ``need`` once the current transaction commits."""
     if event not in NEED_EVENTS:
         raise ValueError(f"unknown need event {event!r}")
-    sender, need_id = type(need), need.pk
-    transaction.on_commit(lambda: _send(need_changed, sender, need_id=need_id, event=event))
+    event_on_commit(need_changed, need, need_id=need.pk, event=event)

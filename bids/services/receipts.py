@@ -4,7 +4,8 @@ Oslo time, the content's SHA-256, each document's name, size and SHA-256, and th
 Shown as a page, downloaded as plain text, and e-mailed to the submitter and the lead supplier's
 administrators. The e-mail goes straight to the mail server and is not kept in the site's inbox:
 document names are sealed, and a stored notification would put them in the database in plain
-text.
+text. It travels through the outbox (``marketplace.outbox``): a row written with the submission,
+then one row per recipient, each retried on its own until sent or dead-lettered.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import translation
 
 from bids.models import Bid
 from bids.services import sealing
+from marketplace.outbox import outbox_enqueue, outbox_handler
 from marketplace.selectors.organisations import admins_of
 from marketplace.services.notifications import render_text
 from tenders.templatetags.oslo_time import to_oslo
@@ -98,34 +99,60 @@ def receipt_text(bid: Bid) -> str:
     return render_text("bids/supplier/receipt.txt", {"receipt": receipt_for(bid)})
 
 
-def receipt_send(bid: Bid) -> int:
-    """E-mail the receipt to the submitter and the lead supplier's administrators."""
+def _receipt_recipients(bid: Bid) -> list:
+    """The submitter and the lead supplier's administrators who can receive e-mail."""
     recipients = {user.pk: user for user in admins_of(bid.supplier)}
     if bid.submitted_by is not None:
         recipients[bid.submitted_by.pk] = bid.submitted_by
-    sent = 0
-    for user in recipients.values():
-        if not user.email or not user.is_active:
-            continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            receipt = receipt_for(bid)
-            subject = render_text(
-                "bids/notifications/supplier_receipt_subject.txt", {"receipt": receipt}
-            )
-            body = render_text("bids/supplier/receipt.txt", {"receipt": receipt})
-        message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email])
-        try:
-            sent += message.send()
-        except (SMTPException, OSError):
-            # The bid is submitted (committed); the receipt page and download still prove it.
-            logger.exception("The receipt of bid %s could not be e-mailed", bid.public_id)
-    return sent
+    return [user for user in recipients.values() if user.email and user.is_active]
+
+
+def _receipt_message(bid: Bid, user) -> EmailMessage:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        receipt = receipt_for(bid)
+        subject = render_text(
+            "bids/notifications/supplier_receipt_subject.txt", {"receipt": receipt}
+        )
+        body = render_text("bids/supplier/receipt.txt", {"receipt": receipt})
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email])
+
+
+def _bid(bid_id: int) -> Bid:
+    return Bid.objects.select_related("tender", "supplier", "submitted_by").get(pk=bid_id)
+
+
+@outbox_handler
+def receipt_deliver(*, bid_id: int) -> None:
+    """Outbox handler: one e-mail row per recipient, each sent (and retried) on its own."""
+    bid = _bid(bid_id)
+    for user in _receipt_recipients(bid):
+        outbox_enqueue(
+            handler=receipt_email_deliver,
+            payload={"bid_id": bid_id, "user_id": user.pk, "version": bid.version},
+            key=f"bids:receipt:{bid_id}:v{bid.version}:{user.pk}",
+        )
+
+
+@outbox_handler
+def receipt_email_deliver(*, bid_id: int, user_id: int, version: int) -> None:
+    """Outbox handler: e-mail one person the receipt. An SMTP error raises, so the outbox
+    retries it (backoff, then the dead-letter list); the bid itself is committed already and
+    the receipt page and download prove it meanwhile."""
+    bid = _bid(bid_id)
+    user = next((u for u in _receipt_recipients(bid) if u.pk == user_id), None)
+    if user is None:
+        return
+    try:
+        _receipt_message(bid, user).send()
+    except (SMTPException, OSError):
+        logger.warning("The receipt of bid %s could not be e-mailed yet", bid.public_id)
+        raise
 
 
 def receipt_send_on_commit(bid: Bid) -> None:
-    pk = bid.pk
-    transaction.on_commit(
-        lambda: receipt_send(
-            Bid.objects.select_related("tender", "supplier", "submitted_by").get(pk=pk)
-        )
+    """Write the receipt's outbox row with the submission; it is e-mailed after the commit."""
+    outbox_enqueue(
+        handler=receipt_deliver,
+        payload={"bid_id": bid.pk},
+        key=f"bids:receipt:{bid.pk}:v{bid.version}",
     )

@@ -128,13 +128,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# The cache only speeds things up: DegradingRedisCache answers "miss" while Redis is down
+# (config/cache.py), so pages and logins never depend on it. Short timeouts keep a dead Redis
+# from stalling requests; after an error it is left alone for ``retry_after`` seconds.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="pilotmarked"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1,
+                "retry_after": env.float("CACHE_RETRY_AFTER", default=5),
+            },
         }
     }
 else:
@@ -227,6 +234,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = "pilotmarked"
+# Redis hands an unacknowledged message (acks_late: a worker died mid-task) to another worker
+# after this many seconds. It must be longer than the longest task and the furthest ETA/countdown
+# (retry backoff is capped at 600 s), or a slow task would run twice (docs/operations.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+
+# --- Outbox (marketplace/outbox.py) ----------------------------------------------------------
+# Must-not-lose after-commit work. A fresh row is left to its own dispatch this long before the
+# sweeper takes it; after OUTBOX_MAX_ATTEMPTS failures (backoff 30 s doubling, capped at 1 h)
+# it is dead-lettered and listed in the admin.
+OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Periodic work. django-celery-beat's DatabaseScheduler copies these into its tables on start,
 # where staff can see and pause them in the admin.
 CELERY_BEAT_SCHEDULE = {
@@ -242,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
     # Tenders: close every open need whose dialogue deadline has passed.
     "needs-close-due": {
         "task": "tenders.close_due_needs",
+        "schedule": crontab(minute="*"),
+    },
+    # Outbox: deliver what the broker missed, retry what failed (marketplace/outbox.py).
+    "outbox-sweep": {
+        "task": "marketplace.sweep_outbox",
         "schedule": crontab(minute="*"),
     },
     # CMS: pages scheduled to go live (or expire) in Wagtail.

@@ -1,3 +1,11 @@
 """Django admin for the base layer. Each concern registers its models in its own module."""
 
-from . import audit, classification, notifications, organisations, profiles, users  # noqa: F401
+from . import (  # noqa: F401
+    audit,
+    classification,
+    notifications,
+    organisations,
+    outbox,
+    profiles,
+    users,
+)

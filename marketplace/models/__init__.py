@@ -12,6 +12,7 @@ from .organisations import (
     OrganisationUnit,
     Role,
 )
+from .outbox import OutboxMessage
 from .places import County, Municipality
 from .profiles import (
     Certification,
@@ -49,11 +50,15 @@ __all__ = [
     "NotificationPreference",
     "Organisation",
     "OrganisationUnit",
+    "OutboxMessage",
+    "PersonalApiToken",
     "Role",
     "SmeCategory",
     "Stage",
     "SupplierProfile",
     "SupplierReference",
+    "ThrottleCounter",
+    "TokenScope",
     "TurnoverBand",
     "User",
     "ValueBand",

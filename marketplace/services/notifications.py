@@ -1,7 +1,8 @@
 """The one way the site tells a person something: inbox, e-mail, preferences.
 
 ``notify()`` stores a notification in the person's inbox and plans its e-mail from their
-preference for that kind: at once (a Celery task scheduled on commit), in the next daily digest,
+preference for that kind: at once (an outbox row delivered after the commit, so a broker outage
+delays it but cannot lose it: ``marketplace.outbox``), in the next daily digest,
 or not at all. E-mails are written in the person's chosen language and carry a one-click
 unsubscribe link (RFC 8058) whose signed token is the authorisation.
 """
@@ -29,6 +30,7 @@ from marketplace.models import (
     NotificationPreference,
     User,
 )
+from marketplace.outbox import outbox_enqueue, outbox_handler
 from marketplace.selectors.notifications import (
     can_receive_email,
     digest_due,
@@ -92,9 +94,12 @@ def notify(
         return Notification.objects.get(recipient=recipient, key=key)
 
     if delivery == Frequency.INSTANT:
-        from marketplace.tasks import send_notification_email
-
-        send_notification_email.delay_on_commit(notification.pk)
+        # An outbox row in this transaction: a broker outage delays the e-mail, never loses it.
+        outbox_enqueue(
+            handler=notification_email_deliver,
+            payload={"notification_id": notification.pk},
+            key=f"notifications:email:{notification.pk}",
+        )
     return notification
 
 
@@ -276,6 +281,13 @@ def notification_email_send(*, notification_id: int) -> bool:
     notification.emailed_at = timezone.now()
     notification.save(update_fields=["emailed_at"])
     return True
+
+
+@outbox_handler
+def notification_email_deliver(*, notification_id: int) -> None:
+    """Outbox handler of ``notify``: e-mail the notification (at most once: ``emailed_at`` is
+    set under a row lock, in the same transaction as the outbox row's "delivered" mark)."""
+    notification_email_send(notification_id=notification_id)
 
 
 @transaction.atomic

@@ -256,7 +256,7 @@ def alert_fanout_enqueue(*, kind: str, object_id: int, event: str) -> AlertFanou
             kind=kind, object_id=object_id, version=target.version, defaults={"event": event}
         )
         if created:
-            transaction.on_commit(lambda: _send_fanout(fanout.pk))
+            transaction.on_commit(lambda: _send_fanout(fanout.pk), robust=True)
     return fanout
 
 

@@ -1,8 +1,8 @@
 """Following needs and tenders, and telling followers what happened.
 
 Other services call ``followers_notify`` after an amendment, a published answer or a deadline
-change; it schedules the notifications on commit. The fan-out runs as a Celery task
-(``tenders.tasks_dialogue.notify_followers``) that calls ``followers_notify_now``: one in-site
+change; it writes an outbox row with that change (``marketplace.outbox``: delivered after the
+commit, swept if the broker is down), whose handler calls ``followers_notify_now``: one in-site
 notification per follower (idempotent on a key per event), e-mailed per their preference.
 """
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
 from marketplace.models import NotificationKind
+from marketplace.outbox import outbox_enqueue, outbox_handler
 from marketplace.services.audit import audit_record, canonical_json
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
@@ -102,12 +103,27 @@ def followers_notify(*, event: str, tender=None, need=None, context: dict | None
     tender_id = tender.pk if tender is not None else None
     need_id = need.pk if need is not None else None
 
-    from tenders.tasks_dialogue import notify_followers
+    target = f"tender:{tender_id}" if tender is not None else f"need:{need_id}"
+    outbox_enqueue(
+        handler=followers_deliver,
+        payload={
+            "event": event,
+            "tender_id": tender_id,
+            "need_id": need_id,
+            "key": key,
+            "context": data,
+        },
+        key=f"tenders:followers:{target}:{event}:{key}",
+    )
 
-    transaction.on_commit(
-        lambda: notify_followers.delay(
-            event=event, tender_id=tender_id, need_id=need_id, key=key, context=data
-        )
+
+@outbox_handler
+def followers_deliver(
+    *, event: str, tender_id: int | None, need_id: int | None, key: str, context: dict
+) -> None:
+    """Outbox handler of ``followers_notify``."""
+    followers_notify_now(
+        event=event, tender_id=tender_id, need_id=need_id, key=key, context=context
     )
 
 
