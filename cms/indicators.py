@@ -3,8 +3,10 @@
 Pure functions over the database: each takes the years to report on and returns an
 :class:`Indicator` with one figure per year and one per year and service area. A figure whose
 data the marketplace does not hold is returned as *not yet available* (``available=False``) —
-never as zero — so the page, the CSV and the JSON can say so honestly. Bids, award decisions and
-pilots are read here directly: the CMS is the top layer and may import every app.
+never as zero — so the page, the CSV and the JSON can say so honestly. Pilots are read here
+directly (the CMS is the top layer); bids and award decisions only through ``bids.public``, which
+sees nothing of a tender whose bids are still sealed: while a tender is open for bids these
+figures do not move, and they count its bids once the opening service has run.
 
 Years are calendar years in Europe/Oslo time (a tender published at 00:30 Oslo time on 1 January
 counts for the new year). "Service area" is the buyer's unit (``OrganisationUnit``).
@@ -275,25 +277,21 @@ def _profile_columns(supplier: str) -> tuple[str, str, str]:
 
 
 def _submitted_bids():
-    """Bids in force: the submitted version of each supplier's bid on the county's tenders.
+    """Bids in force on the county's tenders whose bids have been opened.
 
-    A bid replaced by a newer version or withdrawn is not counted; a joint bid counts for its
-    lead supplier.
+    The submitted version of each supplier's bid: a bid replaced by a newer version or withdrawn
+    is not counted; a joint bid counts for its lead supplier. A sealed bid is not counted at all.
     """
-    from bids.models import Bid
+    from bids import public
 
-    return Bid.objects.filter(
-        status=Bid.Status.SUBMITTED, submitted_at__isnull=False, tender__source=Source.OWN
-    )
+    return public.opened_bids().filter(tender__source=Source.OWN)
 
 
 def _active_awards():
     """Award decisions in force (one per lot); withdrawn decisions are not counted."""
-    from bids.models import AwardDecision
+    from bids import public
 
-    return AwardDecision.objects.filter(
-        status=AwardDecision.Status.ACTIVE, tender__source=Source.OWN
-    )
+    return public.active_award_decisions().filter(tender__source=Source.OWN)
 
 
 def bids_share(years: Sequence[int], *, group: str) -> Indicator:
@@ -312,7 +310,9 @@ def bids_share(years: Sequence[int], *, group: str) -> Indicator:
             "Of all bids submitted in the year (Oslo time) to the county's tenders — the latest "
             "submitted version of each supplier's bid, withdrawn and replaced versions left "
             "out, a joint bid counted for its lead supplier — the percentage submitted by "
-            "%(group)s. %(definition)s A firm without a profile is counted only in the total."
+            "%(group)s. %(definition)s A firm without a profile is counted only in the total. "
+            "Bids are sealed until the tender's bids are opened after the deadline: a bid is "
+            "counted only from then on, in the year it was submitted."
         )
         % {"group": title, "definition": definition},
         kind=Kind.PERCENT,

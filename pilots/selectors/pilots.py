@@ -108,7 +108,7 @@ def outcome_overview(pilots: QuerySet[Pilot]) -> list[dict]:
 
 def awards_ready_for_pilot(user):
     """Active award decisions on pilot tenders the user manages that have no pilot yet."""
-    from bids.models import AwardDecision
+    from bids import public
 
     q = Q(pk__in=[])
     for organisation_id, unit_id in Membership.objects.filter(
@@ -120,8 +120,8 @@ def awards_ready_for_pilot(user):
             else Q(tender__buyer_id=organisation_id, tender__unit_id=unit_id)
         )
     return (
-        AwardDecision.objects.filter(q, status=AwardDecision.Status.ACTIVE, tender__is_pilot=True)
-        .filter(pilot__isnull=True)
+        public.active_award_decisions()
+        .filter(q, tender__is_pilot=True, pilot__isnull=True)
         .select_related("tender", "lot", "bid__supplier")
         .order_by("-decided_at")
     )

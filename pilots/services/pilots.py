@@ -69,16 +69,17 @@ def pilot_create(
 ) -> Pilot:
     """A pilot from an active award decision on a pilot tender: supplier, buyer, unit and lot
     are copied from the award."""
-    from bids.models import AwardDecision
+    from bids import public
 
     award = (
-        AwardDecision.objects.select_for_update(of=("self",))
+        public.award_decisions()
+        .select_for_update(of=("self",))
         .select_related("tender__buyer", "tender__unit", "bid__supplier", "lot")
         .get(pk=award.pk)
     )
     tender = award.tender
     require_manage(by, tender)
-    if award.status != AwardDecision.Status.ACTIVE:
+    if award.status != public.AwardStatus.ACTIVE:
         raise PilotError(_("This award decision has been withdrawn."), code="award_withdrawn")
     if not tender.is_pilot:
         raise PilotError(_("This tender is not a pilot tender."), code="not_pilot_tender")

@@ -1,8 +1,10 @@
 """Bids, award decisions and pilots for the pilot and indicator tests.
 
 ``make_award(tender=..., supplier=...)`` writes a submitted bid and an active award decision on
-the tender's first lot (creating one if needed); ``PilotFactory`` writes a pilot straight to the
-database, copying supplier/buyer/unit from its award when given one.
+the tender's first lot (creating one if needed), and marks the tender's bids opened when they are
+not yet (award decisions exist only after opening, and ``bids.public`` shows nothing of a tender
+still sealed); ``open_bids(tender)`` does only that. ``PilotFactory`` writes a pilot straight to
+the database, copying supplier/buyer/unit from its award when given one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from bids.models import AwardDecision, Bid
+from bids.models import AwardDecision, Bid, TenderOpening
 from pilots.models import Kpi, Milestone, Pilot
 from tenders.models import Lot
 
@@ -39,6 +41,18 @@ def make_bid(*, tender, supplier, status=Bid.Status.SUBMITTED, submitted_at=None
     return bid
 
 
+def open_bids(tender, *, opened_at=None, by=None) -> TenderOpening:
+    """The tender's bids opened at ``opened_at`` (now by default), unless they already are."""
+    opening, _created = TenderOpening.objects.get_or_create(
+        tender=tender,
+        defaults={"requested_by": by or UserFactory(), "opened_at": opened_at or timezone.now()},
+    )
+    if opening.opened_at is None:
+        opening.opened_at = opened_at or timezone.now()
+        opening.save(update_fields=["opened_at"])
+    return opening
+
+
 def make_award(
     *,
     tender=None,
@@ -59,6 +73,7 @@ def make_award(
         tender=tender, supplier=supplier, status=Bid.Status.SUBMITTED
     ).first() or make_bid(tender=tender, supplier=supplier)
     decided_at = decided_at or timezone.now()
+    open_bids(tender, opened_at=decided_at)
     return AwardDecision.objects.create(
         tender=tender,
         lot=lot,

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  pilots: {created} demo pilots added ({len(demo.PILOTS)} in all)")
 
     def _create(self, spec: dict) -> Pilot:
-        from bids.models import AwardDecision
+        from bids import public
 
         tender = Tender.objects.filter(title=spec["tender"]).select_related("unit").first()
         supplier = Organisation.objects.suppliers().filter(slug=spec["supplier"]).first()
@@ -42,12 +42,8 @@ class Command(BaseCommand):
                 f"supplier {spec['supplier']!r}: run seed_demo (tenders first)."
             )
         award = (
-            AwardDecision.objects.filter(
-                tender=tender,
-                status=AwardDecision.Status.ACTIVE,
-                bid__supplier=supplier,
-                pilot__isnull=True,
-            )
+            public.active_award_decisions()
+            .filter(tender=tender, bid__supplier=supplier, pilot__isnull=True)
             .select_related("lot")
             .first()
         )
