@@ -1,29 +1,80 @@
-"""django-allauth integration: the account adapter and the MFA rule."""
+"""django-allauth integration: the account adapter, the MFA rule and the login throttle.
+
+The adapter hands logins to ``marketplace.throttling`` (per account+address and per address,
+429 with Retry-After) instead of allauth's ``login_failed`` limit, which counts per account alone
+and so let anyone lock anyone out; and it takes the client address from
+``marketplace.client_address``, the one place that knows the trusted proxies.
+"""
 
 from __future__ import annotations
 
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
 
+from marketplace import throttling
+from marketplace.client_address import client_address
 from marketplace.models import BUYER_ROLES, Membership
+
+# Wagtail's editors and moderators publish to the public site.
+WAGTAIL_MFA_GROUPS = ("Editors", "Moderators")
 
 
 def requires_mfa(user) -> bool:
-    """Buyer staff and administrators must use TOTP."""
+    """Buyer staff, administrators and whoever may use the Wagtail admin must use TOTP."""
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=BUYER_ROLES).exists()
+    if Membership.objects.filter(user=user, role__in=BUYER_ROLES).exists():
+        return True
+    if user.groups.filter(name__in=WAGTAIL_MFA_GROUPS).exists():
+        return True
+    return user.has_perm("wagtailadmin.access_admin")
 
 
 def has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def session_passed_mfa(request) -> bool:
+    """Whether this session's person gave a second factor (at login or re-authentication)."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def session_recently_authenticated(request, *, within_seconds: int) -> bool:
+    """Whether the person logged in or re-authenticated in this session lately."""
+    records = get_authentication_records(request, request.user)
+    latest = max((record.get("at", 0) for record in records), default=0)
+    return time.time() - latest < within_seconds
+
+
+def _login_of(credentials: dict) -> str:
+    return credentials.get("email") or credentials.get("username") or ""
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        return client_address(request)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Replaces allauth's per-account ``login_failed`` limit (see the module docstring)."""
+        throttling.login_check(request, _login_of(credentials))
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            throttling.login_succeeded(request, _login_of(credentials))
+        return user
+
+    def authentication_failed(self, request, **credentials) -> None:
+        throttling.login_failed(request, _login_of(credentials))
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data

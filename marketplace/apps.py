@@ -8,4 +8,5 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import account_audit, checks  # noqa: F401  (connects receivers, registers checks)
+        # Connects receivers and registers checks.
+        from . import account_audit, checks, session_timeout  # noqa: F401

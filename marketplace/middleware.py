@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,9 @@ class RequestIdLogFilter(logging.Filter):
 
 
 class RequireMFAMiddleware:
-    """Sends buyer staff and administrators without TOTP to set it up before anything else.
+    """Sends people whose role requires TOTP (``marketplace.accounts.requires_mfa``: buyer staff,
+    administrators, Wagtail editors and moderators) to set it up before anything else; the API
+    answers them 403 in problem JSON instead.
 
     ``settings.MFA_REQUIRED_FOR_STAFF`` is the one switch; only the embedded demo turns it off.
     The check runs in ``process_view`` so that it runs after the messages middleware (it leaves
@@ -70,6 +73,23 @@ class RequireMFAMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self._must_set_up_mfa(request, view_func):
             return None
+        match = request.resolver_match
+        if match is not None and "api" in match.namespaces:
+            # The API answers in problem JSON, not with a page to set up TOTP.
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Forbidden",
+                    "status": 403,
+                    "detail": _(
+                        "Your role requires two-factor authentication. Set up an "
+                        "authenticator app before you use the API."
+                    ),
+                    "code": "mfa_required",
+                },
+                status=403,
+                content_type="application/problem+json",
+            )
         messages.warning(
             request,
             _(

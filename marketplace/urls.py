@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("marketplace.urls_notifications")),
     path("", include("marketplace.urls_profiles")),
     path("", include("marketplace.urls_suppliers")),
+    path("", include("marketplace.urls_api_tokens")),
 ]

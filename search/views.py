@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from marketplace.selectors.suppliers import directory_profiles
+from marketplace.throttling import throttle_page
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable, SiteResults
 from search.filters import SupplierDirectoryFilter
@@ -40,8 +41,11 @@ def supplier_directory(request):
     )
 
 
+@throttle_page("search")
 def site_search(request):
     """Search everything: a GET form that works without JavaScript, facets, highlights, pages.
+
+    Above ``THROTTLE_RATES["search"]`` requests per client address it answers 429.
 
     Text longer than the form allows answers 400 with the form's message; any other input,
     however odd, is a valid (perhaps empty) search.

@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 
 from bids.selectors.buyer import tenders_for_bid_work
 from bids.services import sealing
+from marketplace.api.auth import TokenHasScope
+from marketplace.models import TokenScope
 from tenders.models import Tender
 
 
@@ -50,7 +52,8 @@ class OpenedBidsSerializer(serializers.Serializer):
 
 
 class TenderBids(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, TokenHasScope]
+    required_scope = TokenScope.BIDS_READ
 
     @extend_schema(responses=OpenedBidsSerializer, summary="The opened bids of a tender")
     def get(self, request, reference: str):

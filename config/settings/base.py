@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "marketplace.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle sessions (WCAG 2.2.1 warning in the page); after messages, which it uses.
+    "marketplace.session_timeout.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -181,8 +183,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins per IP and per e-mail address; allauth locks further attempts out.
-    "login_failed": "10/m/ip,5/5m/key",
+    # Logins are throttled by marketplace.throttling (per account+address and per address, 429
+    # with Retry-After, a database counter when the cache is down). allauth's own limits count
+    # failures per account alone, which let anyone lock anyone out, and 500 without the cache.
+    "login": False,
+    "login_failed": False,
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -317,8 +322,46 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
+# --- Client address, throttling, idle sessions ----------------------------------------------
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: none, use
+# REMOTE_ADDR). marketplace.client_address reads it; throttles and audit use that.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# "<count>/<period>", the period one of s, min, h, d with an optional multiple ("5/15min").
+# Counters live in the cache, in the database while the cache is down (marketplace.throttling).
+THROTTLE_RATES = {
+    # Failed logins: per account and address, and per address. Never per account alone.
+    "login_account_address": env("LOGIN_FAILURE_RATE", default="5/15min"),
+    "login_address": env("LOGIN_ADDRESS_FAILURE_RATE", default="30/15min"),
+    "search": env("SEARCH_RATE", default="60/min"),
+    "api": env("API_RATE", default="120/min"),
+    # The CPV picker's type-ahead sends a request per pause in typing.
+    "cpv": env("CPV_API_RATE", default="300/min"),
+}
+# Sessions end after this long without a request; a dialog warns before (WCAG 2.2.1).
+# Buyer staff and everyone else who must use TOTP get the short limit, suppliers the long one.
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=30 * 60)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=4 * 60 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
+# Personal API tokens: the longest lifetime a person may choose, in days.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["marketplace-purge-throttle-counters"] = {
+    "task": "marketplace.purge_throttle_counters",
+    "schedule": crontab(minute="*/15"),
+}
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Sessions (with CSRF) and personal API tokens; never HTTP Basic, which would skip TOTP and
+    # the login throttle (marketplace.api.auth).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "marketplace.api.auth.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "marketplace.api.auth.TokenHasScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["marketplace.api.auth.AddressRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

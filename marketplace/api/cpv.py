@@ -21,9 +21,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from marketplace.models import CpvCode
+from marketplace.api.auth import TokenHasScope
+from marketplace.models import CpvCode, TokenScope
 from marketplace.selectors.classification import (
     cpv_ancestors,
     cpv_code_get,
@@ -32,16 +32,6 @@ from marketplace.selectors.classification import (
 
 _CPV = re.compile(r"^(\d{8})(?:-\d)?$")
 LANGUAGES = ("nb", "en")
-
-
-class CpvAnonThrottle(AnonRateThrottle):
-    """Type-ahead sends a request per pause in typing: generous, but bounded."""
-
-    rate = "300/minute"
-
-
-class CpvUserThrottle(UserRateThrottle):
-    rate = "600/minute"
 
 
 def _language(request) -> str:
@@ -89,8 +79,10 @@ class CpvLookupDetailSerializer(CpvLookupSerializer):
 
 
 class _CpvView:
-    permission_classes = [AllowAny]
-    throttle_classes = [CpvAnonThrottle, CpvUserThrottle]
+    permission_classes = [AllowAny, TokenHasScope]
+    required_scope = TokenScope.READ
+    # Type-ahead sends a request per pause in typing: generous, but bounded (per address).
+    throttle_scope = "cpv"
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "lang": _language(self.request)}

@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
+from marketplace.api.auth import TokenHasScope
 from marketplace.forms.cpv_codes import CpvCodesField
 from marketplace.models import (
     Municipality,
@@ -24,6 +25,7 @@ from marketplace.models import (
     Stage,
     SupplierProfile,
     SupplierReference,
+    TokenScope,
     Visibility,
 )
 from marketplace.selectors.suppliers import api_profiles, delivers_in, has_cpv_under
@@ -168,7 +170,8 @@ class SupplierList(generics.ListAPIView):
     """Listed supplier profiles, by name."""
 
     serializer_class = SupplierSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, TokenHasScope]
+    required_scope = TokenScope.READ
     filter_backends = [DjangoFilterBackend]
     filterset_class = SupplierApiFilter
 
@@ -180,7 +183,8 @@ class SupplierDetail(generics.RetrieveAPIView):
     """One listed supplier profile, by the organisation's slug."""
 
     serializer_class = SupplierSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, TokenHasScope]
+    required_scope = TokenScope.READ
     lookup_field = "organisation__slug"
     lookup_url_kwarg = "slug"
 

@@ -27,6 +27,7 @@ from .profiles import (
     Visibility,
     derive_sme_category,
 )
+from .tokens import PersonalApiToken, ThrottleCounter, TokenScope
 from .users import User
 
 __all__ = [

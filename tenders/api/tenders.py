@@ -16,6 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters, generics, serializers
 from rest_framework.permissions import AllowAny
 
+from marketplace.api.auth import TokenHasScope
+from marketplace.models import TokenScope
 from tenders.models import Amendment, Criterion, Lot, Procedure, Source, Tender, ThresholdBand
 from tenders.models.thresholds import ContractType
 from tenders.selectors.open_data import api_tender_detail, api_tenders, tenders_under_cpv
@@ -199,7 +201,8 @@ class TenderList(generics.ListAPIView):
     """Public tenders, newest first; filter with the query parameters below."""
 
     serializer_class = TenderSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, TokenHasScope]
+    required_scope = TokenScope.READ
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     filterset_class = TenderFilter
     ordering_fields = ["published_at", "submission_deadline", "estimated_value"]
@@ -212,7 +215,8 @@ class TenderDetail(generics.RetrieveAPIView):
     """One public tender with its lots, award criteria and amendments."""
 
     serializer_class = TenderDetailSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, TokenHasScope]
+    required_scope = TokenScope.READ
     lookup_field = "reference"
 
     def get_queryset(self):
