@@ -279,6 +279,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.publish_scheduled",
         "schedule": crontab(minute="*"),
     },
+    # Uploads: documents still pending a virus scan (clamd was down) are sent again.
+    "tenders-scan-pending": {
+        "task": "tenders.scan_pending_documents",
+        "schedule": crontab(minute="*/5"),
+    },
+    "bids-scan-pending": {
+        "task": "bids.scan_pending_documents",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Search ---------------------------------------------------------------------------------
