@@ -31,3 +31,9 @@ def visible_events(queryset: QuerySet) -> QuerySet:
 def hidden_notification_kinds() -> frozenset[str]:
     """Notification kinds the admin never lists: they can name a bidder and a tender."""
     return frozenset({"bids"})
+
+
+def hidden_outbox_topic_prefixes() -> tuple[str, ...]:
+    """Outbox topics the admin never lists: one receipt row per submitted bid would count the
+    bids (and show when and by whom they came) before opening. The sweeper still delivers them."""
+    return ("bids.",)

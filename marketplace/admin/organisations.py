@@ -211,6 +211,14 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             search_term = compact
         return super().get_search_results(request, queryset, search_term)
 
+    def get_deleted_objects(self, objs, request):
+        # A supplier's bids (and joint-bid invitations) protect it from deletion, so whether the
+        # admin lets it go would tell who is bidding while bids are still sealed. Suppliers are
+        # therefore refused alike, bids or not (single and bulk delete both come through here).
+        if any(obj.kind == Organisation.Kind.SUPPLIER for obj in objs):
+            return [], {}, {_("supplier organisations")}, []
+        return super().get_deleted_objects(objs, request)
+
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):

@@ -2,13 +2,15 @@
 
 Rows are written and delivered by ``marketplace.outbox``; here the administrator sees what is
 pending, delivered or dead-lettered (with the last error) and can send dead rows again. Only
-superusers see it: a payload names people and tenders by key.
+superusers see it: a payload names people and tenders by key. Rows of the bids app are never
+listed (``marketplace.audit_visibility``): their number would be the number of bids received.
 """
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from marketplace.audit_visibility import hidden_outbox_topic_prefixes
 from marketplace.models import OutboxMessage
 from marketplace.outbox import outbox_retry
 
@@ -60,6 +62,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "last_error",
     ]
     actions = ["retry"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        for prefix in hidden_outbox_topic_prefixes():
+            queryset = queryset.exclude(topic__startswith=prefix)
+        return queryset
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser

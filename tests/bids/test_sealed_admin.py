@@ -1,0 +1,102 @@
+"""The Django admin tells a superuser nothing about bids that are still sealed.
+
+Two places that used to: deleting a supplier (its bids protect it, so the refusal named them and
+a successful delete proved there were none), and the outbox list (one receipt row per bid).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from marketplace.models import Organisation, OutboxMessage
+from tests.conftest import with_totp
+from tests.factories import SupplierFactory, UserFactory
+from tests.factories.bids import submitted_bid, supplier_member, tender_ready_for_bids
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    staff = with_totp(UserFactory(email="drift@pilotmarked.test", is_staff=True, is_superuser=True))
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def bidder(buyer, buyer_unit):
+    """A supplier with a bid on a tender still open for bids."""
+    firm = SupplierFactory(name="Hemmelig Byrå AS")
+    tender = tender_ready_for_bids(buyer=buyer, unit=buyer_unit, lots=1)
+    bid = submitted_bid(tender=tender, supplier=firm, by=supplier_member(firm))
+    firm.bid = bid
+    return firm
+
+
+def _delete_page(client, organisation):
+    return client.get(reverse("admin:marketplace_organisation_delete", args=[organisation.pk]))
+
+
+def test_deleting_a_supplier_is_refused_alike_with_or_without_sealed_bids(staff_client, bidder):
+    quiet = SupplierFactory(name="Stille Firma AS")
+
+    with_bid, without = _delete_page(staff_client, bidder), _delete_page(staff_client, quiet)
+
+    for response in (with_bid, without):
+        assert response.status_code == 200
+        assert response.context["protected"] == []
+        assert [str(p) for p in response.context["perms_lacking"]] == ["supplier organisations"]
+        assert response.context["deleted_objects"] == []
+    page = with_bid.content.decode()
+    assert bidder.bid.tender.reference not in page
+    assert str(bidder.bid.public_id) not in page
+
+    for firm in (bidder, quiet):
+        refused = staff_client.post(
+            reverse("admin:marketplace_organisation_delete", args=[firm.pk]), {"post": "yes"}
+        )
+        assert refused.status_code == 403
+    assert Organisation.objects.filter(pk__in=[bidder.pk, quiet.pk]).count() == 2
+
+
+def test_bulk_delete_of_suppliers_is_refused_alike(staff_client, bidder):
+    quiet = SupplierFactory(name="Stille Firma AS")
+
+    pages = [
+        staff_client.post(
+            reverse("admin:marketplace_organisation_changelist"),
+            {"action": "delete_selected", "_selected_action": [firm.pk]},
+        )
+        for firm in (bidder, quiet)
+    ]
+
+    for response in pages:
+        assert [str(p) for p in response.context["perms_lacking"]] == ["supplier organisations"]
+        assert response.context["protected"] == []
+
+
+def test_a_buyer_without_history_can_still_be_deleted(staff_client):
+    from tests.factories import BuyerFactory
+
+    buyer = BuyerFactory(name="Ny kommune")
+
+    staff_client.post(
+        reverse("admin:marketplace_organisation_delete", args=[buyer.pk]), {"post": "yes"}
+    )
+
+    assert not Organisation.objects.filter(pk=buyer.pk).exists()
+
+
+def test_the_outbox_list_does_not_count_bid_receipts(staff_client, buyer, buyer_unit):
+    tender = tender_ready_for_bids(buyer=buyer, unit=buyer_unit, lots=1)
+    changelist = reverse("admin:marketplace_outboxmessage_changelist")
+    before = staff_client.get(changelist).context["cl"].result_count
+
+    firm = SupplierFactory(name="Hemmelig Byrå AS")
+    submitted_bid(tender=tender, supplier=firm, by=supplier_member(firm))
+
+    assert OutboxMessage.objects.filter(topic__startswith="bids.").exists()
+    response = staff_client.get(changelist)
+    assert response.context["cl"].result_count == before
+    assert "bids:receipt" not in response.content.decode()
