@@ -1,19 +1,21 @@
 """Security events of accounts go into the audit chain (Annex IV g: attempts must be detectable).
 
-Receivers only record; they decide nothing. Failed logins store a SHA-256 of the address that was
-typed, not the address, so the chain holds no personal data of people who are not users.
+Receivers only record; they decide nothing. The chain names people by user id only (ADR 0013):
+a failed login records the account tried by its id (nothing of what was typed when no account
+has it), and is tallied per address like every refusal (``marketplace.services.refusals``), so
+guessing passwords cannot grow the chain without bound.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from marketplace.models import User
 from marketplace.services.audit import audit_record
+from marketplace.services.refusals import audit_refusal
 
 
 def _record(action: str, user, **after) -> None:
@@ -33,12 +35,10 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
-    typed = (credentials.get("email") or credentials.get("username") or "").strip().lower()
-    audit_record(
-        actor=None,
-        action="account.login_failed",
-        after={"login_sha256": hashlib.sha256(typed.encode()).hexdigest()},
-    )
+    typed = (credentials.get("email") or credentials.get("username") or "").strip()
+    target = User.objects.filter(email__iexact=typed).first() if typed else None
+    # The account tried (by id) when there is one; nothing of what was typed otherwise.
+    audit_refusal(actor=None, action="account.login_failed", obj=target)
 
 
 # Signals that carry ``user`` (and for MFA an ``authenticator``), and the action each records.
@@ -68,4 +68,5 @@ def _account_event(sender, signal, user, authenticator=None, **kwargs):
 
 @receiver(list(_EMAIL_EVENTS), dispatch_uid="audit_email_event")
 def _email_event(sender, signal, email_address, **kwargs):
-    _record(_EMAIL_EVENTS[signal], email_address.user, email=email_address.email)
+    # The address's id, never the address: the chain cannot be erased (ADR 0013).
+    _record(_EMAIL_EVENTS[signal], email_address.user, email_address_id=email_address.pk)

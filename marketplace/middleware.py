@@ -1,4 +1,5 @@
-"""Request id for logs and audit events; the TOTP requirement for buyer staff and admins."""
+"""Request id for logs and audit events, the client address for the refused-access tally; the
+TOTP requirement for buyer staff and admins."""
 
 from __future__ import annotations
 
@@ -13,12 +14,22 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from marketplace.client_address import client_address
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# The client's address, for the refused-access tally (never the audit chain: ADR 0013).
+_client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def current_client_address() -> str:
+    """The client address of the request being answered (``marketplace.client_address``, which
+    honours TRUSTED_PROXY_COUNT; "" outside a request)."""
+    return _client_address.get()
 
 
 class RequestIdMiddleware:
@@ -34,9 +45,11 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = _request_id.set(request_id)
+        address_token = _client_address.set(client_address(request))
         try:
             response = self.get_response(request)
         finally:
+            _client_address.reset(address_token)
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response

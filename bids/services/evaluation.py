@@ -108,7 +108,7 @@ def evaluator_assign(*, tender: Tender, user, by) -> EvaluatorAssignment:
         actor=by,
         action="bid.evaluator_assigned",
         obj=tender,
-        after={"evaluator": user.pk, "email": user.email},
+        after={"evaluator": user.pk},
     )
     notify(
         recipient=user,
@@ -128,7 +128,7 @@ def evaluator_unassign(*, assignment: EvaluatorAssignment, by) -> None:
         actor=by,
         action="bid.evaluator_unassigned",
         obj=assignment.tender,
-        before={"evaluator": assignment.user_id, "email": assignment.user.email},
+        before={"evaluator": assignment.user_id},
     )
     assignment.delete()
 

@@ -28,6 +28,7 @@ from bids.models import Bid, BidDocument, ConsortiumMember, EvaluatorAssignment
 from marketplace.errors import PermissionDenied
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
+from marketplace.services.refusals import audit_refusal
 
 
 class Side(StrEnum):
@@ -108,15 +109,18 @@ def access(user, bid: Bid) -> Access:
 
 
 def record_refusal(*, user, tender, what: str) -> None:
-    """Audit a refused attempt at sealed data, in its own committed transaction."""
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="bid.sealed_access_refused",
-            obj=tender,
-            organisation=tender.buyer_id,
-            after={"what": what, "opened": tender_is_open(tender)},
-        )
+    """Audit a refused attempt at sealed data, in its own committed transaction.
+
+    Repeats from the same person and address are tallied, not chained one by one
+    (``marketplace.services.refusals``): probing cannot grow the audit chain without bound.
+    """
+    audit_refusal(
+        actor=user,
+        action="bid.sealed_access_refused",
+        obj=tender,
+        organisation=tender.buyer_id,
+        after={"what": what, "opened": tender_is_open(tender)},
+    )
 
 
 def require_tender_bids_readable(user, tender, *, what: str) -> None:

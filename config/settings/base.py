@@ -403,6 +403,10 @@ BRREG_API_URL = env(
 BRREG_TIMEOUT_SECONDS = env.float("BRREG_TIMEOUT_SECONDS", default=3.0)
 # Dotted path of the callable that fetches a URL (tests point it at a recording fake).
 BRREG_TRANSPORT = env("BRREG_TRANSPORT", default="marketplace.brreg.urllib_transport")
+# Refused access (ADR 0013): repeats of one kind from one address and user within the window add
+# to a tally instead of the audit chain; tallies (they hold IP addresses) go after the retention.
+AUDIT_REFUSAL_WINDOW_SECONDS = env.int("AUDIT_REFUSAL_WINDOW_SECONDS", default=600)
+AUDIT_REFUSAL_RETENTION_DAYS = env.int("AUDIT_REFUSAL_RETENTION_DAYS", default=90)
 
 # Tenders: references are <prefix>-<year>-NNNN (AFK-2026-0001); uploads are limited in size.
 TENDER_REFERENCE_PREFIX = env("TENDER_REFERENCE_PREFIX", default="AFK")

@@ -1,5 +1,10 @@
 """Writing to the audit chain. Every service that changes something records it here.
 
+The chain holds no personal data (ADR 0013): people are named by user id (``actor_id``, and ids
+inside before/after), ``actor_label`` is only the actor's kind, objects that are people (a user,
+a membership, an invitation, ...) keep their id but no label, and before/after data with an
+e-mail key is refused. Pages resolve ids to today's names when they show an event.
+
 Each event's hash covers a canonical JSON payload that includes the previous event's hash
 (``AuditEvent.payload()``/``compute_hash()``). ``manage.py verify_audit`` recomputes it from what
 the database gives back, so everything hashed here must read back identically on PostgreSQL
@@ -22,16 +27,36 @@ from django.utils import timezone
 
 from marketplace.middleware import current_request_id
 from marketplace.models import AuditEvent
-from marketplace.models.audit import GENESIS_HASH
+from marketplace.models.audit import ACTOR_ANONYMOUS, ACTOR_SYSTEM, ACTOR_USER, GENESIS_HASH
 
 # One lock key for the chain: events are appended one at a time so each links to the last.
 CHAIN_LOCK_KEY = 7_345_001
 # Floats this large print with an exponent in Python ("1e+16") but come back from PostgreSQL's
 # jsonb (an exact numeric) as plain digits, which json.loads reads as an int.
 _FLOAT_EXPONENT_FROM = 1e16
+# Objects that are people, or whose label names one: the chain keeps their type and id only.
+# (Migration 0011 holds a frozen copy of this set for the rewrite of older events.)
+PERSONAL_OBJECT_TYPES = frozenset(
+    {
+        "marketplace.user",
+        "marketplace.membership",
+        "marketplace.invitation",
+        "marketplace.accessrequest",
+        "marketplace.contactperson",
+        "marketplace.notification",
+        "marketplace.notificationpreference",
+        "account.emailaddress",
+        "mfa.authenticator",
+        "bids.evaluatorassignment",
+        "tenders.needinvitation",
+        "cms.eventregistration",
+    }
+)
+# Keys of before/after data that would put a contact detail into the chain: refused.
+_PERSONAL_KEY_SUFFIXES = ("email", "phone")
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
     """Serialise appenders until the surrounding transaction ends.
 
     On PostgreSQL a transaction-scoped advisory lock: a second writer waits here, then reads the
@@ -72,20 +97,41 @@ def canonical_json(value: Any) -> Any:
     return _canonical_value(json.loads(text))
 
 
+def refuse_personal_keys(value: Any, *, where: str) -> None:
+    """Raise ValueError when ``value`` has a key naming a contact detail (``email``, ``phone``).
+
+    Store the person's user id (or the object's id) instead: the chain cannot be erased.
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if str(key).lower().endswith(_PERSONAL_KEY_SUFFIXES):
+                raise ValueError(
+                    f"audit {where} data may not hold contact details (key {key!r}): "
+                    "store the user id instead"
+                )
+            refuse_personal_keys(item, where=where)
+    elif isinstance(value, list):
+        for item in value:
+            refuse_personal_keys(item, where=where)
+
+
 def _object_reference(obj: Any) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     meta = obj._meta
+    object_type = f"{meta.app_label}.{meta.model_name}"
     object_id = "" if obj.pk is None else str(obj.pk)
-    return f"{meta.app_label}.{meta.model_name}", object_id, str(obj)[:255]
+    label = "" if object_type in PERSONAL_OBJECT_TYPES else str(obj)[:255]
+    return object_type, object_id, label
 
 
-def _actor_label(actor) -> str:
+def actor_kind(actor) -> str:
+    """What ``actor_label`` holds: the kind of actor, never who (that is ``actor_id``)."""
     if actor is None:
-        return "system"
+        return ACTOR_SYSTEM
     if not getattr(actor, "is_authenticated", False):
-        return "anonymous"
-    return actor.email
+        return ACTOR_ANONYMOUS
+    return ACTOR_USER
 
 
 def _organisation_id(organisation, obj) -> int | None:
@@ -112,11 +158,13 @@ def audit_record(
     Call it inside the service's transaction: the event is written, and the chain stays locked,
     only if the change itself commits.
     """
+    refuse_personal_keys(before, where="before")
+    refuse_personal_keys(after, where="after")
     object_type, object_id, object_repr = _object_reference(obj)
     request_id = current_request_id()
     event = AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=_actor_label(actor),
+        actor_label=actor_kind(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -126,7 +174,7 @@ def audit_record(
         after=canonical_json(after),
         request_id="" if request_id == "-" else request_id,
     )
-    _lock_chain()
+    lock_chain()
     # Stamped after taking the lock, so times never run backwards along the chain.
     event.occurred_at = timezone.now()
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()

@@ -49,7 +49,6 @@ from marketplace.services.organisations import (
 
 def _invitation_data(invitation: Invitation) -> dict:
     return {
-        "email": invitation.email,
         "role": invitation.role,
         "unit_id": invitation.unit_id,
         "expires_at": invitation.expires_at,

@@ -67,7 +67,6 @@ def _organisation_data(organisation: Organisation) -> dict:
 def membership_data(membership: Membership) -> dict:
     return {
         "user_id": membership.user_id,
-        "user": membership.user.email,
         "organisation_id": membership.organisation_id,
         "role": membership.role,
         "unit_id": membership.unit_id,
@@ -229,7 +228,7 @@ def _access_request_open(*, organisation: Organisation, by: User) -> AccessReque
         actor=by,
         action="access_request.create",
         obj=access_request,
-        after={"user": by.email, "organisation_id": organisation.pk},
+        after={"user_id": by.pk, "organisation_id": organisation.pk},
         organisation=organisation,
     )
     for admin in admins_of(organisation):

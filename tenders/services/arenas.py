@@ -46,10 +46,20 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return candidate
 
 
+# The arena's contact person: personal data, so the audit chain records only that it changed.
+CONTACT_FIELDS = ("contact_name", "contact_email")
+
+
 def arena_data(arena: TestArena) -> dict:
     data = {field: getattr(arena, field) for field in ARENA_FIELDS if field != "municipality"}
     data.update(municipality=arena.municipality_id, unit=arena.unit_id, slug=arena.slug)
     return data
+
+
+def _audited(data: dict, *, changed: list[str] | None = None) -> dict:
+    kept = {key: value for key, value in data.items() if key not in CONTACT_FIELDS}
+    contact = [key for key in (changed or CONTACT_FIELDS) if key in CONTACT_FIELDS and data[key]]
+    return kept | ({"contact_fields_set": contact} if contact else {})
 
 
 def _check_fields(fields: dict) -> None:
@@ -71,7 +81,9 @@ def test_arena_create(
     arena.slug = _unique_slug(arena.name)
     arena.full_clean()
     arena.save()
-    audit_record(actor=by, action="test_arena.created", obj=arena, after=arena_data(arena))
+    audit_record(
+        actor=by, action="test_arena.created", obj=arena, after=_audited(arena_data(arena))
+    )
     return arena
 
 
@@ -95,8 +107,8 @@ def test_arena_update(*, arena: TestArena, by, **fields) -> TestArena:
             actor=by,
             action="test_arena.updated",
             obj=arena,
-            before={key: before[key] for key in changed},
-            after={key: after[key] for key in changed},
+            before=_audited({key: before[key] for key in changed}, changed=changed),
+            after=_audited({key: after[key] for key in changed}, changed=changed),
         )
     return arena
 

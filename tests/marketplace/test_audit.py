@@ -120,7 +120,9 @@ def test_names_the_actor_and_the_object_and_its_organisation():
     by_system = audit_record(actor=None, action="demo.seeded")
     by_anonymous = audit_record(actor=AnonymousUser(), action="account.signup")
 
-    assert (by_person.actor, by_person.actor_label) == (person, "kari@fjordlys.test")
+    # the person by id only: nothing personal goes into the chain (ADR 0013)
+    assert (by_person.actor, by_person.actor_label) == (person, "user")
+    assert by_person.actor_display() == f"Kari Nordmann (#{person.pk})"
     assert (by_person.object_type, by_person.object_id) == (
         "marketplace.organisation",
         str(supplier.pk),

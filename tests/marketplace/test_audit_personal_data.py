@@ -1,0 +1,238 @@
+"""The audit chain holds no personal data (ADR 0013): people by user id, erasure leaves nothing.
+
+Also the one-off rewrite of older events (migration 0011): a chain written in the old format
+(e-mail labels, e-mail keys, labels of people) verifies after the rewrite, holds none of it, and
+a later change is still found.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import import_module
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from marketplace.models import AuditEvent, ContactPerson, User
+from marketplace.models.audit import GENESIS_HASH
+from marketplace.services.audit import audit_record
+from marketplace.services.erasure import ERASED_DOMAIN, person_erase
+from marketplace.services.organisations import supplier_register
+from marketplace.services.profiles import contact_set, profile_get_or_create
+from tests.conftest import with_totp
+from tests.factories import SupplierFactory, UserFactory
+from tests.factories.organisations import valid_org_number
+from tests.marketplace.test_audit import triggers_bypassed
+
+rewrite = import_module("marketplace.migrations.0011_audit_by_user_id_and_verification")
+
+pytestmark = pytest.mark.django_db
+
+EMAIL, NAME, PHONE = "kari.nordmann@fjordlys.test", "Kari Nordmann", "+47 912 34 567"
+
+
+def verify() -> str:
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def chain_text() -> str:
+    """Everything the chain holds, as text (what the hash covers, plus the stored hashes)."""
+    return "\n".join(
+        str(event.payload()) + event.hash for event in AuditEvent.objects.order_by("id")
+    ).lower()
+
+
+def assert_nothing_personal(*values: str) -> None:
+    text = chain_text()
+    for value in values:
+        assert value.lower() not in text, value
+
+
+def test_an_actor_is_stored_by_id_and_shown_by_todays_name():
+    person = UserFactory(email=EMAIL, full_name=NAME)
+
+    event = audit_record(actor=person, action="organisation.edit", obj=person)
+
+    assert (event.actor_id, event.actor_label, event.object_repr) == (person.pk, "user", "")
+    assert event.actor_display() == f"{NAME} (#{person.pk})"
+    person.full_name = "Kari Hansen"
+    person.save()
+    assert AuditEvent.objects.get(pk=event.pk).actor_display() == f"Kari Hansen (#{person.pk})"
+
+
+@pytest.mark.parametrize("key", ["email", "requester_email", "Phone"])
+def test_contact_details_in_before_or_after_are_refused(key):
+    with pytest.raises(ValueError, match="contact details"):
+        audit_record(actor=None, action="test.leak", after={"nested": {key: EMAIL}})
+
+    assert not AuditEvent.objects.exists()
+
+
+def test_erasing_a_person_leaves_nothing_personal_in_the_chain(client):
+    # given a person who registered a supplier, logged in and out, failed a login, was named
+    # contact person, and whose address was confirmed
+    person = UserFactory(email=EMAIL, full_name=NAME)
+    EmailAddress.objects.create(user=person, email=EMAIL, verified=True, primary=True)
+    supplier = supplier_register(
+        name="Fjordlys Teknologi AS", org_number=valid_org_number(4711), by=person
+    ).organisation
+    client.post("/accounts/login/", {"login": EMAIL, "password": "correct horse battery"})
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"login": EMAIL.upper(), "password": "wrong"})
+    profile = profile_get_or_create(organisation=supplier, by=person)
+    contact_set(profile=profile, by=person, name=NAME, email=EMAIL, phone=PHONE)
+    assert AuditEvent.objects.filter(actor=person).count() >= 4
+
+    # when they are erased
+    out = io.StringIO()
+    call_command("erase_person", EMAIL, stdout=out)
+
+    # then the chain holds nothing that says who they were, and is intact
+    assert out.getvalue().strip() == f"Erased user #{person.pk}."
+    assert_nothing_personal(EMAIL, "kari", "nordmann", PHONE, "912 34")
+    assert verify().startswith("Audit chain intact")
+    # the person is still there by id, and shows as erased
+    person.refresh_from_db()
+    assert person.email == f"erased-{person.pk}@{ERASED_DOMAIN}"
+    assert (person.full_name, person.is_active, person.has_usable_password()) == ("", False, False)
+    assert not EmailAddress.objects.filter(user=person).exists()
+    contact = ContactPerson.objects.get(profile=profile)
+    assert (contact.name, contact.email, contact.phone) == ("", "", "")
+    erased = AuditEvent.objects.get(action="account.erased")
+    assert erased.object_id == str(person.pk)
+    assert AuditEvent.objects.filter(actor=person).first().actor_display() == (
+        f"erased user #{person.pk}"
+    )
+    # and a login with the old address finds nobody
+    assert not User.objects.filter(email__iexact=EMAIL).exists()
+
+
+def test_the_admin_shows_an_erased_actor_and_erases_through_the_service(client):
+    staff = with_totp(UserFactory(email="drift@pilotmarked.test"))
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    person = UserFactory(email=EMAIL, full_name=NAME)
+    audit_record(actor=person, action="organisation.edit", obj=SupplierFactory())
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:marketplace_user_changelist"),
+        {"action": "erase_persons", "_selected_action": [person.pk]},
+        follow=True,
+    )
+
+    assert "1 person erased." in response.content.decode()
+    listing = client.get(reverse("admin:marketplace_auditevent_changelist")).content.decode()
+    assert f"erased user #{person.pk}" in listing
+    assert EMAIL not in listing and NAME not in listing
+    assert AuditEvent.objects.filter(action="account.erased", actor=staff).exists()
+
+
+def test_erase_person_refuses_unknown_and_already_erased_people():
+    person = UserFactory(email=EMAIL)
+    person_erase(user=person, by=None)
+
+    with pytest.raises(CommandError, match=r"No person 'nobody@example\.test'"):
+        call_command("erase_person", "nobody@example.test")
+    with pytest.raises(CommandError, match="already been erased"):
+        call_command("erase_person", str(person.pk))
+    assert AuditEvent.objects.filter(action="account.erased").count() == 1
+
+
+def test_only_staff_who_may_change_users_can_erase():
+    from marketplace.errors import PermissionDenied
+
+    person, someone = UserFactory(), UserFactory(is_staff=True)
+
+    with pytest.raises(PermissionDenied):
+        person_erase(user=person, by=someone)
+
+    person.refresh_from_db()
+    assert person.anonymised_at is None
+
+
+# --- The rewrite of a chain in the old format (migration 0011) --------------------------------
+
+
+class _Editor:
+    """What the migration function needs of a schema editor, inside the test's transaction."""
+
+    connection = connection
+
+    def execute(self, sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _old_event(previous: str, **fields) -> AuditEvent:
+    event = AuditEvent(prev_hash=previous, **fields)
+    event.hash = event.compute_hash()  # the payload's fields did not change, only what goes in
+    event.save(force_insert=True)
+    return event
+
+
+def test_the_migration_rewrites_an_old_chain_that_then_verifies_and_still_detects_changes():
+    # given a chain written the old way: e-mail as the label, e-mails in the data, people's names
+    person = UserFactory(email=EMAIL, full_name=NAME)
+    supplier = SupplierFactory(name="Fjordlys Teknologi AS")
+    first = _old_event(
+        GENESIS_HASH,
+        actor=person,
+        actor_label=EMAIL,
+        action="membership.create",
+        object_type="marketplace.membership",
+        object_id="7",
+        object_repr=f"{NAME} – Administrator – Fjordlys Teknologi AS",
+        organisation_id=supplier.pk,
+        after={"user_id": person.pk, "user": EMAIL, "role": "supplier_admin"},
+    )
+    second = _old_event(
+        first.hash,
+        actor_label="system",
+        action="account.login_failed",
+        after={"login_sha256": "ab" * 32},
+    )
+    third = _old_event(
+        second.hash,
+        actor=person,
+        actor_label=EMAIL,
+        action="organisation.edit",
+        object_type="marketplace.organisation",
+        object_id=str(supplier.pk),
+        object_repr="Fjordlys Teknologi AS",
+        after={"name": "Fjordlys Teknologi AS", "nested": [{"email": EMAIL}]},
+    )
+    assert verify().startswith("Audit chain intact: 3 events")
+
+    # when the migration's data step runs
+    rewrite.rewrite_chain(apps, _Editor())
+
+    # then the chain verifies, holds nothing personal, and keeps what is not personal
+    assert verify().startswith("Audit chain intact: 4 events")
+    assert_nothing_personal(EMAIL, NAME, "ab" * 32)
+    rows = list(AuditEvent.objects.order_by("id"))
+    assert [row.actor_label for row in rows] == ["user", "system", "user", "system"]
+    assert rows[0].after == {"user_id": person.pk, "role": "supplier_admin"}
+    assert rows[2].object_repr == "Fjordlys Teknologi AS"
+    assert rows[2].after == {"name": "Fjordlys Teknologi AS", "nested": [{}]}
+    assert rows[3].action == "audit.chain_rewritten" and rows[3].after["rows"] == 3
+    # the triggers are back, and a change is still found
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=first.pk).update(action="test.again")
+    with triggers_bypassed():
+        AuditEvent.objects.filter(pk=third.pk).update(action="test.innocent")
+    with pytest.raises(CommandError, match=f"row {third.pk} was changed"):
+        verify()
+
+
+def test_the_rewrite_leaves_an_empty_chain_empty():
+    rewrite.rewrite_chain(apps, _Editor())
+
+    assert not AuditEvent.objects.exists()
