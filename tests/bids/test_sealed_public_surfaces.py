@@ -1,10 +1,10 @@
 """Nothing the public can fetch moves when a bid arrives on a tender still open for bids.
 
 Every public data surface that could show a bid — OCDS releases and records, the Atom feed, the
-API's tenders and suppliers, the tender pages, site search and the supplier directory — is
-fetched before and after ``bid_submit`` and must answer the same bytes, once what changes with
-every request is taken out (CSP nonce, CSRF token, an OCDS package's ``publishedDate``). The
-cache is emptied before every fetch.
+sitemap, the API's tenders and suppliers, the tender pages, site search and the supplier
+directory — is fetched before and after ``bid_submit`` and must answer the same bytes, once what
+changes with every request is taken out (CSP nonce, CSRF token, an OCDS package's
+``publishedDate``). The cache is emptied before every fetch.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def test_public_surfaces_answer_the_same_bytes_before_and_after_a_sealed_bid(
         "/ocds/releases.json",
         "/ocds/records.json",
         "/konkurranser/feed.atom",
+        "/sitemap.xml",
         "/api/tenders/",
         f"/api/tenders/{tender.reference}/",
         f"/api/suppliers/{firm.slug}/",
