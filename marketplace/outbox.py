@@ -29,7 +29,6 @@ import logging
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -86,7 +85,8 @@ def outbox_enqueue(*, handler: Callable, payload: dict, key: str | None = None) 
             message.save(force_insert=True)
     except IntegrityError:
         return OutboxMessage.objects.get(delivery_key=key)
-    transaction.on_commit(partial(outbox_dispatch, message.pk), robust=True)
+    pk = message.pk
+    transaction.on_commit(lambda: outbox_dispatch(pk), robust=True)
     return message
 
 
@@ -98,11 +98,11 @@ def outbox_dispatch(message_id: int) -> None:
     change into an error page and stop the hooks after it, so none escapes.
     """
     try:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            outbox_deliver(message_id=message_id)
-            return
         from marketplace.tasks import deliver_outbox_message
 
+        if deliver_outbox_message.app.conf.task_always_eager:
+            outbox_deliver(message_id=message_id)
+            return
         # retry=False: with the broker down, fail at once instead of holding the request.
         deliver_outbox_message.apply_async((message_id,), retry=False)
     except Exception:
@@ -193,5 +193,5 @@ def outbox_retry(*, messages: Iterable[OutboxMessage]) -> int:
     reset = list(pending.values_list("pk", flat=True))
     pending.update(dead_at=None, attempts=0, next_attempt_at=timezone.now(), last_error="")
     for pk in reset:
-        transaction.on_commit(partial(outbox_dispatch, pk), robust=True)
+        transaction.on_commit(lambda pk=pk: outbox_dispatch(pk), robust=True)
     return len(reset)

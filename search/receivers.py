@@ -3,8 +3,6 @@ queue one indexing task once the transaction commits. Connected in ``SearchConfi
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 
 from search.documents import Kind
@@ -16,7 +14,10 @@ def _queue(kind: str, object_id) -> None:
     from search.tasks import index_object
 
     if object_id is not None:
-        transaction.on_commit(partial(index_object.delay, kind, int(object_id)), robust=True)
+        object_id = int(object_id)
+        # A lambda, not functools.partial: Django logs a failing robust hook by its __qualname__,
+        # which a partial lacks, so the log call itself would raise.
+        transaction.on_commit(lambda: index_object.delay(kind, object_id), robust=True)
 
 
 def on_tender_changed(sender, *, tender_id, **kwargs) -> None:
