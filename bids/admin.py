@@ -1,7 +1,8 @@
 """Django admin for bids: read-only, and sealed like everywhere else.
 
-The bid list holds only bids of opened tenders, and never their content (no sealed field is
-shown, decrypted or not). A bid's change, history or delete URL typed by hand for a bid that is
+The bid and award lists hold only rows of opened tenders (``bids.public.opened_q``), and never a
+bid's content (no sealed field is shown, decrypted or not); their counts and filters are
+computed on those rows only. A bid's change, history or delete URL typed by hand for a bid that is
 still sealed answers 404 — the same as for a bid that does not exist — and the attempt is
 audited. Superusers included: the seal does not know them.
 """
@@ -12,6 +13,7 @@ from django.contrib import admin
 from django.http import Http404
 
 from bids.models import AwardDecision, Bid, TenderOpening
+from bids.public import opened_q
 from bids.services import sealing
 
 
@@ -57,7 +59,7 @@ class BidAdmin(ReadOnlyAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(tender__opening__opened_at__isnull=False)
+            .filter(opened_q())
             .exclude(status=Bid.Status.DRAFT)
             .select_related("tender", "supplier")
         )
@@ -113,3 +115,7 @@ class AwardDecisionAdmin(ReadOnlyAdmin):
         "withdrawal_reason",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Decisions need opened bids; the filter keeps that true here whatever made the row.
+        return super().get_queryset(request).filter(opened_q()).select_related("tender", "lot")

@@ -8,9 +8,10 @@ from django.db.models.functions import Cast
 
 def sealed_bid_events_q() -> Q:
     from bids.models import Bid
+    from bids.public import opened_q
 
     sealed = (
-        Bid.objects.exclude(tender__opening__opened_at__isnull=False)
+        Bid.objects.exclude(opened_q())
         .annotate(object_key=Cast("pk", CharField()))
         .values("object_key")
     )

@@ -29,7 +29,11 @@ AwardStatus = AwardDecision.Status
 
 
 def opened_q(tender: str = "tender") -> Q:
-    """``Q`` matching rows whose tender (reached through the path ``tender``) has been opened."""
+    """``Q`` matching rows whose tender (reached through the path ``tender``) has been opened.
+
+    The queryset form of ``bids.services.sealing.tender_is_open``: a pending two-person opening
+    (requested, not confirmed) is not an opening.
+    """
     return Q(**{f"{tender}__opening__opened_at__isnull": False})
 
 

@@ -100,3 +100,34 @@ def test_the_outbox_list_does_not_count_bid_receipts(staff_client, buyer, buyer_
     response = staff_client.get(changelist)
     assert response.context["cl"].result_count == before
     assert "bids:receipt" not in response.content.decode()
+
+
+def test_bid_and_award_lists_count_only_opened_tenders(staff_client, bidder):
+    from bids.models import AwardDecision
+    from tests.factories.pilots import make_award, open_bids
+
+    bids_list = reverse("admin:bids_bid_changelist")
+    awards_list = reverse("admin:bids_awarddecision_changelist")
+    sealed_tender = bidder.bid.tender
+    # A decision can only be made after opening; written by hand, the list still leaves it out.
+    AwardDecision.objects.create(
+        tender=sealed_tender,
+        lot=sealed_tender.lots.get(),
+        bid=bidder.bid,
+        reasons="-",
+        decided_by=UserFactory(),
+        standstill_ends_at=bidder.bid.submitted_at,
+    )
+    shown = make_award()  # on a tender whose bids are opened
+
+    bids = staff_client.get(bids_list, {"_facets": "1"}).context["cl"]
+    awards = staff_client.get(awards_list).context["cl"]
+
+    assert bids.result_count == 1 and bids.full_result_count == 1
+    assert [bid.pk for bid in bids.result_list] == [shown.bid_id]
+    assert list(awards.result_list) == [shown]
+
+    open_bids(sealed_tender)
+
+    assert staff_client.get(bids_list).context["cl"].result_count == 2
+    assert staff_client.get(awards_list).context["cl"].result_count == 2
