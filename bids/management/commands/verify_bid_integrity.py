@@ -6,9 +6,9 @@
 A bid's receipt (``bids.services.receipts``) prints the SHA-256 of its canonical content
 (``Bid.content_sha256``) and each document's size and SHA-256 of the plaintext
 (``BidDocument.size``, ``.sha256``). This command unwraps each bid's data key with ``BID_KEYS``,
-decrypts each document from private storage, and compares. Bids that were submitted and later
-replaced or withdrawn keep their receipts and documents, so they are checked too; drafts have
-no receipt and are not.
+decrypts each document from private storage chunk by chunk, and compares. Bids that were
+submitted and later replaced or withdrawn keep their receipts and documents, so they are checked
+too; drafts have no receipt and are not.
 
 Exit status 0 with one summary line when everything matches. Otherwise every problem is written
 to stderr as it is found, and the command exits 1 (a ``CommandError``) naming the first one: the
@@ -29,7 +29,7 @@ from bids import crypto
 from bids.content import BidContent
 from bids.models import Bid, BidDocument
 from bids.services import sealing
-from bids.services.documents import document_plaintext
+from bids.services.documents import document_plaintext_stream
 
 CHUNK_SIZE = 200
 
@@ -55,27 +55,27 @@ class Tally:
 
 
 def check_document(document: BidDocument, *, key: bytes) -> tuple[str | None, int]:
-    """Why the stored document does not match its receipt (None when it does), and its size."""
+    """Why the stored document does not match its receipt (None when it does), and its size.
+
+    The file is decrypted and hashed chunk by chunk: one chunk in memory, whatever its size.
+    """
+    hasher, size = hashlib.sha256(), 0
     try:
-        plaintext = document_plaintext(document, key=key)
+        for chunk in document_plaintext_stream(document, key=key):
+            hasher.update(chunk)
+            size += len(chunk)
     except FileNotFoundError:
         return f"the file {document.file.name} is missing from private storage", 0
     except OSError as exc:
-        return f"the file {document.file.name} cannot be read ({exc.strerror or exc})", 0
+        return f"the file {document.file.name} cannot be read ({exc.strerror or exc})", size
     except crypto.SealError as exc:
-        return f"the file does not decrypt: {exc}", 0
-    if len(plaintext) != document.size:
-        return (
-            f"the decrypted file is {len(plaintext)} bytes; the receipt says {document.size}",
-            len(plaintext),
-        )
-    digest = hashlib.sha256(plaintext).hexdigest()
+        return f"the file does not decrypt: {exc}", size
+    if size != document.size:
+        return f"the decrypted file is {size} bytes; the receipt says {document.size}", size
+    digest = hasher.hexdigest()
     if digest != document.sha256:
-        return (
-            f"SHA-256 {digest} differs from the receipt's {document.sha256}",
-            len(plaintext),
-        )
-    return None, len(plaintext)
+        return f"SHA-256 {digest} differs from the receipt's {document.sha256}", size
+    return None, size
 
 
 def check_bid(bid: Bid, tally: Tally) -> list[Problem]:
