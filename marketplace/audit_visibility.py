@@ -37,3 +37,21 @@ def hidden_outbox_topic_prefixes() -> tuple[str, ...]:
     """Outbox topics the admin never lists: one receipt row per submitted bid would count the
     bids (and show when and by whom they came) before opening. The sweeper still delivers them."""
     return ("bids.",)
+
+
+def visible_outbox(queryset: QuerySet) -> QuerySet:
+    """The outbox rows an administrator may list: not those of a hidden topic, nor the e-mail
+    rows of notifications of a hidden kind (a deadline change or a cancellation tells every
+    bidder, so their number is the number of bidders). The sweeper still delivers them all."""
+    from django.db.models import BigIntegerField
+    from django.db.models.fields.json import KeyTextTransform
+    from django.db.models.functions import Cast
+
+    from marketplace.models import Notification
+
+    for prefix in hidden_outbox_topic_prefixes():
+        queryset = queryset.exclude(topic__startswith=prefix)
+    hidden = Notification.objects.filter(kind__in=hidden_notification_kinds()).values("pk")
+    return queryset.alias(
+        notification=Cast(KeyTextTransform("notification_id", "payload"), BigIntegerField())
+    ).filter(Q(notification__isnull=True) | ~Q(notification__in=hidden))

@@ -2,15 +2,16 @@
 
 Rows are written and delivered by ``marketplace.outbox``; here the administrator sees what is
 pending, delivered or dead-lettered (with the last error) and can send dead rows again. Only
-superusers see it: a payload names people and tenders by key. Rows of the bids app are never
-listed (``marketplace.audit_visibility``): their number would be the number of bids received.
+superusers see it: a payload names people and tenders by key. Rows about bids (receipts, and
+e-mails of bid notifications) are never listed (``marketplace.audit_visibility.visible_outbox``):
+their number would be the number of bids or bidders before opening.
 """
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from marketplace.audit_visibility import hidden_outbox_topic_prefixes
+from marketplace.audit_visibility import visible_outbox
 from marketplace.models import OutboxMessage
 from marketplace.outbox import outbox_retry
 
@@ -64,10 +65,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     actions = ["retry"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        for prefix in hidden_outbox_topic_prefixes():
-            queryset = queryset.exclude(topic__startswith=prefix)
-        return queryset
+        return visible_outbox(super().get_queryset(request))
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from marketplace.models import Organisation, OutboxMessage
 from tests.conftest import with_totp
-from tests.factories import SupplierFactory, UserFactory
+from tests.factories import SupplierFactory, UserFactory, cpv_code
 from tests.factories.bids import submitted_bid, supplier_member, tender_ready_for_bids
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,9 @@ def staff_client(client):
 def bidder(buyer, buyer_unit):
     """A supplier with a bid on a tender still open for bids."""
     firm = SupplierFactory(name="Hemmelig Byrå AS")
-    tender = tender_ready_for_bids(buyer=buyer, unit=buyer_unit, lots=1)
+    tender = tender_ready_for_bids(
+        buyer=buyer, unit=buyer_unit, lots=1, main_cpv=cpv_code("72000000", "IT services")
+    )
     bid = submitted_bid(tender=tender, supplier=firm, by=supplier_member(firm))
     firm.bid = bid
     return firm
@@ -131,3 +133,44 @@ def test_bid_and_award_lists_count_only_opened_tenders(staff_client, bidder):
 
     assert staff_client.get(bids_list).context["cl"].result_count == 2
     assert staff_client.get(awards_list).context["cl"].result_count == 2
+
+
+def test_the_outbox_list_does_not_count_the_bidders_told_of_a_new_deadline(
+    staff_client, bidder, procurement_officer, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from marketplace.models import Notification
+    from marketplace.outbox import outbox_enqueue
+    from marketplace.services.notifications import notification_email_deliver
+    from tenders.services.tenders import tender_extend_deadline
+    from tests.factories.notifications import NotificationFactory
+
+    changelist = reverse("admin:marketplace_outboxmessage_changelist")
+    ordinary = NotificationFactory(kind="system")
+    outbox_enqueue(
+        handler=notification_email_deliver,
+        payload={"notification_id": ordinary.pk},
+        key=f"notifications:email:{ordinary.pk}",
+    )
+    before = list(staff_client.get(changelist).context["cl"].result_list)
+    tender = bidder.bid.tender
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tender_extend_deadline(
+            tender=tender,
+            by=procurement_officer,
+            submission_deadline=tender.submission_deadline + datetime.timedelta(days=7),
+            reason="More time for the market",
+        )
+
+    told = Notification.objects.filter(kind="bids")
+    assert told.exists()
+    assert OutboxMessage.objects.filter(
+        payload__notification_id__in=list(told.values_list("pk", flat=True))
+    ).exists()
+    after = staff_client.get(changelist).context["cl"].result_list
+    # One row per event and per follower fan-out, as for any tender; none per bidder.
+    e_mails = [row.payload for row in after if "notification_id" in row.payload]
+    assert e_mails == [{"notification_id": ordinary.pk}]
+    assert set(before) <= set(after)
