@@ -1,10 +1,13 @@
-"""Which audit events the people browsing the log may see.
+"""Which audit events, notifications and outbox rows the people browsing the admin may see.
 
 Some events would reveal sealed facts by their mere existence: "bid.started by someone@firm on
 AFK-2026-0001" tells a superuser who is bidding before the deadline. Apps further up the import
 graph (bids) register a filter here that names such events; every place that lists audit events
 (the Django admin today) passes its queryset through :func:`visible_events`. The events stay in
 the chain — ``verify_audit`` reads them all — they are only kept out of sight until the seal lifts.
+Notifications about bids and the outbox rows that deliver bid receipts and bid notifications are
+never listed (:func:`hidden_notification_kinds`, :func:`visible_outbox`): their number alone
+would count bids or bidders.
 """
 
 from __future__ import annotations
