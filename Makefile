@@ -79,6 +79,10 @@ search-quality: install ## Import the real Doffin notices into a scratch SQLite 
 	  $(BIN)/python manage.py search_quality --write docs/search-quality.md; \
 	done
 
+.PHONY: drill-worker-kill
+drill-worker-kill: install ## kill -9 the Celery worker mid-way through N alert e-mails, restart: each arrives exactly once (N=1000)
+	$(BIN)/python scripts/drill_worker_kill.py -n $(or $(N),1000)
+
 .PHONY: drill-login
 drill-login: install ## Wrong passwords from one address, the owner from another, Redis up and down; HTTP Basic on the API (N=30 attempts)
 	$(BIN)/python scripts/drill_login.py --attempts $(or $(N),30)
