@@ -1,4 +1,4 @@
-"""Background work for organisations: e-mailing invitation links."""
+"""Background work for organisations: e-mailing invitation links, checking the register."""
 
 from __future__ import annotations
 
@@ -32,3 +32,15 @@ def send_invitation_email(invitation_id: int, token: str) -> bool:
     if invitation is None:
         return False
     return invitation_email_send(invitation=invitation, token=token)
+
+
+@shared_task(name="marketplace.check_organisation_in_registry")
+def check_organisation_in_registry(organisation_id: int) -> str:
+    """Verify a newly registered organisation when the register confirms its number and name.
+
+    No automatic retry: an unreachable register leaves the organisation unverified, and site
+    staff can check again from the admin (``marketplace.services.verification``).
+    """
+    from marketplace.services.verification import organisation_check_registry
+
+    return organisation_check_registry(organisation_id=organisation_id).value

@@ -15,6 +15,8 @@ os.environ.setdefault("BID_KEYS", local_bid_keys(_VAR_DIR))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR_DIR / 'test.sqlite3'}")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+# Nothing listens on port 9: a registry check no test has pointed at its fake fails at once.
+os.environ.setdefault("BRREG_API_URL", "http://127.0.0.1:9/enhetsregisteret/api/enheter/{orgnr}")
 
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, env  # noqa: E402

@@ -2,17 +2,20 @@
 
 Site staff create buyers here (a municipality joins without code changes) and manage their units.
 Every save is validated as in the product (organisation number, roles for the kind) and recorded
-in the audit chain. Invitations and access requests are read-only: they are made by services, and
-an invitation's token is never stored, so it cannot be shown.
+in the audit chain. Staff verify organisations here, by hand or by asking the register
+(``marketplace.services.verification``); one they create is verified by them. Invitations and
+access requests are read-only: they are made by services, and an invitation's token is never
+stored, so it cannot be shown.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from marketplace.errors import DomainError
 from marketplace.models import (
@@ -26,6 +29,11 @@ from marketplace.models import (
 from marketplace.selectors.organisations import invitation_status
 from marketplace.services.audit import audit_record
 from marketplace.services.organisations import RESERVED_SLUGS, validate_role
+from marketplace.services.verification import (
+    RegistryCheck,
+    organisation_check_registry,
+    organisation_verify,
+)
 from marketplace.validators import clean_org_number
 
 # --- Audit of admin writes ------------------------------------------------------------------
@@ -190,15 +198,56 @@ class MembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user", "unit")
 
 
+@admin.action(description=_("Verify the selected organisations"))
+def verify_organisations(modeladmin, request, queryset):
+    verified = 0
+    for organisation in queryset.filter(verified_at__isnull=True):
+        organisation_verify(organisation=organisation, by=request.user)
+        verified += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", verified)
+        % {"count": verified},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Check the selected organisations in the Brønnøysund register"))
+def check_in_registry(modeladmin, request, queryset):
+    results = [
+        organisation_check_registry(organisation_id=pk)
+        for pk in queryset.filter(verified_at__isnull=True).values_list("pk", flat=True)
+    ]
+    verified = results.count(RegistryCheck.VERIFIED)
+    modeladmin.message_user(
+        request,
+        _("Verified by the register: %(verified)d of %(checked)d checked.")
+        % {"verified": verified, "checked": len(results)},
+        messages.SUCCESS if verified == len(results) else messages.WARNING,
+    )
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = OrganisationAdminForm
-    list_display = ["name", "kind", "org_number_display", "slug", "created_at"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "org_number_display", "verified", "slug", "created_at"]
+    list_filter = ["kind", ("verified_at", admin.EmptyFieldListFilter), "verification_source"]
     search_fields = ["name", "org_number", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at"]
+    readonly_fields = ["created_at", "verified_at", "verified_by", "verification_source"]
     inlines = [OrganisationUnitInline, MembershipInline]
+    actions = [verify_organisations, check_in_registry]
+
+    @admin.display(description=_("verified"), boolean=True, ordering="verified_at")
+    def verified(self, obj: Organisation) -> bool:
+        return obj.is_verified
+
+    def save_model(self, request, obj, form, change):
+        # Staff who create an organisation here vouch for it (audited as organisation.verified).
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                organisation_verify(organisation=obj, by=request.user)
 
     @admin.display(description=_("organisation number"), ordering="org_number")
     def org_number_display(self, obj: Organisation) -> str:

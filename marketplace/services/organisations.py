@@ -34,6 +34,7 @@ from marketplace.selectors.organisations import (
 )
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
+from marketplace.services.verification import registry_check_on_commit
 from marketplace.validators import clean_org_number
 
 # Path segments next to "<slug>" in the URLs; an organisation may not take them as its slug.
@@ -148,9 +149,11 @@ def supplier_register(
 ) -> SupplierRegistration:
     """Register a supplier and make ``by`` its administrator.
 
-    When the organisation number is already registered (as a buyer or a supplier), ``by`` gets
-    no membership and no access: an access request is recorded once and the organisation's
-    administrators are told. The result does not say who they are.
+    A new organisation starts unverified; the register is asked on commit whether the number and
+    name match (``marketplace.services.verification``). When the organisation number is already
+    registered (as a buyer or a supplier), ``by`` gets no membership and no access: an access
+    request is recorded once and the organisation's administrators are told. The result does
+    not say who they are.
     """
     if not getattr(by, "is_authenticated", False) or not by.is_active:
         raise PermissionDenied(_("Log in to register an organisation."))
@@ -187,7 +190,7 @@ def _create_supplier(*, name: str, org_number: str, website: str, by: User) -> O
         slug=unique_slug(name),
     )
     organisation.full_clean()
-    organisation.save()
+    organisation.save()  # unverified until staff or the register confirm it
     audit_record(
         actor=by,
         action="organisation.register",
@@ -205,6 +208,7 @@ def _create_supplier(*, name: str, org_number: str, website: str, by: User) -> O
         after=membership_data(membership),
         organisation=organisation,
     )
+    registry_check_on_commit(organisation)
     return organisation
 
 

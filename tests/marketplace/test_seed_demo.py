@@ -23,6 +23,8 @@ def test_seed_demo_creates_every_role_and_is_idempotent():
     assert Municipality.objects.filter(county__number="32").count() == 21
     assert Organisation.objects.buyers().filter(org_number="930580783").exists()
     assert Organisation.objects.suppliers().count() == 3
+    # the demo's organisations are known ones: verified, marked as demo data
+    assert set(Organisation.objects.values_list("verification_source", flat=True)) == {"seed"}
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {role.value for role in Role}
     assert (

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from marketplace.demo import data, reference
 from marketplace.demo.profiles import seed_demo_profiles
@@ -25,6 +26,7 @@ from marketplace.models import (
     Role,
     User,
 )
+from marketplace.models.organisations import VerificationSource
 from marketplace.services.audit import audit_record
 from marketplace.services.classification_import import add_missing_classification_codes
 
@@ -94,6 +96,11 @@ class Command(BaseCommand):
                 },
             )
             created += new
+        # The demo's organisations are known ones: verified, as site staff would have done.
+        demo_numbers = [row[0] for row in data.BUYERS] + [row[0] for row in data.SUPPLIERS]
+        Organisation.objects.filter(org_number__in=demo_numbers, verified_at__isnull=True).update(
+            verified_at=timezone.now(), verification_source=VerificationSource.SEED
+        )
         self.stdout.write(
             f"  organisations: {len(data.BUYERS)} buyers, {len(data.SUPPLIERS)} suppliers"
         )

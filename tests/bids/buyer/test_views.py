@@ -211,7 +211,7 @@ def test_reading_a_bid_and_its_document_is_audited(client, assigned, bid_a, eval
     page = client.get(urls["bid"])
     assert b"tilbudsbrev.pdf" in page.content
     download = client.get(urls["document"])
-    assert download.content == MARKER
+    assert b"".join(download.streaming_content) == MARKER  # streamed, chunk by chunk
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
