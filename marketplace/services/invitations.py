@@ -133,7 +133,9 @@ def invitation_create(
     from marketplace.tasks_organisations import send_invitation_email
 
     invitation_id = invitation.pk
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, token))
+    # robust: with the broker down the invitation is saved and the request succeeds, but this
+    # e-mail is lost (logged). The raw token is never stored, so it cannot wait in the outbox.
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, token), robust=True)
     return invitation
 
 
