@@ -136,7 +136,7 @@ def test_document_download_headers(client, sealed_bid, lead_user):
     response = client.get(_url(sealed_bid, "supplier_document_download", True, False))
 
     assert response.status_code == 200
-    assert response.content == MINIMAL_PDF
+    assert b"".join(response.streaming_content) == MINIMAL_PDF  # streamed, chunk by chunk
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="tilbud.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
