@@ -131,9 +131,9 @@ def _db_count(scope: str, digest: str, window: int, rate: Rate, delta: int) -> i
     return rows.values_list("count", flat=True).first() or 0
 
 
-def _count(scope: str, key: str, rate: Rate, *, delta: int, now: float | None = None) -> Verdict:
-    now = time.time() if now is None else now
-    window = _window_start(rate, now)
+def _count(scope: str, key: str, rate: Rate, *, delta: int, window: int | None = None) -> Verdict:
+    now = time.time()
+    window = _window_start(rate, now) if window is None else window
     digest = _digest(scope, key)
     try:
         count = _cache_count(digest, window, rate, delta)
@@ -153,6 +153,12 @@ def hit(scope: str, key: str, *, rate: Rate | None = None) -> Verdict:
 def peek(scope: str, key: str, *, rate: Rate | None = None) -> Verdict:
     """Whether one more request would be allowed, without counting it."""
     return _count(scope, key, rate or rate_for(scope), delta=0)
+
+
+def first_use(scope: str, key: str, *, at: int, seconds: int) -> bool:
+    """True only the first time ``key`` is seen for the window starting at ``at`` (epoch
+    seconds) and lasting ``seconds``: a marker against replays (a TOTP code per time step)."""
+    return _count(scope, key, Rate(limit=1, seconds=seconds), delta=1, window=at).allowed
 
 
 def forget(scope: str, key: str, *, rate: Rate | None = None) -> None:

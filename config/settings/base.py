@@ -195,6 +195,12 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pilotmarked] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pilotmarked"
+# Our code forms: allauth's would lose their rate limit with login_failed off and refuse every
+# code while Redis is down (their used-code marker is a cache.add).
+MFA_FORMS = {
+    "authenticate": "marketplace.mfa_forms.AuthenticateForm",
+    "reauthenticate": "marketplace.mfa_forms.ReauthenticateForm",
+}
 # Buyer staff and administrators must have TOTP. Only dev.py may relax this, never production.
 MFA_REQUIRED_FOR_STAFF = True
 
@@ -341,6 +347,8 @@ THROTTLE_RATES = {
     # Failed logins: per account and address, and per address. Never per account alone.
     "login_account_address": env("LOGIN_FAILURE_RATE", default="5/15min"),
     "login_address": env("LOGIN_ADDRESS_FAILURE_RATE", default="30/15min"),
+    # Wrong TOTP codes per person and address (after a right password: marketplace.mfa_forms).
+    "mfa_user_address": env("MFA_FAILURE_RATE", default="5/15min"),
     "search": env("SEARCH_RATE", default="60/min"),
     "api": env("API_RATE", default="120/min"),
     # The CPV picker's type-ahead sends a request per pause in typing.

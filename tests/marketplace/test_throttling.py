@@ -264,3 +264,78 @@ def test_search_and_api_throttles_hold_while_the_cache_is_down(client, rates, si
 
     assert client.get("/api/tenders/", REMOTE_ADDR=HERE).status_code == 429
     assert client.get("/en/sok/", REMOTE_ADDR=HERE).status_code == 429
+
+
+# --- TOTP codes ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def totp_person(settings):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    settings.MFA_TOTP_TOLERANCE = 1  # a 30-second step may end between code and post
+    user = verified("totp@example.test")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return user, secret
+
+
+def current_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def give_code(client, code: str, address: str = HERE):
+    return client.post("/en/accounts/2fa/authenticate/", {"code": code}, REMOTE_ADDR=address)
+
+
+def test_totp_logins_work_while_the_cache_is_down(client, totp_person, cache_down):
+    user, secret = totp_person
+    assert log_in(client, user.email, PASSWORD).url == "/en/accounts/2fa/authenticate/"
+
+    give_code(client, current_code(secret))
+
+    assert logged_in(client)
+
+
+def test_a_totp_code_is_accepted_once(client, totp_person):
+    user, secret = totp_person
+    code = current_code(secret)
+    log_in(client, user.email, PASSWORD)
+    give_code(client, code)
+    assert logged_in(client)
+    client.logout()
+
+    log_in(client, user.email, PASSWORD, address=THERE)
+    replayed = give_code(client, code, address=THERE)
+
+    assert replayed.status_code == 200 and not logged_in(client)
+
+
+def test_a_totp_code_is_accepted_once_while_the_cache_is_down(client, totp_person, cache_down):
+    user, secret = totp_person
+    code = current_code(secret)
+    log_in(client, user.email, PASSWORD)
+    give_code(client, code)
+    client.logout()
+
+    log_in(client, user.email, PASSWORD, address=THERE)
+    give_code(client, code, address=THERE)
+
+    assert not logged_in(client)
+
+
+def test_wrong_totp_codes_are_throttled_with_429(client, totp_person, rates):
+    user, secret = totp_person
+    log_in(client, user.email, PASSWORD)
+    for _ in range(5):
+        assert give_code(client, "000000").status_code == 200
+
+    throttled = give_code(client, current_code(secret))
+
+    assert throttled.status_code == 429
+    assert "Retry-After" in throttled
+    assert not logged_in(client)
