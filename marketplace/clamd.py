@@ -86,24 +86,42 @@ def parse_reply(reply: bytes) -> Verdict:
     return Verdict(ScanStatus.ERROR, body.removesuffix(" ERROR").strip()[:200])
 
 
+def _read_reply(sock: socket.socket) -> bytes:
+    reply = b""
+    try:
+        while not reply.endswith(b"\0") and len(reply) < 4096:
+            received = sock.recv(4096)
+            if not received:
+                break
+            reply += received
+    except OSError:
+        pass  # whatever arrived before the connection broke is still the answer
+    return reply
+
+
 def scan(chunks: Iterable[bytes], *, url: str | None = None) -> Verdict:
     """Send ``chunks`` to clamd with INSTREAM and return its verdict; raise
-    :class:`ScannerUnavailable` when clamd cannot be reached or breaks off."""
+    :class:`ScannerUnavailable` when clamd cannot be reached or breaks off without an answer.
+
+    clamd closes the connection when a stream passes its ``StreamMaxLength``; the answer it sent
+    first (``INSTREAM size limit exceeded. ERROR``) is read and becomes an ``error`` verdict.
+    """
     url = url or settings.CLAMD_URL
     try:
         with _connect(url, settings.CLAMD_TIMEOUT_SECONDS) as sock:
-            sock.sendall(b"zINSTREAM\0")
-            for chunk in chunks:
-                for start in range(0, len(chunk), SEND_BYTES):
-                    piece = chunk[start : start + SEND_BYTES]
-                    sock.sendall(len(piece).to_bytes(4, "big") + piece)
-            sock.sendall(b"\0\0\0\0")
-            reply = b""
-            while not reply.endswith(b"\0") and len(reply) < 4096:
-                received = sock.recv(4096)
-                if not received:
-                    break
-                reply += received
+            try:
+                sock.sendall(b"zINSTREAM\0")
+                for chunk in chunks:
+                    for start in range(0, len(chunk), SEND_BYTES):
+                        piece = chunk[start : start + SEND_BYTES]
+                        sock.sendall(len(piece).to_bytes(4, "big") + piece)
+                sock.sendall(b"\0\0\0\0")
+            except (BrokenPipeError, ConnectionResetError) as error:
+                reply = _read_reply(sock)
+                if not reply:
+                    raise ScannerUnavailable(str(error)) from error
+                return parse_reply(reply)
+            reply = _read_reply(sock)
     except OSError as error:  # refused, reset, timed out, no such socket
         raise ScannerUnavailable(str(error)) from error
     return parse_reply(reply)

@@ -29,7 +29,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import filetype
 from django.conf import settings
@@ -71,21 +71,32 @@ class Purpose:
     types: dict[str, str]
     type_names: str
     limit_setting: str
+    # Plain-text kinds (no magic bytes to sniff): extension → MIME type, accepted when the
+    # bytes are UTF-8 text that does not start like markup.
+    text_types: dict[str, str] = field(default_factory=dict)
 
     @property
     def extensions(self) -> frozenset[str]:
         extra = {"jpeg"} if "jpg" in self.types.values() else set()
-        return frozenset(self.types.values()) | extra
+        return frozenset(self.types.values()) | extra | frozenset(self.text_types)
 
     @property
     def max_bytes(self) -> int:
-        return getattr(settings, self.limit_setting)
+        return getattr(settings, self.limit_setting, None) or 0
 
 
 TENDER_DOCUMENT = Purpose(
     "tender_document", DOCUMENT_TYPES, DOCUMENT_NAMES, "TENDER_DOCUMENT_MAX_BYTES"
 )
 BID_DOCUMENT = Purpose("bid_document", DOCUMENT_TYPES, DOCUMENT_NAMES, "BID_DOCUMENT_MAX_BYTES")
+# Documents editors upload to Wagtail (cms.upload_forms): no images, but CSV and plain text.
+CMS_DOCUMENT = Purpose(
+    "cms_document",
+    {mime: ext for mime, ext in DOCUMENT_TYPES.items() if not mime.startswith("image/")},
+    "PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV, TXT",
+    "WAGTAILDOCS_MAX_UPLOAD_SIZE",
+    text_types={"csv": "text/csv", "txt": "text/plain"},
+)
 
 
 class UploadRejected(DomainError):
@@ -170,6 +181,20 @@ def _check_name(name: str, purpose: Purpose) -> None:
         )
 
 
+def _looks_like_text(handle) -> bool:
+    """UTF-8 text without NUL bytes that does not open like HTML or SVG markup."""
+    handle.seek(0)
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(0)
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not just a character cut at the end of the sample
+            return False
+        text = head[: error.start].decode("utf-8")
+    return "\0" not in text and not text.lstrip("\ufeff \t\r\n").startswith("<")
+
+
 def check_package(handle, size: int) -> None:
     """Office Open XML and OpenDocument files are ZIP packages: no macros, no unsafe or
     encrypted entries, and no more unpacked than the limits allow. ``handle`` is seekable."""
@@ -230,11 +255,17 @@ def check_upload(uploaded, *, purpose: Purpose) -> CheckedUpload:
     name = getattr(uploaded, "name", "") or ""
     if not size:
         raise UploadRejected(_("The file is empty."), code="document_empty")
-    if size > purpose.max_bytes:
+    if purpose.max_bytes and size > purpose.max_bytes:
         raise too_large_error(size, purpose.max_bytes)
     _check_name(name, purpose)
     handle = _raw(uploaded)
     mime = detect_type(handle)
+    extension = _name_extension(name)
+    if mime is None and extension in purpose.text_types and _looks_like_text(handle):
+        handle.seek(0)
+        return CheckedUpload(
+            purpose.text_types[extension], extension, size, safe_name(name, extension)
+        )
     if mime not in purpose.types:
         raise UploadRejected(
             _(

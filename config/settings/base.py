@@ -322,6 +322,9 @@ WAGTAIL_SITE_NAME = "Pilotmarked"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
+# Editors' documents pass the site's one upload validator too (marketplace/uploads.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.CheckedDocumentForm"
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("WAGTAILDOCS_MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # Content in both languages through Wagtail's own locales: each page has a Bokmål original and
 # an English translation (docs/adr/0005-cms-languages.md). i18n_patterns serves the English tree

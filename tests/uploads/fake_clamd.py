@@ -71,3 +71,17 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"tcp://127.0.0.1:{port}"
+
+
+class FakeClamdUnix(socketserver.ThreadingUnixStreamServer):
+    """The same fake on a unix socket (``CLAMD_URL=/run/clamav/clamd.ctl`` style)."""
+
+    daemon_threads = True
+
+    def __init__(self, path: str):
+        super().__init__(path, _Handler)
+        self.streams: list[bytes] = []
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    __enter__ = FakeClamd.__enter__
+    __exit__ = FakeClamd.__exit__

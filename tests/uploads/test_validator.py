@@ -124,3 +124,27 @@ def test_the_messages_are_in_bokmaal_too():
     with translation.override("nb"), pytest.raises(UploadRejected) as caught:
         check_upload(SimpleUploadedFile("tilbud.docm", _docx()), purpose=BID_DOCUMENT)
     assert "makro" in caught.value.message.lower()
+
+
+def test_editors_documents_in_wagtail_pass_the_same_validator(admin_user):
+    from wagtail.documents.forms import get_document_form
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection
+
+    form_class = get_document_form(Document)
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+    def form(name, data):
+        return form_class(
+            data={"title": "Vedlegg", "collection": root.pk},
+            files={"file": SimpleUploadedFile(name, data)},
+            user=admin_user,
+        )
+
+    refused = form("makro.docx", _docx(("word/vbaProject.bin", b"\xd0\xcf\x11\xe0")))
+    assert not refused.is_valid()
+    assert refused.errors.as_data()["file"][0].code == "document_macros"
+    disguised = form("side.txt", b"<html><script>alert(1)</script></html>")
+    assert not disguised.is_valid()
+    assert form("tall.csv", "år;antall\n2026;3\n".encode()).is_valid()
+    assert form("rapport.pdf", b"%PDF-1.7\n%%EOF\n").is_valid()

@@ -22,7 +22,7 @@ from tenders.services import documents as tender_documents
 from tenders.tasks import scan_pending_documents as sweep_tender_documents
 from tests.factories.bids import draft_bid
 from tests.factories.tenders import MINIMAL_PDF
-from tests.uploads.fake_clamd import EICAR, FakeClamd, closed_port_url
+from tests.uploads.fake_clamd import EICAR, FakeClamd, FakeClamdUnix, closed_port_url
 
 INFECTED_PDF = MINIMAL_PDF + b"\n%" + EICAR + b"\n"
 
@@ -42,6 +42,14 @@ def test_the_client_speaks_instream(fake_clamd):
     assert fake_clamd.streams == [b"hei og hopp"]
     found = clamd.scan([b"%PDF", EICAR])
     assert found.status == ScanStatus.INFECTED and found.signature == "Eicar-Test-Signature"
+
+
+def test_the_client_speaks_over_a_unix_socket(tmp_path):
+    path = str(tmp_path / "clamd.ctl")
+    with FakeClamdUnix(path) as server:
+        assert clamd.scan([EICAR], url=path).status == ScanStatus.INFECTED
+        assert clamd.scan([b"hei"], url=f"unix://{path}").status == ScanStatus.CLEAN
+    assert server.streams == [EICAR, b"hei"]
 
 
 def test_the_client_reports_an_outage(settings):
