@@ -492,18 +492,18 @@ CONTENT_SECURITY_POLICY = {
 }
 # The Wagtail and Django admin sites: Wagtail's admin writes inline <script> (date and time
 # widgets, inline panels) and inline styles, so 'unsafe-inline' is allowed here and nowhere
-# else (no nonce: a nonce would make browsers ignore it). Avatars come from Gravatar, image
-# uploads preview as blob: URLs, the update notice asks releases.wagtail.io, and page previews
-# frame the admin's own preview URLs.
+# else (no nonce: a nonce would make browsers ignore it). Image uploads preview as blob: URLs,
+# the update notice asks releases.wagtail.org, and page previews frame the admin's own preview
+# URLs.
 CONTENT_SECURITY_POLICY_ADMIN = {
     "PATH_PREFIXES": ["/cms-admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:", "https://www.gravatar.com"],
+        "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF],
-        "connect-src": [SELF, "https://releases.wagtail.io"],
+        "connect-src": [SELF, "https://releases.wagtail.org"],
         "frame-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
@@ -511,6 +511,9 @@ CONTENT_SECURITY_POLICY_ADMIN = {
         "form-action": [SELF],
     },
 }
+# No Gravatar in the CMS admin: it would send a hash of each editor's e-mail address to a
+# third party on every admin page (Wagtail shows initials instead).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Browser features no page of ours uses (django-permissions-policy). browsing-topics is the
 # successor of FLoC's interest-cohort, which current browsers no longer recognise.
 PERMISSIONS_POLICY = {
