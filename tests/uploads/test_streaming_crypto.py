@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bids import crypto
+from bids.models import BidDocument
 from bids.services import documents as services
 from bids.services import sealing
 from tests.factories.bids import draft_bid
@@ -153,3 +154,25 @@ def test_a_document_sealed_in_the_old_format_still_downloads(client):
     assert response.status_code == 200 and response.streaming
     assert b"".join(response.streaming_content) == MINIMAL_PDF
     assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.django_db
+def test_a_write_that_fails_midway_leaves_no_file():
+    from pathlib import Path
+
+    from marketplace.uploads import store_chunks
+    from tenders.storage import private_document_storage
+
+    bid = draft_bid()
+    document = BidDocument(bid=bid, content_type="application/pdf", size=0, sha256="")
+
+    def chunks():
+        yield b"x" * SIZE
+        raise OSError("the disk is full")
+
+    with pytest.raises(OSError, match="disk is full"):
+        store_chunks(document.file, "sealed", chunks())
+
+    root = Path(private_document_storage.location)
+    assert [path for path in root.rglob("*") if path.is_file()] == []
+    assert not document.file

@@ -201,3 +201,20 @@ def test_an_infected_bid_document_blocks_submission_and_download(
     )
     assert response.status_code == 302  # back to the list, with the reason
     assert BidDocument.objects.get().scan_status == ScanStatus.INFECTED
+
+
+@pytest.mark.django_db
+def test_the_public_page_lists_only_clean_documents(
+    fake_clamd, buyer, buyer_unit, procurement_officer, client, django_capture_on_commit_callbacks
+):
+    from tests.factories import TenderDocumentFactory, TenderFactory
+
+    tender = TenderFactory(buyer=buyer, unit=buyer_unit, published=True)
+    TenderDocumentFactory(tender=tender, title="Ren fil", scan_status=ScanStatus.CLEAN)
+    TenderDocumentFactory(tender=tender, title="Smittet fil", scan_status=ScanStatus.INFECTED)
+    TenderDocumentFactory(tender=tender, title="Venter fil", scan_status=ScanStatus.PENDING)
+
+    page = client.get(reverse("tenders:tender_detail", args=[tender.reference])).content.decode()
+
+    assert "Ren fil" in page
+    assert "Smittet fil" not in page and "Venter fil" not in page
