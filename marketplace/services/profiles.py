@@ -423,7 +423,7 @@ def contact_erase(*, contact: ContactPerson, by: User, as_staff: bool = False) -
     erased = sorted(field for field, value in stored.personal_data().items() if value)
     stored.anonymise()
     stored.save()
-    # Recorded after anonymising, so the event's object label is "(erased)", not the name.
+    # A contact person is a person: the chain keeps its id, never its label (ADR 0013).
     audit_record(
         actor=by,
         action="contact_person.erase",
