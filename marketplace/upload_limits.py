@@ -63,7 +63,6 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.UPLOAD_MAX_REQUEST_BYTES:
-            request._stream = None  # nothing downstream may start reading the body
             response = too_large_response(request, length)
             response["Connection"] = "close"
             return response
