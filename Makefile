@@ -79,6 +79,10 @@ search-quality: install ## Import the real Doffin notices into a scratch SQLite 
 	  $(BIN)/python manage.py search_quality --write docs/search-quality.md; \
 	done
 
+.PHONY: drill-deadline
+drill-deadline: install ## N suppliers (N=50) submit over HTTP around a deadline on gunicorn and PostgreSQL: every on-time bid accepted, every late one 409
+	$(BIN)/python scripts/drill_deadline.py --suppliers $(or $(N),50)
+
 .PHONY: drill-worker-kill
 drill-worker-kill: install ## kill -9 the Celery worker mid-way through N alert e-mails, restart: each arrives exactly once (N=1000)
 	$(BIN)/python scripts/drill_worker_kill.py -n $(or $(N),1000)

@@ -21,7 +21,8 @@ wsgi_app = "config.wsgi:application"
 bind = [f"{os.environ.get('HOST', '0.0.0.0')}:{int(os.environ.get('PORT', '8000'))}"]  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+# gthread, noting when each request was complete on the socket (a bid's receipt time).
+worker_class = "config.gunicorn_worker.ReceiptStampingWorker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

@@ -4,15 +4,19 @@ Every write checks the policy (``Action.BID_PREPARE`` on the lead supplier), re-
 under the bid's own data key (nothing of what the bid says is stored in plain text), and records
 an audit event with ids and statuses only — never the content.
 
-Submission locks the tender's row first and only then takes the time from the server, so a
-deadline change or a close that commits first is seen, and the stamp is the moment the deadline
-was checked (Annex IV a).
+A submission is on time when the server had the whole request before the deadline: its
+receipt time (``received_at``, stamped by ``ReceivedAtMiddleware`` before any waiting) is the
+stamp on the bid and is judged against the deadline as committed when the bid is written
+(Annex IV a). Unsealing and hashing happen before any lock; the short writing transaction holds
+the tender's row in share mode only, so bids of different suppliers do not queue behind one
+another, while a deadline change or a close waits for them (and they for it).
 """
 
 from __future__ import annotations
 
 import datetime
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -32,6 +36,7 @@ from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.models import Source, Tender
 from tenders.services.tenders import lock as lock_tender_row
+from tenders.services.tenders import lock_shared as lock_tender_shared
 from tenders.templatetags.oslo_time import to_oslo
 
 # A tender that is not divided into lots is bid on as one whole: its "lot" is this key.
@@ -90,6 +95,21 @@ def require_before_deadline(tender: Tender, now: datetime.datetime) -> None:
         raise BidError(_("This tender is not open for bids."), code="bid_tender_not_open")
 
 
+def require_received_in_time(tender: Tender, received_at: datetime.datetime) -> None:
+    """A submission received at ``received_at`` is on time when that is before the deadline as
+    committed. The tender must still take bids: published, or closed by the clock after the
+    request came in and not yet opened (the periodic close runs on the minute, as deadlines do).
+    """
+    if (
+        tender.status == Tender.Status.CLOSED
+        and tender.submission_deadline is not None
+        and received_at < tender.submission_deadline
+        and not sealing.tender_is_open(tender)
+    ):
+        return
+    require_before_deadline(tender, received_at)
+
+
 def require_open_for_bids(tender: Tender, now: datetime.datetime) -> None:
     if tender.source != Source.OWN or tender.status != Tender.Status.PUBLISHED:
         raise BidError(
@@ -102,7 +122,12 @@ def require_open_for_bids(tender: Tender, now: datetime.datetime) -> None:
 
 
 def lock_bid(bid: Bid) -> Bid:
-    return Bid.objects.select_for_update().select_related("tender", "supplier").get(pk=bid.pk)
+    """The bid's row, locked; its tender and supplier are read along, not locked (``of``)."""
+    return (
+        Bid.objects.select_for_update(of=("self",))
+        .select_related("tender", "supplier")
+        .get(pk=bid.pk)
+    )
 
 
 def require_draft(bid: Bid) -> None:
@@ -317,30 +342,61 @@ def new_receipt_code(tender: Tender) -> str:
     return f"{tender.reference}-{random_part}"
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What submitting a draft needs that takes time, worked out before any lock."""
+
+    sealed_content: bytes
+    content: BidContent
+    content_sha256: str
+
+
+def _prepare(bid: Bid) -> _Prepared:
+    content = read_content(bid)
+    return _Prepared(
+        sealed_content=bytes(bid.sealed_content or b""),
+        content=content,
+        content_sha256=sealing.content_sha256(content.to_dict()),
+    )
+
+
+def bid_submit(
+    *,
+    bid: Bid,
+    by,
+    received_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Bid:
+    """Submit a draft received at ``received_at`` (the view passes ``request.received_at``;
+    ``now`` stands in for it in tests; else the server's time now).
+
+    First, outside any lock: unseal and hash the content. Then one short transaction: hold the
+    tender's row in share mode, lock this bid, judge ``received_at`` against the deadline as
+    committed, check completeness, stamp ``submitted_at = received_at``, give the receipt number
+    and replace the previous version. The receipt is e-mailed on commit.
+    """
+    received_at = received_at or now or timezone.now()
+    require_prepare(by, bid)
+    bid = Bid.objects.select_related("tender", "supplier").get(pk=bid.pk)
+    require_draft(bid)
+    require_received_in_time(bid.tender, received_at)  # late: refused before any work
+    return _submit_prepared(bid=bid, by=by, received_at=received_at, prepared=_prepare(bid))
+
+
 @transaction.atomic
-def bid_submit(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
-    """Submit a draft: lock the tender, stamp the server time, check the deadline and
-    completeness, hash the content, give the receipt number; the previous version, if it was
-    submitted, is replaced. The receipt is e-mailed on commit."""
+def _submit_prepared(*, bid: Bid, by, received_at: datetime.datetime, prepared: _Prepared) -> Bid:
+    from bids.services.consortium import link_registered_members
     from bids.services.receipts import receipt_send_on_commit
 
-    require_prepare(by, bid)
-    tender = lock_tender_row(
-        bid.tender
-    )  # first the lock: a deadline change that commits first wins
-    now = now or timezone.now()  # then the time, from the server, after the lock
+    tender = lock_tender_shared(bid.tender)  # a deadline change that commits first wins
     bid = lock_bid(bid)
     bid.tender = tender
     require_draft(bid)
-    if tender.submission_deadline is None or now >= tender.submission_deadline:
-        raise DeadlinePassed(deadline_message(tender), code="bid_deadline_passed")
-    if tender.status != Tender.Status.PUBLISHED:
-        raise BidError(_("This tender is not open for bids."), code="bid_tender_not_open")
-    content = read_content(bid)
-    from bids.services.consortium import link_registered_members
-
+    require_received_in_time(tender, received_at)
+    if bytes(bid.sealed_content or b"") != prepared.sealed_content:
+        prepared = _prepare(bid)  # edited meanwhile: read again, under this bid's own lock
     link_registered_members(bid=bid, by=by)
-    problems = completeness_problems(bid, content)
+    problems = completeness_problems(bid, prepared.content)
     if problems:
         raise BidIncomplete(problems)
 
@@ -352,10 +408,10 @@ def bid_submit(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
         previous.save(update_fields=["status", "updated_at"])
         audit_record(actor=by, action="bid.replaced", obj=previous, after=_status_data(previous))
     bid.status = Bid.Status.SUBMITTED
-    bid.submitted_at = now
+    bid.submitted_at = received_at
     bid.submitted_by = by
     bid.is_joint = bid.consortium_members.exists()
-    bid.content_sha256 = sealing.content_sha256(content.to_dict())
+    bid.content_sha256 = prepared.content_sha256
     bid.receipt_code = new_receipt_code(tender)
     bid.save(
         update_fields=[
@@ -374,7 +430,7 @@ def bid_submit(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
         obj=bid,
         after={
             **_status_data(bid),
-            "submitted_at": now,
+            "submitted_at": received_at,
             "content_sha256": bid.content_sha256,
             "receipt": bid.receipt_code,
             "documents": bid.documents.count(),
@@ -487,4 +543,5 @@ __all__ = [
     "completeness_problems",
     "lot_choices",
     "read_content",
+    "require_received_in_time",
 ]

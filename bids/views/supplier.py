@@ -47,6 +47,7 @@ from bids.services.receipts import receipt_for, receipt_text
 from bids.services.sealing import Side
 from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
+from marketplace.receipt_time import received_at
 from marketplace.upload_limits import status_for as upload_status_for
 from tenders.models import Source, Tender
 
@@ -379,11 +380,14 @@ def submit(request, public_id):
         return _detail(bid)
     content = services.read_content(bid)
     errors: list[str] = []
+    status = 400
     if request.method == "POST":
         try:
-            bid = services.bid_submit(bid=bid, by=request.user)
+            bid = services.bid_submit(bid=bid, by=request.user, received_at=received_at(request))
         except services.BidIncomplete as error:
             errors = [message for _field, message in error.problems]
+        except services.DeadlinePassed as error:
+            errors, status = [error.message], 409  # too late: the state forbids it, not the form
         except DomainError as error:
             errors = [error.message]
         else:
@@ -397,7 +401,7 @@ def submit(request, public_id):
         request,
         "bids/supplier/submit.html",
         _summary_context(bid, content) | {"problems": problems, "refused": bool(errors)},
-        status=400 if errors else 200,
+        status=status if errors else 200,
     )
 
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the receipt time (bids are judged on it) before anything can wait.
+    "marketplace.receipt_time.ReceivedAtMiddleware",
     "marketplace.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security_headers.ContentSecurityPolicyMiddleware",
@@ -451,6 +453,10 @@ BID_DOCUMENT_MAX_BYTES = env.int("BID_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1
 BID_TOTAL_MAX_BYTES = env.int("BID_TOTAL_MAX_BYTES", default=200 * 1024 * 1024)
 # Days between an award decision and the earliest contract signature (standstill period).
 BID_STANDSTILL_DAYS = env.int("BID_STANDSTILL_DAYS", default=10)
+# A bid is on time when the request was received before the deadline (marketplace.receipt_time).
+# Turn on only behind a proxy that sets X-Request-Start itself (nginx: "t=${msec}"), so time
+# queued for a worker counts as received; a client could otherwise send the header.
+TRUST_X_REQUEST_START = env.bool("TRUST_X_REQUEST_START", default=False)
 
 # Open data (OCDS). The ocid prefix is registered with the Open Contracting Partnership
 # ("ocds-" + six characters); every ocid is the prefix plus the tender reference.

@@ -269,7 +269,7 @@ def test_a_late_submission_through_the_page_is_refused_clearly(client, lead, lea
 
     response = client.post(reverse("bids:supplier_submit", kwargs={"public_id": bid.public_id}))
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # Conflict: the deadline, not the form
     body = response.content.decode()
     assert "(Oslo time)" in body or "(norsk tid)" in body
     bid.refresh_from_db()
