@@ -53,11 +53,12 @@ class DegradingRedisCache(RedisCache):
 
     # --- the one place that decides ----------------------------------------------------------
 
-    def _is_down(self) -> bool:
+    def is_down(self) -> bool:
+        """Whether Redis failed within the last ``retry_after`` seconds (reads miss meanwhile)."""
         return time.monotonic() < self._down_until
 
     def _went_down(self, operation: str, error: Exception) -> None:
-        if not self._is_down():
+        if not self.is_down():
             logger.warning(
                 "Cache unreachable (%s during %s); serving without it for %s s",
                 type(error).__name__,
@@ -67,7 +68,7 @@ class DegradingRedisCache(RedisCache):
         self._down_until = time.monotonic() + self.retry_after
 
     def _or(self, operation: str, neutral: Any, call: Callable[[], Any]) -> Any:
-        if self._is_down():
+        if self.is_down():
             return neutral
         try:
             return call()
@@ -122,7 +123,7 @@ class DegradingRedisCache(RedisCache):
     # --- counters say so ---------------------------------------------------------------------
 
     def incr(self, key, delta=1, version=None):
-        if self._is_down():
+        if self.is_down():
             raise CacheUnavailable("The cache is unreachable; no counter can be kept in it.")
         try:
             return super().incr(key, delta, version)

@@ -224,3 +224,18 @@ def test_a_deadline_extension_with_redis_down_is_saved_and_suppliers_are_told(
     to_supplier = [message for message in mail.outbox if message.to == [supplier_user.email]]
     assert len(to_supplier) == 1
     assert not OutboxMessage.objects.filter(delivered_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_readyz_says_the_cache_is_unreachable_and_stays_in_rotation(
+    client, on_private_redis, settings
+):
+    default = settings.CACHES["default"]
+    settings.CACHES = {"default": {**default, "OPTIONS": {**default["OPTIONS"], "retry_after": 60}}}
+    on_private_redis.stop()
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"] == {"ok": False, "detail": "DegradingRedisCache: unreachable"}
+    assert body["checks"]["broker"]["ok"] is False
