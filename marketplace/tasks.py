@@ -78,3 +78,15 @@ def sweep_outbox() -> dict[str, int]:
     """Run by Celery beat: deliver what the broker missed and retry what failed."""
     return outbox.outbox_sweep()
 
+
+@shared_task(name="marketplace.summarise_refusals")
+def summarise_refusals() -> int:
+    """Summaries of closed refused-access windows into the audit chain; old tallies pruned.
+
+    Idempotent (a window is summarised once); see ``marketplace.services.refusals``.
+    """
+    from marketplace.services.refusals import refusal_tallies_prune, refusals_summarise
+
+    written = refusals_summarise()
+    refusal_tallies_prune()
+    return written

@@ -282,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.sweep_outbox",
         "schedule": crontab(minute="*"),
     },
+    # Audit: summaries of closed refused-access windows; tallies pruned (ADR 0013).
+    "audit-summarise-refusals": {
+        "task": "marketplace.summarise_refusals",
+        "schedule": crontab(minute="*/10"),
+    },
     # CMS: pages scheduled to go live (or expire) in Wagtail.
     "cms-publish-scheduled": {
         "task": "cms.publish_scheduled",

@@ -147,3 +147,17 @@ def test_failed_logins_from_one_address_are_tallied(client):
 
     assert AuditEvent.objects.filter(action="account.login_failed").count() == 1
     assert RefusalTally.objects.get(action="account.login_failed").count == 3
+
+
+def test_celery_beat_writes_the_summaries(settings):
+    from marketplace.tasks import summarise_refusals
+
+    assert settings.CELERY_BEAT_SCHEDULE["audit-summarise-refusals"]["task"] == (
+        summarise_refusals.name
+    )
+    probe()
+    probe()
+    close_windows()
+
+    assert summarise_refusals.delay().get() == 1
+    assert AuditEvent.objects.filter(action=SUMMARY_ACTION).count() == 1
