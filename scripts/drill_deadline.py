@@ -44,7 +44,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,7 +79,6 @@ class Shot:
     status: int = 0
     location: str = ""
     error: str = ""
-    body: str = field(default="", repr=False)
 
 
 # --- Environment and database ---------------------------------------------------------------
@@ -87,7 +86,7 @@ class Shot:
 
 def drill_environment(database_url: str, scratch: Path) -> dict[str, str]:
     """Production settings with throwaway secrets; no broker (tasks run in-process)."""
-    key = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    kek = base64.urlsafe_b64encode(os.urandom(32)).decode()
     env = {
         key: value
         for key, value in os.environ.items()
@@ -98,7 +97,7 @@ def drill_environment(database_url: str, scratch: Path) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url,
-        BID_KEYS=f"k1:{key}",
+        BID_KEYS=f"k1:{kek}",
         STATIC_ROOT=str(ROOT / "var" / "drill-static"),
         MEDIA_ROOT=str(scratch / "media"),
         PRIVATE_MEDIA_ROOT=str(scratch / "private"),
@@ -378,7 +377,7 @@ def shoot(port: int, shot: Shot) -> None:
         connection.request("POST", shot.supplier.path, body=body, headers=headers)
         shot.sent = time.time()
         response = connection.getresponse()
-        shot.body = response.read().decode(errors="replace")
+        response.read()
         shot.answered = time.time()
         shot.status = response.status
         shot.location = response.getheader("Location", "")

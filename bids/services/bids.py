@@ -19,9 +19,8 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
@@ -30,6 +29,12 @@ from stdnum.no import orgnr
 from bids.content import BidContent, Subcontractor
 from bids.models import Bid, BidDocument, ConsortiumMember
 from bids.services import sealing
+from bids.services.completeness import (
+    WHOLE_CONTRACT,
+    completeness_problems,
+    documents_size,
+    lot_choices,
+)
 from marketplace.errors import DomainError, InvalidTransition, PermissionDenied
 from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
@@ -39,8 +44,6 @@ from tenders.services.tenders import lock as lock_tender_row
 from tenders.services.tenders import lock_shared as lock_tender_shared
 from tenders.templatetags.oslo_time import to_oslo
 
-# A tender that is not divided into lots is bid on as one whole: its "lot" is this key.
-WHOLE_CONTRACT = 0
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without 0/O and 1/I
 
 
@@ -68,17 +71,6 @@ class BidIncomplete(BidError):
 def require_prepare(by, obj) -> None:
     if not user_can(by, Action.BID_PREPARE, obj):
         raise PermissionDenied(_("You may not work on bids for this organisation."))
-
-
-def lot_choices(tender: Tender) -> list[tuple[int, str]]:
-    """(key, label) of what can be bid on: the tender's lots, or the whole contract."""
-    lots = list(tender.lots.order_by("number"))
-    if not lots:
-        return [(WHOLE_CONTRACT, _("The whole contract"))]
-    return [
-        (lot.pk, _("Lot %(number)s: %(title)s") % {"number": lot.number, "title": lot.title})
-        for lot in lots
-    ]
 
 
 def deadline_message(tender: Tender) -> str:
@@ -140,10 +132,6 @@ def require_draft(bid: Bid) -> None:
 
 def _status_data(bid: Bid) -> dict:
     return {"bid": str(bid.public_id), "version": bid.version, "status": bid.status}
-
-
-def documents_size(bid: Bid) -> int:
-    return bid.documents.aggregate(total=Sum("size"))["total"] or 0
 
 
 # --- Start ------------------------------------------------------------------------------------
@@ -267,74 +255,6 @@ def read_content(bid: Bid) -> BidContent:
 
 
 # --- Submit -------------------------------------------------------------------------------------
-
-
-def completeness_problems(bid: Bid, content: BidContent) -> list[tuple[str | None, str]]:
-    """Everything that keeps the bid from being submitted, as (field, message)."""
-    from bids.services.documents import scan_problems
-
-    tender = bid.tender
-    problems: list[tuple[str | None, str]] = scan_problems(bid)
-    if not content.prices:
-        problems.append(("lots", _("Choose at least one lot to bid on.")))
-    labels = dict(lot_choices(tender))
-    for lot, price in sorted(content.prices.items()):
-        if price is None:
-            problems.append(
-                ("lots", _("Give a price for %(lot)s.") % {"lot": labels.get(lot, lot)})
-            )
-    for requirement in tender.requirements.order_by("order", "pk"):
-        if not content.qualification.get(requirement.pk, "").strip():
-            problems.append(
-                (
-                    "qualification",
-                    _("Answer the qualification requirement “%(text)s”.")
-                    % {"text": requirement.text[:80]},
-                )
-            )
-    for criterion in tender.criteria.order_by("order", "pk"):
-        if not content.criteria.get(criterion.pk, "").strip():
-            problems.append(
-                ("criteria", _("Answer the criterion “%(name)s”.") % {"name": criterion.name})
-            )
-    members = list(bid.consortium_members.all())
-    if members and not tender.joint_bids_allowed:
-        problems.append((None, _("This tender does not allow joint bids.")))
-    for member in members:
-        if member.organisation_id is None:
-            problems.append(
-                (
-                    None,
-                    _(
-                        "The organisation %(number)s is not registered on Pilotmarked, so it "
-                        "cannot confirm the joint bid. Ask it to register, or remove it."
-                    )
-                    % {"number": member.org_number},
-                )
-            )
-        elif member.status != ConsortiumMember.Status.CONFIRMED:
-            problems.append(
-                (
-                    None,
-                    _("%(name)s has not confirmed the joint bid.")
-                    % {"name": member.organisation.name},
-                )
-            )
-    total = documents_size(bid)
-    if total > settings.BID_TOTAL_MAX_BYTES:
-        from django.template.defaultfilters import filesizeformat
-
-        problems.append(
-            (
-                None,
-                _("The documents come to %(size)s; a bid may hold at most %(limit)s.")
-                % {
-                    "size": filesizeformat(total),
-                    "limit": filesizeformat(settings.BID_TOTAL_MAX_BYTES),
-                },
-            )
-        )
-    return problems
 
 
 def new_receipt_code(tender: Tender) -> str:
@@ -541,6 +461,7 @@ __all__ = [
     "bid_withdraw",
     "clean_content",
     "completeness_problems",
+    "documents_size",
     "lot_choices",
     "read_content",
     "require_received_in_time",
