@@ -212,3 +212,58 @@ def test_a_submission_held_inside_its_transaction_does_not_hold_up_another_suppl
     # then it went through at once, and the first went through when let go
     assert second.status == Bid.Status.SUBMITTED
     assert outcome["first"] == Bid.Status.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_of_the_tender_that_commits_first_wins_over_a_submission_waiting_for_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite has one writer)")
+    from tenders.services.tenders import lock
+
+    tender = tender_ready_for_bids(lots=1)
+    bid = draft_bid(tender=tender)
+    changed, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def buyer_cancels():  # the buyer's change holds the tender's row until it commits
+        try:
+            with transaction.atomic():
+                locked = lock(tender)
+                locked.status = Tender.Status.CANCELLED
+                locked.save(update_fields=["status"])
+                changed.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    def supplier_submits():
+        try:
+            services.bid_submit(bid=bid, by=bid.created_by, received_at=timezone.now())
+        except services.BidError as exc:
+            outcome["code"] = exc.code
+        else:
+            outcome["code"] = "submitted"
+        finally:
+            connection.close()
+
+    buyer, supplier = (
+        threading.Thread(target=buyer_cancels),
+        threading.Thread(target=supplier_submits),
+    )
+    buyer.start()
+    assert changed.wait(timeout=30)
+    supplier.start()
+    try:
+        for _ in range(300):  # until the submission's final write waits for the buyer's change
+            if _waiting_for_a_lock():
+                break
+            time.sleep(0.05)
+        assert _waiting_for_a_lock() == 1
+    finally:
+        release.set()
+        buyer.join(timeout=60)
+        supplier.join(timeout=60)
+
+    assert outcome["code"] == "bid_tender_not_open"
+    bid.refresh_from_db()
+    assert bid.status == Bid.Status.DRAFT
