@@ -525,14 +525,15 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 # No Gravatar in the CMS admin: it would send a hash of each editor's e-mail address to a
 # third party on every admin page (Wagtail shows initials instead).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-# Browser features no page of ours uses (django-permissions-policy). browsing-topics is the
-# successor of FLoC's interest-cohort, which current browsers no longer recognise.
+# Browser features no page of ours uses (django-permissions-policy). No interest-based ads
+# either: browsing-topics (the Topics API) and interest-cohort (FLoC, its predecessor).
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "browsing-topics": [],
     "camera": [],
     "geolocation": [],
     "gyroscope": [],
+    "interest-cohort": [],
     "magnetometer": [],
     "microphone": [],
     "payment": [],

@@ -182,5 +182,6 @@ def test_every_response_sends_a_permissions_policy():
     response = Client().get("/healthz")
 
     policy = response["Permissions-Policy"]
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
+    features = ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort")
+    for feature in features:
         assert f"{feature}=()" in policy
