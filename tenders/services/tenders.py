@@ -80,7 +80,9 @@ def lock_shared(tender: Tender) -> Tender:
     table = connection.ops.quote_name(Tender._meta.db_table)
     column = connection.ops.quote_name(Tender._meta.pk.column)
     query = f"SELECT * FROM {table} WHERE {column} = %s FOR SHARE"  # noqa: S608 (quoted names)
-    return Tender.objects.raw(query, [tender.pk])[0]
+    for row in Tender.objects.raw(query, [tender.pk]):
+        return row
+    raise Tender.DoesNotExist(f"No tender with pk {tender.pk}")
 
 
 def _status_data(tender: Tender, transition: Transition | None = None) -> dict:
