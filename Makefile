@@ -79,13 +79,13 @@ search-quality: install ## Import the real Doffin notices into a scratch SQLite 
 	  $(BIN)/python manage.py search_quality --write docs/search-quality.md; \
 	done
 
-.PHONY: drill-deadline
-drill-deadline: install ## N suppliers (N=50) submit over HTTP around a deadline on gunicorn and PostgreSQL: every on-time bid accepted, every late one 409
-	$(BIN)/python scripts/drill_deadline.py --suppliers $(or $(N),50)
-
 .PHONY: drill-restore
 drill-restore: install ## pg_dump and copy the files, restore into a fresh database and folders, verify_audit and verify_bid_integrity on both (BIDS=20 extra bids)
 	$(BIN)/python scripts/drill_restore.py --bids $(or $(BIDS),20)
+
+.PHONY: drill-deadline
+drill-deadline: install ## N suppliers (N=50) submit over HTTP around a deadline on gunicorn and PostgreSQL: every on-time bid accepted, every late one 409
+	$(BIN)/python scripts/drill_deadline.py --suppliers $(or $(N),50)
 
 .PHONY: drill-worker-kill
 drill-worker-kill: install ## kill -9 the Celery worker mid-way through N alert e-mails, restart: each arrives exactly once (N=1000)
