@@ -58,8 +58,10 @@ format: install ## Format and fix what ruff can
 messages: install ## Update the Bokmål catalog from the code (merging locale/drafts/*.po) and compile it (needs GNU gettext)
 	$(MANAGE) makemessages -l nb --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='tests/*' --ignore='static/vendor/*'
 	@if ls locale/drafts/*.po >/dev/null 2>&1; then \
+	  sed -n '1,/^$$/p' $(CATALOG) > $(CATALOG).head && \
 	  msgcat --use-first locale/drafts/*.po $(CATALOG) -o $(CATALOG).tmp && \
-	  msgmerge -N -q -o $(CATALOG).tmp $(CATALOG).tmp $(CATALOG) && mv $(CATALOG).tmp $(CATALOG) && \
+	  msgmerge -N -q -o $(CATALOG).tmp $(CATALOG).tmp $(CATALOG) && \
+	  { cat $(CATALOG).head; sed '1,/^$$/d' $(CATALOG).tmp; } > $(CATALOG) && rm $(CATALOG).tmp $(CATALOG).head && \
 	  rm -r locale/drafts && echo "merged and removed locale/drafts"; fi
 	$(MANAGE) compilemessages -l nb --ignore='.venv/*'
 	$(BIN)/python scripts/check_messages.py

@@ -37,6 +37,17 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language and leaves none behind: a request under /en/
+    activates English for the rest of the thread, and a later test's ``reverse()`` would follow."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads in tests go to a fresh folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

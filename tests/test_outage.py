@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from kombu import pools as kombu_pools
 
 from config.cache import CacheUnavailable
 from config.celery import app
@@ -102,9 +103,11 @@ def private_redis():
 
 
 def _reset_producer_pool() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget every broker connection and producer: kombu keeps them in process-wide pools keyed
+    by URL, so closing only the app's pool would leave later tests a closed pool to acquire from."""
+    kombu_pools.reset()
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture

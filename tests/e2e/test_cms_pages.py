@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cms.editorial import EDITORS, MODERATORS, ensure_moderation_workflow
+from tests.conftest import with_totp
 from tests.factories import (
     NeedFactory,
     TenderFactory,
@@ -135,9 +136,14 @@ def test_editor_writes_a_story_and_a_moderator_approves_it(new_page):
     index = make_story_index()
     supplier = SupplierFactory(name="Nordlys Sensorikk AS")
     tender = TenderFactory(published=True, is_pilot=True, title="Sensorbasert vinterdrift")
-    editor = User.objects.create_user(email="redaktor@pilotmarked.test", password="x" * 12)
+    # editors and moderators publish to the public site, so they must use TOTP
+    editor = with_totp(
+        User.objects.create_user(email="redaktor@pilotmarked.test", password="x" * 12)
+    )
     editor.groups.add(Group.objects.get(name=EDITORS))
-    moderator = User.objects.create_user(email="moderator@pilotmarked.test", password="y" * 12)
+    moderator = with_totp(
+        User.objects.create_user(email="moderator@pilotmarked.test", password="y" * 12)
+    )
     moderator.groups.add(Group.objects.get(name=MODERATORS))
 
     # the editor writes the story and submits it for moderation

@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cms.editorial import EDITORS, MODERATORS, ensure_moderation_workflow
+from tests.conftest import with_totp
 from tests.factories import SupplierFactory, TenderFactory, make_story_index
 from tests.factories.pages import make_home_page
 from tests.factories.pilots import KpiFactory, PilotFactory
@@ -41,9 +42,14 @@ def test_editor_links_a_pilot_and_the_public_page_shows_its_outcome(new_page):
     )
     KpiFactory(pilot=pilot, name="Treffsikre varsler", target=Decimal(85), measured=Decimal(88))
     PilotFactory(title="En annen pilot")
-    editor = User.objects.create_user(email="redaktor@pilotmarked.test", password="x" * 12)
+    # editors and moderators publish to the public site, so they must use TOTP
+    editor = with_totp(
+        User.objects.create_user(email="redaktor@pilotmarked.test", password="x" * 12)
+    )
     editor.groups.add(Group.objects.get(name=EDITORS))
-    moderator = User.objects.create_user(email="moderator@pilotmarked.test", password="y" * 12)
+    moderator = with_totp(
+        User.objects.create_user(email="moderator@pilotmarked.test", password="y" * 12)
+    )
     moderator.groups.add(Group.objects.get(name=MODERATORS))
 
     # the editor writes the story, chooses the pilot in the chooser and submits it

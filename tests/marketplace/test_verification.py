@@ -171,7 +171,8 @@ def test_staff_verify_through_the_admin_action_and_it_is_audited(client):
         follow=True,
     )
 
-    assert "1 organisation verified." in response.content.decode()
+    # the Django admin has no language prefix, so it speaks the default language, Bokmål
+    assert "1 organisasjon verifisert." in response.content.decode()
     organisation.refresh_from_db()
     assert (organisation.verification_source, organisation.verified_by) == ("admin", staff)
     event = AuditEvent.objects.get(action="organisation.verified")
