@@ -40,7 +40,6 @@ from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.models import Source, Tender
-from tenders.services.tenders import lock as lock_tender_row
 from tenders.services.tenders import lock_shared as lock_tender_shared
 from tenders.templatetags.oslo_time import to_oslo
 
@@ -122,6 +121,16 @@ def lock_bid(bid: Bid) -> Bid:
     )
 
 
+def lock_supplier_on(tender: Tender, supplier_id: int) -> Tender:
+    """The tender in share mode, then the supplier's row: one supplier's drafts, versions and
+    withdrawals happen one at a time, while other suppliers (and their submissions) pass, and a
+    change of the tender still waits for all of them. ``FOR NO KEY UPDATE``, so rows that merely
+    point at the supplier (a new bid) are not held up by it."""
+    tender = lock_tender_shared(tender)
+    Organisation.objects.select_for_update(no_key=True).filter(pk=supplier_id).exists()
+    return tender
+
+
 def require_draft(bid: Bid) -> None:
     if bid.status != Bid.Status.DRAFT:
         raise InvalidTransition(
@@ -150,7 +159,7 @@ def bid_start(
     require_prepare(by, supplier)
     if supplier.kind != Organisation.Kind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers make bids."))
-    tender = lock_tender_row(tender)
+    tender = lock_supplier_on(tender, supplier.pk)
     require_open_for_bids(tender, now)
     existing = Bid.objects.filter(tender=tender, supplier=supplier, status=Bid.Status.DRAFT).first()
     if existing is not None:
@@ -367,7 +376,7 @@ def _submit_prepared(*, bid: Bid, by, received_at: datetime.datetime, prepared: 
 def bid_withdraw(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
     """Withdraw a submitted bid before the deadline; a draft made from it stays a draft."""
     require_prepare(by, bid)
-    tender = lock_tender_row(bid.tender)
+    tender = lock_supplier_on(bid.tender, bid.supplier_id)
     now = now or timezone.now()
     bid = lock_bid(bid)
     if bid.status != Bid.Status.SUBMITTED:
@@ -397,7 +406,7 @@ def bid_new_version(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bi
     from bids.services.documents import copy_documents, delete_files
 
     require_prepare(by, bid)
-    tender = lock_tender_row(bid.tender)
+    tender = lock_supplier_on(bid.tender, bid.supplier_id)  # documents are re-encrypted below
     now = now or timezone.now()
     bid = lock_bid(bid)
     if bid.status != Bid.Status.SUBMITTED:

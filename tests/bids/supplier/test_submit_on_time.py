@@ -267,3 +267,46 @@ def test_a_change_of_the_tender_that_commits_first_wins_over_a_submission_waitin
     assert outcome["code"] == "bid_tender_not_open"
     bid.refresh_from_db()
     assert bid.status == Bid.Status.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_suppliers_draft_work_holds_up_only_that_supplier():
+    """Starting a bid, withdrawing and making a new version (which re-encrypts every document)
+    hold ``lock_supplier_on``: another supplier's submission passes it, the same supplier's next
+    draft operation waits for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks in share mode: PostgreSQL only (SQLite has one writer)")
+    tender = tender_ready_for_bids(lots=1)
+    busy, other = draft_bid(tender=tender), draft_bid(tender=tender)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_supplier():  # stands in for a new version re-encrypting large documents
+        try:
+            with transaction.atomic():
+                services.lock_supplier_on(tender, busy.supplier_id)
+                holding.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_supplier)
+    holder.start()
+    assert holding.wait(timeout=30)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        # when another supplier submits meanwhile, it goes through at once
+        try:
+            other = services.bid_submit(bid=other, by=other.created_by)
+        except OperationalError as exc:
+            pytest.fail(f"the submission waited for another supplier's draft work: {exc}")
+        # while the same supplier's own next draft operation waits its turn
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            services.lock_supplier_on(tender, busy.supplier_id)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        release.set()
+        holder.join(timeout=60)
+
+    assert other.status == Bid.Status.SUBMITTED
