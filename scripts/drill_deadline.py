@@ -36,7 +36,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script or a module
+from scripts.drill_support import DrillError, database_name, free_port, pg_admin
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_DATABASE_URL = "postgres://root@127.0.0.1:5432/pm_drill_deadline"
@@ -56,10 +58,6 @@ AFTER = 0.5  # ... and after it
 LEAD = 2.0  # seconds between setting the deadline and the first submission
 READY_TIMEOUT = 60.0  # seconds gunicorn may take to answer /healthz
 RESPONSE_TIMEOUT = 60.0  # seconds one submission may take
-
-
-class DrillError(Exception):
-    """The drill could not run (not: the drill ran and the product failed it)."""
 
 
 @dataclass
@@ -110,32 +108,6 @@ def drill_environment(database_url: str, scratch: Path) -> dict[str, str]:
     return env
 
 
-def _admin_connection(database_url: str):
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in {"postgres", "postgresql"} or not name:
-        raise DrillError(
-            f"DRILL_DATABASE_URL must be a PostgreSQL URL with a database name: {name}"
-        )
-    try:
-        admin = psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or None,
-            password=parts.password or None,
-            dbname="postgres",
-            autocommit=True,
-            connect_timeout=5,
-        )
-    except psycopg.OperationalError as exc:
-        raise DrillError(
-            f"PostgreSQL is not reachable: {str(exc).strip().splitlines()[0]}"
-        ) from None
-    return admin, name
-
-
 def migrations_fingerprint() -> str:
     """A digest of every migration file: a migrated copy is reused only while it matches."""
     digest = hashlib.sha256()
@@ -153,7 +125,8 @@ def recreate_database(database_url: str, env: dict[str, str] | None = None) -> N
     """
     from psycopg import sql
 
-    admin, name = _admin_connection(database_url)
+    name = database_name(database_url)
+    admin = pg_admin(database_url)
     drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
     with admin:
         admin.execute(drop.format(sql.Identifier(name)))
@@ -257,12 +230,6 @@ def set_deadline(tender_pk: int, deadline: datetime.datetime) -> None:
 
 
 # --- gunicorn ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_gunicorn(env, *, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:

@@ -45,12 +45,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script or a module
+from scripts.drill_support import DrillError, database_name, recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND_TIMEOUT = 1800  # seconds one step may take
-
-
-class DrillError(Exception):
-    """The drill could not run (not: the drill ran and the product failed it)."""
 
 
 @dataclass
@@ -81,45 +80,9 @@ def with_name(database_url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def database_name(database_url: str) -> str:
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in {"postgres", "postgresql"} or not name:
-        raise DrillError(f"DRILL_DATABASE_URL must name a PostgreSQL database: {database_url}")
-    return name
-
-
 def libpq_url(database_url: str) -> str:
     """The URL as pg_dump and pg_restore read it (they know postgresql://, not postgres://)."""
     return urlunsplit(urlsplit(database_url)._replace(scheme="postgresql"))
-
-
-def recreate_database(database_url: str, *, create: bool = True) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(database_url)
-    name = database_name(database_url)
-    try:
-        admin = psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or None,
-            password=parts.password or None,
-            dbname="postgres",
-            autocommit=True,
-            connect_timeout=5,
-        )
-    except psycopg.OperationalError as exc:
-        raise DrillError(
-            f"PostgreSQL is not reachable: {str(exc).strip().splitlines()[0]}"
-        ) from None
-    with admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if create:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def environment(database_url: str, files: Path, bid_keys: str) -> dict[str, str]:

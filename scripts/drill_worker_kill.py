@@ -39,17 +39,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from django.core.mail.backends.base import BaseEmailBackend
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script or a module
+from scripts.drill_support import DrillError, drop_database, free_port, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "scripts.drill_worker_kill_settings"
 TABLE = "drill_sent_mail"
-
-
-class DrillError(Exception):
-    """The drill could not run (not: the drill ran and the product failed it)."""
 
 
 class RecordingEmailBackend(BaseEmailBackend):
@@ -73,34 +71,6 @@ class RecordingEmailBackend(BaseEmailBackend):
 def default_database_url() -> str:
     user = os.environ.get("PGUSER") or getpass.getuser()
     return f"postgres://{user}@127.0.0.1:5432/pm_drill_worker_kill"
-
-
-def _admin_url(database_url: str) -> str:
-    parts = urlsplit(database_url)
-    return urlunsplit(parts._replace(path="/postgres"))
-
-
-def _recreate_database(database_url: str) -> None:
-    import psycopg
-
-    name = urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(_admin_url(database_url), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(database_url: str) -> None:
-    import psycopg
-
-    name = urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(_admin_url(database_url), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _start_redis(port: int) -> subprocess.Popen:
@@ -220,14 +190,14 @@ def run(n: int, timeout: float, database_url: str, keep: bool) -> int:
         raise DrillError("-n must be at least 10")
     scratch = Path(tempfile.mkdtemp(prefix="drill-worker-kill-"))
     log = scratch / "worker.log"
-    port = _free_port()
+    port = free_port()
     broker_url = f"redis://127.0.0.1:{port}/0"
     env = _environment(database_url, broker_url)
     redis_server = worker = None
     started = time.monotonic()
     try:
         print(f"== worker-kill drill: {n} alert e-mails, broker redis-server :{port}", flush=True)
-        _recreate_database(database_url)
+        recreate_database(database_url)
         migrate = subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=ROOT,
@@ -295,7 +265,7 @@ def run(n: int, timeout: float, database_url: str, keep: bool) -> int:
 
             connections.close_all()
         if not keep:
-            _drop_database(database_url)
+            drop_database(database_url)
             shutil.rmtree(scratch, ignore_errors=True)
         else:
             print(f"  kept: {database_url}, worker log {log}")

@@ -40,7 +40,7 @@ from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.models import Source, Tender
-from tenders.services.tenders import lock_shared as lock_tender_shared
+from tenders.services.locks import lock_shared as lock_tender_shared
 from tenders.templatetags.oslo_time import to_oslo
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without 0/O and 1/I

@@ -31,7 +31,7 @@ from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
 from tenders.models import Criterion, Lot, Tender
-from tenders.services.tenders import lock
+from tenders.services.locks import lock
 
 EVALUATION_STATUSES = frozenset({Tender.Status.CLOSED, Tender.Status.IN_EVALUATION})
 

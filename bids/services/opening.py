@@ -28,7 +28,8 @@ from marketplace.services.audit import audit_record, canonical_json
 from marketplace.services.notifications import notify
 from tenders.models import Tender
 from tenders.services.follows import target_path
-from tenders.services.tenders import lock, tender_close
+from tenders.services.locks import lock
+from tenders.services.tenders import tender_close
 
 OPENABLE_STATUSES = frozenset(
     {Tender.Status.PUBLISHED, Tender.Status.CLOSED, Tender.Status.IN_EVALUATION}

@@ -35,8 +35,9 @@ from marketplace.uploads import (
 from marketplace.uploads import check_upload as check_file
 from tenders import lifecycle
 from tenders.models import Tender, TenderDocument
+from tenders.services.locks import lock
 from tenders.services.tender_snapshot import snapshot_diff, tender_snapshot
-from tenders.services.tenders import amendment_record, lock, require_manage
+from tenders.services.tenders import amendment_record, require_manage
 
 DocumentRejected = UploadRejected  # the name callers and tests know
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from tenders.lifecycle import Transition
 from tenders.models import Amendment, Criterion, Lot, QualificationRequirement, Source, Tender
 from tenders.sanitise import sanitise_description
 from tenders.services.follows import followers_notify
+from tenders.services.locks import lock
 from tenders.services.references import reference_next
 from tenders.services.tender_rules import derived_band, require_publishable
 from tenders.services.tender_snapshot import (
@@ -61,28 +62,6 @@ class TenderInput:
 def require_manage(by, obj) -> None:
     if not user_can(by, Action.TENDER_MANAGE, obj):
         raise PermissionDenied(_("You may not manage tenders here."))
-
-
-def lock(tender: Tender) -> Tender:
-    """The tender's row, locked until the transaction ends (a no-op on SQLite)."""
-    return Tender.objects.select_for_update().get(pk=tender.pk)
-
-
-def lock_shared(tender: Tender) -> Tender:
-    """The tender's row as committed, held in share mode until the transaction ends.
-
-    Any number of transactions hold it at once (bids being submitted pass one another), while a
-    change of the tender (:func:`lock`: amend, extend, close, open) waits for them, and they for
-    it. PostgreSQL ``FOR SHARE``; on SQLite, which runs one writer at a time, a plain read.
-    """
-    if connection.vendor != "postgresql":
-        return Tender.objects.get(pk=tender.pk)
-    table = connection.ops.quote_name(Tender._meta.db_table)
-    column = connection.ops.quote_name(Tender._meta.pk.column)
-    query = f"SELECT * FROM {table} WHERE {column} = %s FOR SHARE"  # noqa: S608 (quoted names)
-    for row in Tender.objects.raw(query, [tender.pk]):
-        return row
-    raise Tender.DoesNotExist(f"No tender with pk {tender.pk}")
 
 
 def _status_data(tender: Tender, transition: Transition | None = None) -> dict:

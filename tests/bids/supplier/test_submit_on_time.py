@@ -218,7 +218,7 @@ def test_a_submission_held_inside_its_transaction_does_not_hold_up_another_suppl
 def test_a_change_of_the_tender_that_commits_first_wins_over_a_submission_waiting_for_it():
     if connection.vendor != "postgresql":
         pytest.skip("row locks: PostgreSQL only (SQLite has one writer)")
-    from tenders.services.tenders import lock
+    from tenders.services.locks import lock
 
     tender = tender_ready_for_bids(lots=1)
     bid = draft_bid(tender=tender)

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace.errors import InvalidTransition
+from marketplace.errors import DomainError, InvalidTransition
 from tenders import events
 from tenders.models import Tender
 from tenders.services import tenders as services
@@ -82,8 +82,9 @@ def test_award_and_its_withdrawal_follow_the_lifecycle(
         services.tender_mark_awarded(tender=published, by=procurement_officer)
     published.refresh_from_db()
     assert published.status == S.AWARDED and published.awarded_at is not None
-    with pytest.raises(Exception, match="reason"):
+    with pytest.raises(DomainError) as refused:
         services.tender_withdraw_award(tender=published, by=procurement_officer, reason="  ")
+    assert refused.value.code == "tender_withdraw_award_reason"
     with django_capture_on_commit_callbacks(execute=True):
         services.tender_withdraw_award(
             tender=published, by=procurement_officer, reason="Wrong lot ranked first"

@@ -1,0 +1,68 @@
+"""What the drills share: their error, a scratch PostgreSQL database, a free port on loopback.
+
+The drills (``make drill-deadline``, ``drill-restore``, ``drill-worker-kill``) run the real thing
+on a database of their own that they drop and create again. ``DrillError`` means the drill could
+not run (PostgreSQL unreachable, a wrong URL); each drill prints it as one line and exits 2,
+apart from the product failing the drill (exit 1).
+"""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+
+class DrillError(Exception):
+    """The drill could not run (not: the drill ran and the product failed it)."""
+
+
+def database_name(database_url: str) -> str:
+    """The database a ``postgres://`` URL names; DrillError for anything else."""
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in {"postgres", "postgresql"} or not name:
+        raise DrillError(f"DRILL_DATABASE_URL must name a PostgreSQL database: {database_url}")
+    return name
+
+
+def pg_admin(database_url: str):
+    """An autocommit connection to the ``postgres`` database of the server the URL names."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    try:
+        return psycopg.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=parts.username or None,
+            password=parts.password or None,
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=5,
+        )
+    except psycopg.OperationalError as exc:
+        raise DrillError(
+            f"PostgreSQL is not reachable: {str(exc).strip().splitlines()[0]}"
+        ) from None
+
+
+def recreate_database(database_url: str, *, create: bool = True) -> None:
+    """Drop the URL's database (closing its connections), then create it empty unless told not."""
+    from psycopg import sql
+
+    name = sql.Identifier(database_name(database_url))
+    with pg_admin(database_url) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        if create:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def drop_database(database_url: str) -> None:
+    recreate_database(database_url, create=False)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
