@@ -78,7 +78,7 @@ def test_scoring_form_has_no_wcag_violations(new_page, assert_accessible, evalua
     assert_accessible(page)
     # with a field error shown
     page.locator("input[type=number]").first.fill("11")
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     assert page.locator(".ds-validation-message").count() >= 1
     assert_accessible(page)
 
