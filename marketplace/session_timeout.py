@@ -16,6 +16,7 @@ minute (``TOUCH_EVERY``) to keep session writes rare. The page's dialog
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.conf import settings
@@ -60,7 +61,8 @@ def remaining_seconds(request) -> int | None:
     if not state:
         return None
     last, limit = state
-    return max(0, int(last + limit - now()))
+    # Rounded up: the page must never say "logged out" before the server has ended the session.
+    return max(0, math.ceil(last + limit - now()))
 
 
 @receiver(user_logged_in, dispatch_uid="idle_session_start")
@@ -82,7 +84,7 @@ class IdleSessionMiddleware:
             if not state:
                 state = touch(request)  # a session from before this rule
             last, limit = state
-            if now() - last > limit:
+            if now() - last >= limit:
                 return self._expired(request, limit)
             if now() - last >= TOUCH_EVERY:
                 touch(request)

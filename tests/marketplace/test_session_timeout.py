@@ -102,3 +102,21 @@ def test_after_expiry_logging_in_returns_to_the_form(client, supplier_admin, set
 
     back = client.post(login_url, {"login": supplier_admin.email, "password": PASSWORD})
     assert back.url == form_page
+
+
+def test_the_page_never_counts_down_past_the_servers_end(buyer_client, settings):
+    # given a session with a little under 141 s left, idle for less than a minute (no touch)
+    settings.SESSION_IDLE_TIMEOUT_STAFF = 200
+    buyer_client.get("/en/min-side/")
+    session = buyer_client.session
+    last, _limit = session[SESSION_KEY]
+    session[SESSION_KEY] = [last - 59.1, 200]
+    session.save()
+
+    # the page counts down at least that long: rounded up, never down to 140
+    dialog = parse(buyer_client.get("/en/min-side/")).first("dialog", id="session-timeout")
+    assert int(dialog.get("data-remaining")) >= 141
+
+    # and once the limit is reached, the server has ended the session
+    idle_for(buyer_client, 200)
+    assert buyer_client.get("/en/min-side/").status_code == 302
