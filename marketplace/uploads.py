@@ -74,11 +74,18 @@ class Purpose:
     # Plain-text kinds (no magic bytes to sniff): extension → MIME type, accepted when the
     # bytes are UTF-8 text that does not start like markup.
     text_types: dict[str, str] = field(default_factory=dict)
+    # XML kinds: extension → MIME type, accepted when the bytes are UTF-8 XML without a DTD.
+    xml_types: dict[str, str] = field(default_factory=dict)
 
     @property
     def extensions(self) -> frozenset[str]:
         extra = {"jpeg"} if "jpg" in self.types.values() else set()
-        return frozenset(self.types.values()) | extra | frozenset(self.text_types)
+        return (
+            frozenset(self.types.values())
+            | extra
+            | frozenset(self.text_types)
+            | frozenset(self.xml_types)
+        )
 
     @property
     def max_bytes(self) -> int:
@@ -96,6 +103,10 @@ CMS_DOCUMENT = Purpose(
     "PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV, TXT",
     "WAGTAILDOCS_MAX_UPLOAD_SIZE",
     text_types={"csv": "text/csv", "txt": "text/plain"},
+)
+# ESPD responses made in another tool (bids.espd.importing parses them without DTDs or entities).
+ESPD_XML = Purpose(
+    "espd_xml", {}, "XML", "ESPD_XML_MAX_BYTES", xml_types={"xml": "application/xml"}
 )
 
 
@@ -195,6 +206,15 @@ def _looks_like_text(handle) -> bool:
     return "\0" not in text and not text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
+def _looks_like_xml(handle) -> bool:
+    """UTF-8 text that opens as XML and declares no DTD (no entities to expand)."""
+    handle.seek(0)
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(0)
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    return "\0" not in text and text.startswith("<") and "<!DOCTYPE" not in text.upper()
+
+
 def check_package(handle, size: int) -> None:
     """Office Open XML and OpenDocument files are ZIP packages: no macros, no unsafe or
     encrypted entries, and no more unpacked than the limits allow. ``handle`` is seekable."""
@@ -265,6 +285,16 @@ def check_upload(uploaded, *, purpose: Purpose) -> CheckedUpload:
         handle.seek(0)
         return CheckedUpload(
             purpose.text_types[extension], extension, size, safe_name(name, extension)
+        )
+    if mime is None and extension in purpose.xml_types:
+        if not _looks_like_xml(handle):
+            raise UploadRejected(
+                _("The file is not an XML document (or it declares a DTD, which is refused)."),
+                code="document_not_xml",
+            )
+        handle.seek(0)
+        return CheckedUpload(
+            purpose.xml_types[extension], extension, size, safe_name(name, extension)
         )
     if mime not in purpose.types:
         raise UploadRejected(

@@ -1,5 +1,6 @@
 from .award import AwardDecision, AwardLetter
 from .bids import Bid, BidDocument, BidQuerySet, ConsortiumMember, TenderOpening, bid_document_path
+from .espd import EspdCriterion, EspdRequest, EspdResponse
 from .evaluation import (
     ConsensusScore,
     EvaluatorAssignment,
@@ -15,6 +16,9 @@ __all__ = [
     "BidQuerySet",
     "ConsensusScore",
     "ConsortiumMember",
+    "EspdCriterion",
+    "EspdRequest",
+    "EspdResponse",
     "EvaluatorAssignment",
     "QualificationAssessment",
     "Score",

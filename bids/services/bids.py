@@ -402,6 +402,7 @@ def bid_new_version(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bi
 
     Consortium members are invited again and must confirm the new version.
     """
+    from bids.espd.services import copy_responses as copy_espd_responses
     from bids.services.consortium import notify_invited_on_commit
     from bids.services.documents import copy_documents, delete_files
 
@@ -442,6 +443,7 @@ def bid_new_version(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bi
             organisation=member.organisation,
             invited_by=by,
         )
+    copy_espd_responses(source=bid, target=new, key=key)
     copies = copy_documents(source=bid, target=new, key=key, by=by)
     try:
         audit_record(

@@ -81,6 +81,9 @@ def completeness_problems(bid: Bid, content: BidContent) -> list[tuple[str | Non
                     % {"name": member.organisation.name},
                 )
             )
+    from bids.espd.services import espd_problems
+
+    problems.extend(espd_problems(bid))
     total = documents_size(bid)
     if total > settings.BID_TOTAL_MAX_BYTES:
         from django.template.defaultfilters import filesizeformat

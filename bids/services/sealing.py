@@ -191,6 +191,20 @@ def unseal_content(bid: Bid, *, key: bytes | None = None) -> dict[str, Any]:
     return json.loads(crypto.unseal(key or data_key(bid), bytes(bid.sealed_content), aad=bid.aad))
 
 
+def seal_espd(response, content: dict[str, Any], *, key: bytes | None = None) -> None:
+    """Set ``response.sealed_answers`` (an ``EspdResponse``; the caller saves)."""
+    key = key or data_key(response.bid)
+    response.sealed_answers = crypto.seal(key, canonical_bytes(content), aad=response.aad)
+
+
+def unseal_espd(response, *, key: bytes | None = None) -> dict[str, Any]:
+    """An ESPD response's answers. Internal: callers have passed :func:`require_read` first."""
+    if not response.sealed_answers:
+        return {}
+    key = key or data_key(response.bid)
+    return json.loads(crypto.unseal(key, bytes(response.sealed_answers), aad=response.aad))
+
+
 def seal_document_meta(document: BidDocument, meta: dict[str, Any], *, key: bytes) -> None:
     document.sealed_meta = crypto.seal(key, canonical_bytes(meta), aad=document.aad + b"|meta")
 

@@ -414,6 +414,11 @@ INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
 # Shared reference data (CPV, places, Doffin notices). Used by import commands, tests and
 # benchmarks only; the product never needs it at run time.
 PILOTMARKED_DATA_DIR = env.path("PILOTMARKED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+# ESPD-EDM 4.1.0 (XSD, business rules, criterion taxonomy): read by `manage.py
+# espd_import_criteria` and the ESPD validator; chosen criteria are stored in the database.
+ESPD_EDM_DIR = env.path("ESPD_EDM_DIR", default=f"{PILOTMARKED_DATA_DIR}/espd-edm-4.1.0")
+# An ESPD response XML imported from another tool (a few hundred kilobytes in practice).
+ESPD_XML_MAX_BYTES = env.int("ESPD_XML_MAX_BYTES", default=5 * 1024 * 1024)
 # The Brønnøysund Register Centre's open entity API (profile pre-fill); {orgnr} is filled in.
 BRREG_API_URL = env(
     "BRREG_API_URL", default="https://data.brreg.no/enhetsregisteret/api/enheter/{orgnr}"
