@@ -5,10 +5,16 @@ Each takes keys, loads, and calls one service; the services make a rerun send no
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError as DatabaseError
+from kombu.exceptions import OperationalError
 
 from matching.services import alerts
+
+logger = logging.getLogger(__name__)
 
 _RETRY = {
     "autoretry_for": (DatabaseError, OSError),
@@ -33,7 +39,19 @@ def fan_out_alerts(fanout_id: int) -> int:
 
 @shared_task(name="matching.deliver_alerts", **_RETRY)
 def deliver_alerts(kind: str, object_id: int, version: str) -> int:
-    return alerts.alerts_deliver(kind=kind, object_id=object_id, version=version)
+    """Deliver one batch, then send the task for the next one: a chain that ends when a batch
+    comes up short. Killed midway, the batch rolls back and the unacknowledged task comes back
+    (acks_late); a chain the broker lost is started again by the sweeper."""
+    limit = settings.ALERT_DELIVERY_BATCH
+    taken = alerts.alerts_deliver(kind=kind, object_id=object_id, version=version, limit=limit)
+    if taken >= limit:
+        try:
+            deliver_alerts.delay(kind, object_id, version)
+        except OperationalError:
+            logger.warning(
+                "broker unreachable; alerts of %s %s left to the sweeper", kind, object_id
+            )
+    return taken
 
 
 @shared_task(name="matching.sweep_alerts")

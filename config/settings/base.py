@@ -319,6 +319,10 @@ SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="pilotmarked")
 # The matching weights live in matching/scoring.py (one place). Alerts: an outbox row per
 # published or amended need/tender version; the sweeper re-sends rows older than this.
 ALERT_SWEEP_AFTER_SECONDS = env.int("ALERT_SWEEP_AFTER_SECONDS", default=300)
+# Delivery runs as a chain of tasks, each telling this many alerts' owners (their inbox rows in
+# one INSERT, their e-mails over one SMTP connection) before sending the next; the sweeper is the
+# safety net. Bounded so a task's memory and SMTP conversation stay small.
+ALERT_DELIVERY_BATCH = env.int("ALERT_DELIVERY_BATCH", default=500)
 CELERY_BEAT_SCHEDULE["matching-sweep-alerts"] = {
     "task": "matching.sweep_alerts",
     "schedule": crontab(minute="*/5"),

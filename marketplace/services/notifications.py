@@ -73,13 +73,13 @@ def notify(
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject = render_text(f"{template}_subject.txt", context)
         body = render_text(f"{template}_body.txt", context)
-    delivery = frequency_for(recipient, kind) if can_receive_email(recipient) else Frequency.OFF
+    delivery = delivery_plan(recipient, frequency_for(recipient, kind))
 
     notification = Notification(
         recipient=recipient,
         kind=kind,
         key=key,
-        subject=Truncator(" ".join(subject.split())).chars(255),
+        subject=subject_line(subject),
         body=body.strip(),
         url=url,
         delivery=delivery,
@@ -101,6 +101,17 @@ def notify(
             key=f"notifications:email:{notification.pk}",
         )
     return notification
+
+
+def delivery_plan(recipient: User, frequency: str) -> str:
+    """How a new notification is to be e-mailed: the person's frequency for its kind, or not at
+    all for someone who cannot receive e-mail."""
+    return frequency if can_receive_email(recipient) else Frequency.OFF
+
+
+def subject_line(subject: str) -> str:
+    """A rendered subject as stored: one line, at most 255 characters."""
+    return Truncator(" ".join(subject.split())).chars(255)
 
 
 def _check_link(url: str) -> None:
@@ -221,20 +232,44 @@ def localised_link(url: str, language: str) -> str:
 def _email(*, recipient: User, name: str, subject: str, context: dict, kinds: Iterable[str]):
     """One e-mail in the recipient's language with text and HTML parts and RFC 8058 headers."""
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        token = unsubscribe_token(user=recipient, kinds=kinds)
-        unsubscribe_url = _absolute(
-            reverse("marketplace:notification_unsubscribe", kwargs={"token": token})
+        unsubscribe_url = unsubscribe_link(recipient=recipient, kinds=kinds)
+        context = email_context(
+            recipient=recipient, unsubscribe_url=unsubscribe_url, context=context
         )
-        context = {
-            **context,
-            "recipient": recipient,
-            "unsubscribe_url": unsubscribe_url,
-            "preferences_url": _absolute(reverse("marketplace:notification_preferences")),
-            "inbox_url": _absolute(reverse("marketplace:notification_inbox")),
-            "site_url": settings.SITE_URL,
-        }
         text = render_text(f"{_EMAIL_TEMPLATES}/email_{name}.txt", context)
         html = render_to_string(f"{_EMAIL_TEMPLATES}/email_{name}.html", context)
+    return email_message(
+        recipient=recipient, subject=subject, text=text, html=html, unsubscribe_url=unsubscribe_url
+    )
+
+
+def email_context(*, recipient: User, unsubscribe_url: str, context: dict) -> dict:
+    """What every e-mail template gets besides its own ``context`` (in the active language)."""
+    return {
+        **context,
+        "recipient": recipient,
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": _absolute(reverse("marketplace:notification_preferences")),
+        "inbox_url": _absolute(reverse("marketplace:notification_inbox")),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def notification_link(notification: Notification, recipient: User) -> str:
+    """The absolute address a notification's e-mail links to, in the recipient's language."""
+    return _absolute(localised_link(notification.url, recipient.language))
+
+
+def unsubscribe_link(*, recipient: User, kinds: Iterable[str]) -> str:
+    """The absolute one-click unsubscribe address for ``kinds``, in the active language."""
+    token = unsubscribe_token(user=recipient, kinds=kinds)
+    return _absolute(reverse("marketplace:notification_unsubscribe", kwargs={"token": token}))
+
+
+def email_message(
+    *, recipient: User, subject: str, text: str, html: str, unsubscribe_url: str
+) -> EmailMultiAlternatives:
+    """An e-mail with text and HTML parts and the RFC 8058 one-click unsubscribe headers."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -271,10 +306,7 @@ def notification_email_send(*, notification_id: int) -> bool:
         recipient=recipient,
         name="notification",
         subject=notification.subject,
-        context={
-            "notification": notification,
-            "link": _absolute(localised_link(notification.url, recipient.language)),
-        },
+        context={"notification": notification, "link": notification_link(notification, recipient)},
         kinds=[notification.kind],
     )
     message.send()  # an SMTP error rolls back and the task retries

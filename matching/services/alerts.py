@@ -4,9 +4,12 @@ exactly once per (search, object, version).
 The path: a domain event (``tenders.events``) → ``alert_fanout_enqueue`` writes an outbox row
 (unique per object and version) and sends the fan-out task on commit → ``alert_fanout_run``
 prefilters the searches in SQL (CPV branch, area, value, SMB lots, pilots), checks their words,
-and writes ``Alert`` rows with ``ignore_conflicts`` on the unique delivery key → ``alerts_deliver``
-tells each search's owner through ``notify()`` (keyed on the delivery key, so again once).
-A periodic sweeper re-sends outbox rows and deliveries a lost broker left behind.
+and writes ``Alert`` rows with ``ignore_conflicts`` on the unique delivery key →
+``deliver_alerts`` tasks, chained: each takes a batch (``alerts_deliver``), tells the owners
+through ``notify_many`` (one inbox row per person and version, however many of their searches
+matched; their e-mails in one batch over one SMTP connection) and sends the task for the next
+batch, until none is left. A periodic sweeper re-sends outbox rows and deliveries a lost broker
+or a killed worker left behind.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from kombu.exceptions import OperationalError
 
-from marketplace.models import Municipality, NotificationKind, SupplierProfile
+from marketplace.models import Municipality, NotificationKind, SupplierProfile, User
 from marketplace.models.classification import cpv_under_q
-from marketplace.services.notifications import notify
+from marketplace.services.notification_batches import notify_many
 from marketplace.services.organisations import default_language_path
 from matching.models import Alert, AlertFanout, SavedSearch
 from matching.selectors.facts import tender_codes
@@ -347,39 +350,48 @@ def alert_fanout_run(*, fanout_id: int) -> int:
     return count
 
 
-def alerts_deliver(*, kind: str, object_id: int, version: str, limit: int = 2000) -> int:
-    """Tell the owners of undelivered alerts of this version; once each (``notify`` is keyed on
-    the delivery key and ``notified_at`` is set in the same transaction)."""
-    pending = (
-        Alert.objects.filter(kind=kind, object_id=object_id, version=version, notified_at=None)
-        .select_related("saved_search__created_by", "saved_search__organisation")
-        .order_by("pk")[:limit]
-    )
-    sent = 0
-    for alert in pending:
-        with transaction.atomic():
-            locked = Alert.objects.select_for_update().filter(pk=alert.pk, notified_at=None).first()
-            if locked is None:
-                continue
-            search = alert.saved_search
-            owner = search.created_by
-            if owner.is_active:
-                notify(
-                    recipient=owner,
-                    kind=NotificationKind.SEARCH_ALERTS,
-                    key=f"alert:{alert.delivery_key}",
-                    template="matching/notifications/alert",
-                    context={
-                        "title": alert.title,
-                        "search": search.name,
-                        "kind": alert.kind,
-                        "amended": alert.version not in {"1"} and alert.kind == "tender",
-                    },
-                    url=alert.url,
-                )
-            Alert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
-            sent += 1
-    return sent
+def alert_notification_key(kind: str, object_id: int, version: str) -> str:
+    """The key of a person's notification about one version: one per person, however many of
+    their saved searches matched (the inbox's unique (recipient, key) holds it to that)."""
+    return f"alert:{kind}:{object_id}:{version}"
+
+
+def alerts_deliver(*, kind: str, object_id: int, version: str, limit: int | None = None) -> int:
+    """Deliver the next batch of this version's undelivered alerts. Returns how many it took
+    (fewer than ``limit``: none are left).
+
+    One transaction: claim up to ``limit`` alerts (``SKIP LOCKED``: rows another delivery holds
+    are its own), tell each owner once through ``notify_many`` (inbox rows, e-mail per their
+    preference in one batched outbox row), mark the alerts notified. A worker killed midway
+    rolls it all back and the batch is taken again; a rerun finds nothing left to take.
+    """
+    limit = limit or settings.ALERT_DELIVERY_BATCH
+    with transaction.atomic():
+        claimed = list(
+            Alert.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(kind=kind, object_id=object_id, version=version, notified_at=None)
+            .order_by("pk")
+            .values_list("pk", "saved_search__created_by_id", "saved_search__name", "title", "url")[
+                :limit
+            ]
+        )
+        if not claimed:
+            return 0
+        search_of: dict[int, str] = {}  # a person's first matching search names the alert
+        for _pk, owner_id, search_name, _title, _url in claimed:
+            search_of.setdefault(owner_id, search_name)
+        _pk, _owner, _search, title, url = claimed[0]
+        owners = User.objects.filter(pk__in=search_of, is_active=True)
+        notify_many(
+            recipients=((owner, {"search": search_of[owner.pk]}) for owner in owners),
+            kind=NotificationKind.SEARCH_ALERTS,
+            key=alert_notification_key(kind, object_id, version),
+            template="matching/notifications/alert",
+            context={"title": title, "kind": kind, "amended": version != "1" and kind == "tender"},
+            url=url,
+        )
+        Alert.objects.filter(pk__in=[row[0] for row in claimed]).update(notified_at=timezone.now())
+    return len(claimed)
 
 
 def alerts_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
