@@ -7,7 +7,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Locale, Page
 
@@ -41,13 +41,22 @@ def page_in_language(page: Page | None, language: str, request=None) -> str:
         return reverse("wagtail_serve", args=[""])
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def switch_page_language(request):
     """The language switch on Wagtail pages: go to this page's translation, not the same slug.
 
-    Django's set_language (through ours, which also stores the person's choice) sets the
-    language cookie; only where it redirects to changes.
+    Signed in, the switch posts: Django's set_language (through ours, which also stores the
+    person's choice) sets the language cookie; only where it redirects to changes. Anonymous
+    visitors follow a link (GET), which only redirects, so public pages need no CSRF cookie and
+    can be cached (marketplace/page_cache.py).
     """
+    if request.method == "GET":
+        language = request.GET.get("language", "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        page_id = request.GET.get("page", "")
+        page = Page.objects.filter(pk=page_id).first() if page_id.isdigit() else None
+        return HttpResponseRedirect(page_in_language(page, language, request))
     response = set_language(request)
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES) or not isinstance(response, HttpResponseRedirect):

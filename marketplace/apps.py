@@ -9,4 +9,6 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects receivers and registers checks.
-        from . import account_audit, checks, session_timeout  # noqa: F401
+        from . import account_audit, checks, page_cache, session_timeout  # noqa: F401
+
+        page_cache.connect()

@@ -7,7 +7,12 @@ class TendersConfig(AppConfig):
     verbose_name = _("Needs and tenders")
 
     def ready(self) -> None:
+        from marketplace.page_cache import page_cache_invalidate
         from marketplace.uploads import register_quota_source
+        from tenders.events import need_changed, tender_changed
         from tenders.services.documents import storage_used
 
         register_quota_source(storage_used)
+        # Public pages show tenders and needs: a change makes every cached page stale.
+        tender_changed.connect(page_cache_invalidate, dispatch_uid="page_cache.tender_changed")
+        need_changed.connect(page_cache_invalidate, dispatch_uid="page_cache.need_changed")

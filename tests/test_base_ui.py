@@ -210,19 +210,32 @@ def test_language_switch_goes_to_the_english_page_and_back(client, supplier_admi
     assert parse(client.get(to_bokmal.url)).first("html").get("lang") == "nb"
 
 
-def test_language_switch_keeps_the_query_string(client):
-    response = switch_language(client, "/accounts/login/?next=/min-side/", "en")
+def test_language_switch_keeps_the_query_string(client, supplier_admin):
+    client.force_login(supplier_admin)
+    response = switch_language(client, "/sok/?q=sensor", "en")
 
-    assert response.url == "/en/accounts/login/?next=/min-side/"
+    assert response.url == "/en/sok/?q=sensor"
+
+
+def test_anonymous_language_switch_is_a_link_to_the_same_page(client):
+    # Anonymous visitors follow a link: no form, so no CSRF cookie on public pages (ADR 0014)
+    page = parse(client.get("/accounts/login/?next=/min-side/"))
+
+    link = page.first("div", class_="language-switch").first("a")
+
+    assert link.get("href") == "/en/accounts/login/?next=/min-side/"
+    assert link.get("hreflang") == "en"
+    assert not page.select("form", class_="language-switch")
 
 
 def test_language_switch_button_names_the_language_in_that_language(client):
     page = parse(client.get("/en/accounts/login/"))
 
-    button = page.first("form", class_="language-switch").first("button")
+    link = page.first(class_="language-switch").first("a")
 
-    assert button.get("lang") == "nb"
-    assert button.text == "Norsk (bokmål)"
+    assert link.get("lang") == "nb"
+    assert link.text == "Norsk (bokmål)"
+    assert link.get("href") == "/accounts/login/"
 
 
 # --- Messages ---------------------------------------------------------------------------------

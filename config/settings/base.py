@@ -77,6 +77,9 @@ MIDDLEWARE = [
     # First: the receipt time (bids are judged on it) before anything can wait.
     "marketplace.receipt_time.ReceivedAtMiddleware",
     "marketplace.middleware.RequestIdMiddleware",
+    # Anonymous public pages from the cache (a hit skips the rest, with the headers it was
+    # stored with); Cache-Control on every response (marketplace/page_cache.py, ADR 0014).
+    "marketplace.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security_headers.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -155,6 +158,12 @@ else:
             "LOCATION": "pilotmarked",
         }
     }
+
+# Anonymous public pages: "Cache-Control: public, max-age=<this>", and kept this long in the
+# default cache; the longest a page may lag behind what no event announces (a deadline passing).
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+# The server-side copy (the header is sent either way). test.py turns it off; its tests turn it on.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "marketplace.User"

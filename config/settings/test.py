@@ -25,6 +25,9 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests change rows directly and look again: no server-side page copies unless a test turns them
+# on (tests/marketplace/test_page_cache.py). Cache-Control is still sent.
+PAGE_CACHE_ENABLED = False
 # Tests enforce TOTP for buyer staff exactly as production does; tests that act as buyers
 # log in through a client fixture that has completed MFA.
 MFA_REQUIRED_FOR_STAFF = True

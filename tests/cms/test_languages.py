@@ -26,7 +26,8 @@ def test_english_home_page_is_the_translation_under_en(client):
 
 
 @pytest.mark.django_db
-def test_language_switch_goes_to_the_translation_with_its_own_slug(client):
+def test_language_switch_goes_to_the_translation_with_its_own_slug(client, supplier_admin):
+    client.force_login(supplier_admin)  # signed in, the switch is a form that remembers the choice
     guide = make_guide()
     english = translate(guide, title="How to sell to the county", slug="how-to-sell")
 
@@ -43,6 +44,19 @@ def test_language_switch_goes_to_the_translation_with_its_own_slug(client):
     assert response.status_code == 302
     assert response["Location"] == "/en/how-to-sell/" == english.url
     assert response.cookies["pilotmarked_language"].value == "en"
+
+
+@pytest.mark.django_db
+def test_anonymous_language_switch_links_to_the_translation_without_a_cookie(client):
+    guide = make_guide()
+    english = translate(guide, title="How to sell to the county", slug="how-to-sell")
+
+    link = parse(client.get(guide.url)).first(class_="language-switch").first("a")
+    response = client.get(link.get("href"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/how-to-sell/" == english.url
+    assert not response.cookies
 
 
 @pytest.mark.django_db

@@ -121,7 +121,7 @@ def test_language_switch_keeps_the_page(new_page):
     page = new_page()
     page.goto("/slik-selger-du-til-fylkeskommunen/")
 
-    page.click("form.language-switch button[value=en]")
+    page.click(".language-switch a[hreflang=en]")  # anonymous: a link (ADR 0014)
 
     assert page.url.endswith("/en/how-to-sell/")
     assert page.locator("h1").inner_text() == "How to sell to the county"
