@@ -97,8 +97,14 @@ drill-worker-kill: install ## kill -9 the Celery worker mid-way through N alert 
 drill-login: install ## Wrong passwords from one address, the owner from another, Redis up and down; HTTP Basic on the API (N=30 attempts)
 	$(BIN)/python scripts/drill_login.py --attempts $(or $(N),30)
 
-bench: install ## Run benchmarks and write docs/benchmarks.md
+bench: install ## Run benchmarks and write docs/benchmarks.md (BENCH_HTTP=1: then make loadtest at 2,000 tenders / 10,000 suppliers)
 	$(BIN)/python -m tests.bench
+	@if [ -n "$(BENCH_HTTP)" ]; then \
+	  LOADTEST_TENDERS=$${LOADTEST_TENDERS:-2000} LOADTEST_PROFILES=$${LOADTEST_PROFILES:-10000} $(MAKE) loadtest; fi
+
+.PHONY: loadtest
+loadtest: install ## gunicorn (1 worker, 1 core, production settings) on scratch PostgreSQL at 20k tenders/100k suppliers, wrk + open loop: req/s, p50/p95 per page (LOADTEST_*: scripts/loadtest.py)
+	$(BIN)/python scripts/loadtest.py
 
 clean: ## Remove the virtualenv, local database and generated files
 	rm -rf $(VENV) var node_modules static/vendor

@@ -1,0 +1,612 @@
+#!/usr/bin/env python3
+"""HTTP load test (issue 14, ``make loadtest``): what users ask for, on gunicorn at county size.
+
+1. Drops and recreates a scratch PostgreSQL database (``LOADTEST_DATABASE_URL``, default
+   ``postgres://root@127.0.0.1:5432/pm_loadtest``), migrated as the drills do
+   (scripts/drill_deadline.py), and fills it: the full CPV table from ``PILOTMARKED_DATA_DIR``,
+   the demo (``seed_demo``: people, tenders, success stories, news), then the bench generator at
+   size (``build`` and ``index_everything`` of tests/bench/matching.py; ``LOADTEST_TENDERS``,
+   default 20,000, ``LOADTEST_PROFILES``, default 100,000). ``LOADTEST_REUSE=1`` skips all this
+   when a database this script finished building is there (kept with ``LOADTEST_KEEP=1``).
+2. Starts a private redis-server for the cache (or uses ``LOADTEST_REDIS_URL``) and gunicorn
+   from gunicorn.conf.py under production settings (DEBUG off): one worker
+   (``LOADTEST_THREADS`` threads, default 4 as in production), pinned to CPU 0. Worker recycling
+   (``max_requests``) is off, so no restart falls inside a measurement.
+3. For each page: a warm-up, then saturation with wrk (``LOADTEST_CONNECTIONS``, default 8)
+   and latency at half that rate with the open-loop generator of scripts/load_generators.py;
+   both run on CPU 1. Signed-in pages carry a session made in the database for a demo supplier
+   or buyer. ``/healthz`` (no database, no template) is the machine's ceiling: it is measured
+   first and last, and every page is also given as a share of it.
+4. Prints the table and, unless ``LOADTEST_WRITE=0``, writes it to docs/benchmarks.md as
+   "HTTP load test: <sizes>" (other sections are kept).
+
+Exit 0 when every page answered 200 throughout; 1 when one did not (one line names it); 2 when
+the test could not run (gunicorn did not start, PostgreSQL unreachable). gunicorn and redis are
+always stopped and the database dropped, unless ``LOADTEST_KEEP=1``. The goals are printed
+next to the figures; missing one is reported, not an error.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script or a module
+from scripts.drill_deadline import (
+    collect_static,
+    drill_environment,
+    recreate_database,
+    wait_ready,
+)
+from scripts.drill_support import DrillError, database_name, free_port, pg_admin
+from scripts.load_generators import DriveResult, WrkResult, drive, percentile, run_wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_DATABASE_URL = "postgres://root@127.0.0.1:5432/pm_loadtest"
+SERVER_CPU, LOAD_CPU = 0, 1
+SUPPLIER = "daglig.leder@bakkeberg.test"  # demo supplier admin (Bokmål)
+BUYER = "innkjopsleder@afk.test"  # demo buyer admin, also given the bench buyer's tenders
+BROAD_WORD = "kvalitet"  # in about half of the generated documents (issue 14)
+CACHED_GOAL_RPS = 1000
+UNCACHED_GOAL_SHARE = 0.15
+BUILT_MARK = "loadtest built:"  # the database's comment once the build has finished
+
+
+def _setting(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+@dataclass(frozen=True)
+class Options:
+    database_url: str
+    tenders: int
+    profiles: int
+    seconds: float
+    connections: int
+    threads: int
+    keep: bool
+    reuse: bool
+    write: bool
+
+    @classmethod
+    def from_environment(cls) -> Options:
+        flag = lambda name: os.environ.get(name, "").lower() in {"1", "true", "yes"}  # noqa: E731
+        return cls(
+            database_url=_setting("LOADTEST_DATABASE_URL", DEFAULT_DATABASE_URL),
+            tenders=int(_setting("LOADTEST_TENDERS", "20000")),
+            profiles=int(_setting("LOADTEST_PROFILES", "100000")),
+            seconds=float(_setting("LOADTEST_SECONDS", "10")),
+            connections=int(_setting("LOADTEST_CONNECTIONS", "8")),
+            threads=int(_setting("LOADTEST_THREADS", "4")),
+            keep=flag("LOADTEST_KEEP"),
+            reuse=flag("LOADTEST_REUSE"),
+            write=_setting("LOADTEST_WRITE", "1") != "0",
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    path: str
+    session: str = ""  # "supplier" or "buyer": signed in with that person's session cookie
+    goal: str = ""  # "cached": ≥ 1,000 req/s; "uncached": ≥ 15 % of /healthz
+
+
+@dataclass
+class Row:
+    page: Page
+    saturation: WrkResult | DriveResult
+    half: DriveResult
+
+    @property
+    def rps(self) -> float:
+        sat = self.saturation
+        return sat.rps if isinstance(sat, WrkResult) else sat.achieved_rps
+
+
+# --- CPUs, redis, gunicorn ---------------------------------------------------------------------
+
+
+_CPUS = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+
+
+def _pinning() -> bool:
+    """Whether the server and the load can each have a CPU (this process pins itself later)."""
+    return {SERVER_CPU, LOAD_CPU} <= _CPUS
+
+
+def pinned_to(cpu: int):
+    """A preexec_fn that pins the child to ``cpu`` (what ``taskset -c`` does), or None."""
+    return (lambda: os.sched_setaffinity(0, {cpu})) if _pinning() else None
+
+
+def start_redis(scratch: Path) -> tuple[subprocess.Popen | None, str]:
+    """``LOADTEST_REDIS_URL`` if given, else a private redis-server on a free port; with
+    neither, no Redis (the settings' local-memory cache)."""
+    if os.environ.get("LOADTEST_REDIS_URL"):
+        return None, os.environ["LOADTEST_REDIS_URL"]
+    if not shutil.which("redis-server"):
+        return None, ""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (redis-server from PATH, fixed arguments)
+        [
+            *("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", "no", "--dir", str(scratch), "--loglevel", "warning"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    import socket
+
+    give_up = time.monotonic() + 10
+    while time.monotonic() < give_up:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                probe.sendall(b"PING\r\n")
+                if probe.recv(16).startswith(b"+PONG"):
+                    return server, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.1)
+    stop(server)
+    raise DrillError("redis-server did not answer PING within 10 s")
+
+
+def start_gunicorn(env: dict[str, str], *, port: int, threads: int, log: Path) -> subprocess.Popen:
+    server_env = env | {
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_LOG_LEVEL": "warning",
+        # One client address sends every request here: its search throttle (60/min) would
+        # answer 429. The throttle still counts each request; it just never says no.
+        "SEARCH_RATE": "100000000/min",
+    }
+    server_env.pop("CELERY_TASK_ALWAYS_EAGER", None)  # tasks go to the broker, as in production
+    with log.open("wb") as output:
+        return subprocess.Popen(  # noqa: S603 (the project's own gunicorn and settings)
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--max-requests", "0"],
+            cwd=ROOT,
+            env=server_env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=pinned_to(SERVER_CPU),
+        )
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the group we started for it
+        process.wait(timeout=10)
+
+
+# --- Data --------------------------------------------------------------------------------------
+
+
+def built_sizes(database_url: str) -> str:
+    """The build mark of the database ('' when it is missing or was not finished)."""
+    with pg_admin(database_url) as admin:
+        row = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [database_name(database_url)],
+        ).fetchone()
+    return (row[0] or "") if row else ""
+
+
+def build(options: Options, env: dict[str, str], say) -> None:
+    """Migrate, then the CPV table, the demo and the bench data at size, indexed."""
+    recreate_database(options.database_url, env)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    quiet = {"stdout": open(os.devnull, "w"), "stderr": open(os.devnull, "w")}  # noqa: SIM115
+    cpv = Path(settings.PILOTMARKED_DATA_DIR) / "cpv_2008_main_en_nb.csv"
+    if not cpv.exists():
+        raise DrillError(f"the CPV table is missing: {cpv} (set PILOTMARKED_DATA_DIR)")
+    call_command("import_cpv", str(cpv), **quiet)
+    call_command("seed_demo", "--force", "--quiet-logins", **quiet)
+    say(f"migrated, CPV table and demo loaded ({time.monotonic() - started:.0f} s)")
+    os.environ["BENCH_MATCH_TENDERS"] = str(options.tenders)
+    os.environ["BENCH_MATCH_PROFILES"] = str(options.profiles)
+    from tests.bench import matching
+
+    started = time.monotonic()
+    matching.build(random.Random(14))  # noqa: S311 (test data, not secrets)
+    generated = time.monotonic() - started
+    documents = matching.index_everything()
+    say(
+        f"generated {options.tenders:,} tenders and {options.profiles:,} suppliers in "
+        f"{generated:.0f} s, indexed {documents:,} documents in "
+        f"{time.monotonic() - started - generated:.0f} s"
+    )
+    from psycopg import sql
+
+    with pg_admin(options.database_url) as admin:
+        admin.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(database_name(options.database_url)),
+                sql.Literal(f"{BUILT_MARK} {options.tenders} tenders, {options.profiles} profiles"),
+            )
+        )
+
+
+def sessions() -> dict[str, str]:
+    """A session cookie for the demo supplier and for the buyer, who manages the bench buyer's
+    tenders too (their explained match pages) and has TOTP set up, as buyer staff must."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.test import Client
+
+    from marketplace.models import Membership, Organisation, Role, User
+
+    buyer = User.objects.get(email=BUYER)
+    Membership.objects.get_or_create(
+        user=buyer, organisation=Organisation.objects.get(slug="benk-fylke"), role=Role.BUYER_ADMIN
+    )
+    if not Authenticator.objects.filter(user=buyer, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(buyer, generate_totp_secret())
+    cookies = {}
+    for name, email in (("supplier", SUPPLIER), ("buyer", BUYER)):
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        cookies[name] = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+    return cookies
+
+
+def documents_holding(word: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM search_searchdocument "
+            "WHERE vector @@ plainto_tsquery('norwegian', %s)",
+            [word],
+        )
+        return cursor.fetchone()[0]
+
+
+def rare_word() -> tuple[str, int]:
+    """The generator's word that the fewest documents hold (at least one), and how many."""
+    from tests.bench.matching import WORDS
+
+    counts = {word: documents_holding(word) for text in WORDS.values() for word in text.split()}
+    held = sorted((n, word) for word, n in counts.items() if n)
+    if not held:
+        raise DrillError("the search index is empty: no word to search for")
+    return held[0][1], held[0][0]
+
+
+def pages(rare: str) -> list[Page]:
+    from cms.models.news import NewsIndexPage
+    from cms.models.stories import SuccessStoryIndexPage
+    from tenders.models import Tender
+
+    reference = (
+        Tender.objects.filter(reference__startswith="BENK-", status=Tender.Status.PUBLISHED)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    stories = SuccessStoryIndexPage.objects.live().first()
+    news = NewsIndexPage.objects.live().first()
+    if reference is None or stories is None or news is None:
+        raise DrillError("the data has no bench tender, success stories or news page")
+    return [
+        Page("/healthz (ceiling)", "/healthz"),
+        Page("home", "/", goal="cached"),
+        Page("opportunities list", "/konkurranser/", goal="cached"),
+        Page("tender detail, anonymous", f"/konkurranser/{reference}/", goal="cached"),
+        Page(
+            "tender detail, signed in (uncached)",
+            f"/konkurranser/{reference}/",
+            session="supplier",
+            goal="uncached",
+        ),
+        Page("supplier directory", "/leverandorer/", goal="cached"),
+        Page("supplier directory ?q=renhold", "/leverandorer/?q=renhold"),
+        Page(f"site search, broad ({BROAD_WORD})", f"/sok/?q={BROAD_WORD}"),
+        Page(f"site search, rare ({rare})", f"/sok/?q={rare}"),
+        Page("success stories", stories.get_url(), goal="cached"),
+        Page("news", news.get_url(), goal="cached"),
+        Page(
+            "explained match (buyer)",
+            f"/innkjop/konkurranser/{reference}/leverandorer/",
+            session="buyer",
+        ),
+        Page("dashboard (buyer)", "/min-side/", session="buyer"),
+    ]
+
+
+# --- Measuring ---------------------------------------------------------------------------------
+
+
+def headers_for(port: int, page: Page, cookies: dict[str, str]) -> dict[str, str]:
+    headers = {"Host": f"127.0.0.1:{port}", "X-Forwarded-Proto": "https"}  # as the proxy says
+    if page.session:
+        headers["Cookie"] = cookies[page.session]
+    return headers
+
+
+def measure(port: int, page: Page, headers: dict[str, str], options: Options) -> Row:
+    """Warm up, saturate (wrk, or closed-loop threads without it), then half that rate."""
+    url = f"http://127.0.0.1:{port}{page.path}"
+    seconds = options.seconds
+    warm = max(1.0, seconds / 5)
+    if shutil.which("wrk"):
+        run_wrk(url, headers=headers, seconds=warm, connections=options.connections)
+        saturation = run_wrk(
+            url,
+            headers=headers,
+            seconds=seconds,
+            connections=options.connections,
+            preexec_fn=pinned_to(LOAD_CPU),
+        )
+        rps = saturation.rps
+    else:
+        drive("127.0.0.1", port, page.path, headers=headers, seconds=warm, rate=None)
+        saturation = drive(
+            "127.0.0.1",
+            port,
+            page.path,
+            headers=headers,
+            seconds=seconds,
+            rate=None,
+            connections=options.connections,
+        )
+        rps = saturation.achieved_rps
+    # At least ~50 answers for a p95 on slow pages, at most 3 × the planned time.
+    half = max(rps / 2, 0.5)
+    span = min(max(seconds, 50 / half), 3 * seconds)
+    return Row(
+        page,
+        saturation,
+        drive("127.0.0.1", port, page.path, headers=headers, seconds=span, rate=half),
+    )
+
+
+def problems_of(row: Row) -> list[str]:
+    found = []
+    sat = row.saturation
+    if isinstance(sat, WrkResult) and (sat.non_2xx_3xx or sat.socket_errors):
+        found.append(
+            f"{row.page.path}: {sat.non_2xx_3xx} answers not 2xx/3xx and {sat.socket_errors} "
+            "socket errors at saturation"
+        )
+    if isinstance(sat, DriveResult) and sat.not_ok:
+        found.append(f"{row.page.path}: {sat.not_ok} answers not 200 at saturation")
+    if row.half.not_ok:
+        statuses = dict(row.half.statuses) | dict(row.half.errors)
+        found.append(f"{row.page.path}: {row.half.not_ok} not 200 at half rate ({statuses})")
+    return found
+
+
+def goal_text(row: Row, ceiling: float) -> tuple[str, str]:
+    """The goal and whether it was met."""
+    if row.page.goal == "cached":
+        return f"≥ {CACHED_GOAL_RPS:,} req/s", "yes" if row.rps >= CACHED_GOAL_RPS else "no"
+    if row.page.goal == "uncached":
+        met = row.rps >= UNCACHED_GOAL_SHARE * ceiling
+        return f"≥ {UNCACHED_GOAL_SHARE:.0%} of /healthz", "yes" if met else "no"
+    return "", ""
+
+
+def table(rows: list[Row], ceiling: float) -> list[str]:
+    lines = [
+        "| page | req/s at saturation | share of /healthz | rate for latency | p50 | p95 "
+        "| goal | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for row in rows:
+        goal, met = goal_text(row, ceiling)
+        latencies = row.half.latencies_ms or [float("nan")]
+        lines.append(
+            f"| {row.page.label} | {row.rps:,.1f} | {row.rps / ceiling:.1%} | "
+            f"{row.half.achieved_rps:,.1f}/s | {percentile(latencies, 0.5):.1f} ms | "
+            f"{percentile(latencies, 0.95):.1f} ms | {goal} | {met} |"
+        )
+    return lines
+
+
+# --- The machine and the report -------------------------------------------------------------
+
+
+def versions(redis_url: str) -> str:
+    from django.db import connection
+
+    postgres = connection.cursor().connection.info.server_version
+    postgres_text = f"{postgres // 10000}.{postgres % 10000}"
+    redis = "none (local-memory cache)"
+    if redis_url:
+        import redis as redis_client
+
+        with redis_client.Redis.from_url(redis_url) as client:
+            redis = client.info("server").get("redis_version", "?")
+    wrk = "wrk" if shutil.which("wrk") else "closed-loop threads (wrk is not installed)"
+    return f"Python {platform.python_version()}, PostgreSQL {postgres_text}, Redis {redis}; {wrk}"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def report(rows, ceiling, options, sizes, extra: list[str]) -> list[str]:
+    from tests.bench.__main__ import machine
+
+    pinning = (
+        f"gunicorn pinned to CPU {SERVER_CPU}, load generators to CPU {LOAD_CPU}"
+        if _pinning()
+        else "no CPU pinning (fewer than two CPUs or no sched_setaffinity)"
+    )
+    return [
+        f"## HTTP load test: {sizes}",
+        "",
+        f"- Machine: {machine()}",
+        f"- Software: {extra[0]}",
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}; load average {extra[1]} before, "
+        f"{load_average()} after (the machine is shared: other work ran while it ran)",
+        "- How: `make loadtest` (scripts/loadtest.py): gunicorn.conf.py under production "
+        f"settings, one worker with {options.threads} threads, Redis cache, {pinning}. "
+        f"Saturation: wrk, {options.connections} connections, {options.seconds:g} s per page "
+        "after a warm-up. Latency: the open-loop generator of scripts/load_generators.py at half "
+        "the saturation rate (constant rate; latency counted from when each request was due). "
+        "Signed-in pages carry a demo person's session. /healthz is the ceiling: measured "
+        f"first and last ({extra[2]}), the share column uses their mean. Search words: "
+        f"{extra[3]}. The search throttle's limit is raised (one client address sends all).",
+        "",
+        *table(rows, ceiling),
+        "",
+    ]
+
+
+def write_docs(lines: list[str]) -> None:
+    from tests.bench.__main__ import merge_section
+
+    out = ROOT / "docs" / "benchmarks.md"
+    out.write_text(merge_section(out, lines[0][3:].strip(), "\n".join(lines)))
+
+
+# --- The run -----------------------------------------------------------------------------------
+
+
+def run(options: Options) -> int:
+    say = lambda text: print(f"loadtest: {text}", file=sys.stderr, flush=True)  # noqa: E731
+    if _pinning():
+        os.sched_setaffinity(0, {LOAD_CPU})  # this process drives the open-loop load
+    scratch = Path(tempfile.mkdtemp(prefix="loadtest-"))
+    redis = server = None
+    before = load_average()
+    try:
+        redis, redis_url = start_redis(scratch)
+        env = drill_environment(options.database_url, scratch)
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        env["CELERY_TASK_ALWAYS_EAGER"] = "true"  # the build's own tasks run in-process
+        os.environ.clear()
+        os.environ.update(env)
+        mark = built_sizes(options.database_url) if options.reuse else ""
+        if mark.startswith(BUILT_MARK):
+            say(f"reusing {database_name(options.database_url)} ({mark})")
+            import django
+
+            django.setup()
+        else:
+            say(f"building {options.tenders:,} tenders, {options.profiles:,} suppliers")
+            build(options, env, say)
+            mark = f"{BUILT_MARK} {options.tenders} tenders, {options.profiles} profiles"
+        collect_static(env)
+        tenders, profiles = (int(n) for n in mark.removeprefix(BUILT_MARK).split()[::2])
+        sizes = f"{tenders:,} tenders, {profiles:,} suppliers"
+        cookies = sessions()
+        rare, documents = rare_word()
+        broad = documents_holding(BROAD_WORD)
+        words = f"{BROAD_WORD!r} in {broad:,} documents, {rare!r} in {documents:,}"
+        page_list = pages(rare)
+        software = versions(redis_url)
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        log = scratch / "gunicorn.log"
+        server = start_gunicorn(env, port=port, threads=options.threads, log=log)
+        wait_ready(server, port, log)
+        for page in page_list:
+            headers = headers_for(port, page, cookies)
+            status = get_status(port, page.path, headers)
+            if status != 200:
+                raise PageError(f"GET {page.path} ({page.label}) answered {status}, not 200")
+        say(f"gunicorn on port {port}; search words: {words}")
+        rows, problems = [], []
+        for page in page_list:
+            row = measure(port, page, headers_for(port, page, cookies), options)
+            say(f"{page.label}: {row.rps:,.1f} req/s")
+            rows.append(row)
+            problems += problems_of(row)
+        last = measure(port, page_list[0], headers_for(port, page_list[0], cookies), options)
+        problems += problems_of(last)
+        ceiling = (rows[0].rps + last.rps) / 2
+        ceilings = f"{rows[0].rps:,.0f} and {last.rps:,.0f} req/s"
+        lines = report(rows, ceiling, options, sizes, [software, before, ceilings, words])
+        print("\n".join(lines))
+        if server.poll() is not None:
+            problems.append(f"gunicorn exited with {server.returncode} during the test")
+        if problems:
+            for problem in problems:
+                say(problem)
+            print(f"loadtest: FAILED: {problems[0]}", file=sys.stderr)
+            return 1
+        if options.write:
+            write_docs(lines)
+            say("written to docs/benchmarks.md")
+        return 0
+    finally:
+        stop(server)
+        stop(redis)
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if options.keep:
+            say(f"kept: {options.database_url} (LOADTEST_REUSE=1 uses it again), {scratch}")
+        else:
+            recreate_database(options.database_url)
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+class PageError(Exception):
+    """A page did not answer 200: the product failed the test."""
+
+
+def get_status(port: int, path: str, headers: dict[str, str]) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def main() -> int:
+    options = Options.from_environment()
+    try:
+        return run(options)
+    except PageError as exc:
+        print(f"loadtest: FAILED: {exc}", file=sys.stderr)
+        return 1
+    except DrillError as exc:
+        print(f"loadtest: could not run: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
