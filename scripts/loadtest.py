@@ -20,6 +20,11 @@
 4. Prints the table and, unless ``LOADTEST_WRITE=0``, writes it to docs/benchmarks.md as
    "HTTP load test: <sizes>" (other sections are kept).
 
+``make bench BENCH_HTTP=1`` runs this after the in-process benchmarks at 2,000 tenders / 10,000
+suppliers, so docs/benchmarks.md holds the HTTP figures at two sizes. Where wrk is missing
+(``apt-get install wrk``) saturation is measured with the generator's closed loop instead, and
+the report says so.
+
 Exit 0 when every page answered 200 throughout; 1 when one did not (one line names it); 2 when
 the test could not run (gunicorn did not start, PostgreSQL unreachable). gunicorn and redis are
 always stopped and the database dropped, unless ``LOADTEST_KEEP=1``. The goals are printed
@@ -357,13 +362,14 @@ def measure(port: int, page: Page, headers: dict[str, str], options: Options) ->
     seconds = options.seconds
     warm = max(1.0, seconds / 5)
     if shutil.which("wrk"):
-        run_wrk(url, headers=headers, seconds=warm, connections=options.connections)
+        pin = pinned_to(LOAD_CPU)
+        run_wrk(url, headers=headers, seconds=warm, connections=options.connections, preexec_fn=pin)
         saturation = run_wrk(
             url,
             headers=headers,
             seconds=seconds,
             connections=options.connections,
-            preexec_fn=pinned_to(LOAD_CPU),
+            preexec_fn=pin,
         )
         rps = saturation.rps
     else:
