@@ -13,8 +13,18 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from marketplace.clamd import AVAILABLE
+from marketplace.models import CpvCode, Municipality
 from marketplace.policy import Action, user_can
-from tenders.models import Amendment, Lot, Tender, TenderDocument
+from tenders.models import (
+    Amendment,
+    Criterion,
+    Lot,
+    QualificationRequirement,
+    Tender,
+    TenderDocument,
+    Theme,
+)
+from tenders.selectors.relations import Relation, prime_relations
 
 
 def smb_lots_exist() -> Exists:
@@ -32,31 +42,13 @@ def public_tenders() -> QuerySet[Tender]:
 
 
 def tender_for_page(*, reference: str, user) -> Tender:
-    """The tender with ``reference`` and everything its page shows, or 404.
+    """The tender with ``reference`` and everything its page shows, or 404, in three queries.
 
     A draft is found only for users who may manage it; other organisations get 404.
     """
     tender = (
         Tender.objects.select_related("buyer", "unit", "main_cpv", "need")
         .prefetch_related(
-            "additional_cpv",
-            "municipalities",
-            "themes",
-            Prefetch(
-                "lots",
-                queryset=Lot.objects.order_by("number").prefetch_related(
-                    "cpv_codes", "municipalities"
-                ),
-            ),
-            "criteria",
-            "requirements",
-            Prefetch(
-                "documents",
-                queryset=TenderDocument.objects.filter(
-                    removed_at__isnull=True, scan_status__in=AVAILABLE
-                ).order_by("uploaded_at", "pk"),
-                to_attr="current_documents",
-            ),
             Prefetch(
                 "amendments", queryset=Amendment.objects.order_by("number"), to_attr="history"
             ),
@@ -69,7 +61,83 @@ def tender_for_page(*, reference: str, user) -> Tender:
         raise Http404("No such tender.")
     if tender.status == Tender.Status.DRAFT and not user_can(user, Action.TENDER_MANAGE, tender):
         raise Http404("No such tender.")
+    prime_relations(_page_relations(tender))
     return tender
+
+
+def _page_relations(tender: Tender) -> list[Relation]:
+    """What the page shows of a tender and its lots, for ``prime_relations`` (one query)."""
+
+    def own() -> list[Tender]:
+        return [tender]
+
+    def lots() -> list[Lot]:
+        return list(tender.lots.all())
+
+    m2m = Tender.additional_cpv.through, Tender.municipalities.through, Tender.themes.through
+    lot_m2m = Lot.cpv_codes.through, Lot.municipalities.through
+    return [
+        Relation("lots", Lot.objects.filter(tender=tender), "tender_id", Lot, own),
+        Relation(
+            "additional_cpv",
+            m2m[0].objects.filter(tender=tender),
+            "tender_id",
+            CpvCode,
+            own,
+            prefix="cpvcode__",
+        ),
+        Relation(
+            "municipalities",
+            m2m[1].objects.filter(tender=tender),
+            "tender_id",
+            Municipality,
+            own,
+            prefix="municipality__",
+        ),
+        Relation(
+            "themes",
+            m2m[2].objects.filter(tender=tender),
+            "tender_id",
+            Theme,
+            own,
+            prefix="theme__",
+        ),
+        Relation(
+            "cpv_codes",
+            lot_m2m[0].objects.filter(lot__tender=tender),
+            "lot_id",
+            CpvCode,
+            lots,
+            prefix="cpvcode__",
+        ),
+        Relation(
+            "municipalities",
+            lot_m2m[1].objects.filter(lot__tender=tender),
+            "lot_id",
+            Municipality,
+            lots,
+            prefix="municipality__",
+        ),
+        Relation("criteria", Criterion.objects.filter(tender=tender), "tender_id", Criterion, own),
+        Relation(
+            "requirements",
+            QualificationRequirement.objects.filter(tender=tender),
+            "tender_id",
+            QualificationRequirement,
+            own,
+        ),
+        Relation(
+            "documents",
+            TenderDocument.objects.filter(
+                tender=tender, removed_at__isnull=True, scan_status__in=AVAILABLE
+            ),
+            "tender_id",
+            TenderDocument,
+            own,
+            to_attr="current_documents",
+            order=lambda document: (document.uploaded_at, document.pk),
+        ),
+    ]
 
 
 @dataclass(frozen=True)

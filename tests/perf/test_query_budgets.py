@@ -1,0 +1,192 @@
+"""Query budgets of the busiest pages (issue 14): each page answers in a fixed number of queries,
+whatever the number of tenders, lots, codes, documents and suppliers behind it.
+
+The data is realistic enough for an N+1 to show: 30 published tenders with lots, CPV codes,
+places, criteria, documents, amendments and answered questions, and a dozen listed suppliers
+with profiles. Every request goes through the whole stack (middleware, context processors,
+template tags), signed in or not, as a visitor's would.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from marketplace.models import Role
+from tests.factories import (
+    AmendmentFactory,
+    BuyerFactory,
+    ListedSupplierProfileFactory,
+    LotFactory,
+    MembershipFactory,
+    QualificationRequirementFactory,
+    QuestionFactory,
+    SupplierFactory,
+    TenderDocumentFactory,
+    TenderFactory,
+    cpv_code,
+    municipality,
+)
+from tests.factories.pages import make_home_page
+
+pytestmark = pytest.mark.django_db
+
+TENDERS = 30
+SUPPLIERS = 12
+
+TENDER_DETAIL = 8
+HOME = 10
+OPPORTUNITIES = 10
+SUPPLIER_DIRECTORY = 10
+DASHBOARD = 12
+EXPLAINED_MATCH = 15
+
+
+@pytest.fixture
+def catalogue(buyer, buyer_unit):
+    """Tenders with everything their pages show, and listed suppliers that match them."""
+    codes = [
+        cpv_code("72000000", "IT services", "IT-tjenester"),
+        cpv_code("72200000", "Software programming and consultancy services"),
+        cpv_code("72212000", "Programming services of application software"),
+        cpv_code("48000000", "Software package and information systems"),
+        cpv_code("90500000", "Refuse and waste related services", "Avfallstjenester"),
+    ]
+    places = [
+        municipality("3201", "Bærum"),
+        municipality("3203", "Asker"),
+        municipality("3205", "Lillestrøm"),
+    ]
+    tenders = []
+    for n in range(TENDERS):
+        tender = TenderFactory(
+            buyer=buyer,
+            unit=buyer_unit,
+            published=True,
+            main_cpv=codes[n % 3],
+            title=f"Programvare for drift {n}",
+            additional_cpv=codes[3:],
+            municipalities=places,
+            is_pilot=n % 5 == 0,
+            criteria=[60, 40],
+        )
+        for number in (1, 2, 3):
+            LotFactory(
+                tender=tender,
+                number=number,
+                cpv_codes=codes[:2],
+                municipalities=places[:2],
+                suitable_for_smb=number == 1,
+            )
+        tenders.append(tender)
+    tender = tenders[0]
+    for _ in range(3):
+        TenderDocumentFactory(tender=tender)
+        QualificationRequirementFactory(tender=tender)
+        QuestionFactory(tender=tender, answered=True)
+    for number in (1, 2):
+        AmendmentFactory(tender=tender, number=number)
+    for n in range(SUPPLIERS):
+        ListedSupplierProfileFactory(
+            organisation=SupplierFactory(name=f"Programvarehuset {n} AS"),
+            cpv_codes=codes[n % 3 : n % 3 + 2],
+            delivery_municipalities=places[:2],
+            stage="startup",
+            employee_band="1-9",
+            open_to_pilots=True,
+            description_nb="Vi utvikler programvare for kommuner.",
+            description_en="We build software for municipalities.",
+        )
+    return tenders
+
+
+@pytest.fixture
+def listed_supplier_client(client, supplier, supplier_admin, catalogue):
+    """The ``supplier`` fixture's admin, with a listed profile like the others."""
+    ListedSupplierProfileFactory(
+        organisation=supplier,
+        cpv_codes=[catalogue[0].main_cpv],
+        stage="startup",
+        employee_band="1-9",
+    )
+    client.force_login(supplier_admin)
+    return client
+
+
+def _get(client, url, budget, django_assert_max_num_queries):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_tender_detail_anonymous(client, catalogue, django_assert_max_num_queries):
+    url = reverse("tenders:tender_detail", kwargs={"reference": catalogue[0].reference})
+    page = _get(client, url, TENDER_DETAIL, django_assert_max_num_queries)
+    html = page.content.decode()
+    assert "Programvare for drift 0" in html
+    assert "Delkontrakt 3" in html or "Lot 3" in html
+
+
+def test_tender_detail_signed_in_supplier(
+    listed_supplier_client, catalogue, django_assert_max_num_queries
+):
+    url = reverse("tenders:tender_detail", kwargs={"reference": catalogue[0].reference})
+    _get(listed_supplier_client, url, TENDER_DETAIL, django_assert_max_num_queries)
+
+
+def test_home(client, catalogue, django_assert_max_num_queries):
+    make_home_page()
+    _get(client, "/", HOME, django_assert_max_num_queries)
+
+
+def test_home_signed_in_supplier(listed_supplier_client, django_assert_max_num_queries):
+    make_home_page()
+    _get(listed_supplier_client, "/", HOME, django_assert_max_num_queries)
+
+
+def test_opportunity_list(client, catalogue, django_assert_max_num_queries):
+    page = _get(
+        client, reverse("tenders:opportunity_list"), OPPORTUNITIES, django_assert_max_num_queries
+    )
+    assert page.context["total"] == TENDERS
+
+
+def test_opportunity_list_signed_in_supplier(listed_supplier_client, django_assert_max_num_queries):
+    _get(
+        listed_supplier_client,
+        reverse("tenders:opportunity_list"),
+        OPPORTUNITIES,
+        django_assert_max_num_queries,
+    )
+
+
+@pytest.mark.parametrize("query", ["", "?q=programvare", "?q=programvare&cpv=72000000"])
+def test_supplier_directory(client, catalogue, query, django_assert_max_num_queries):
+    url = reverse("search:supplier_directory") + query
+    page = _get(client, url, SUPPLIER_DIRECTORY, django_assert_max_num_queries)
+    assert page.context["total"] >= 1
+
+
+def test_dashboard_supplier(listed_supplier_client, django_assert_max_num_queries):
+    _get(
+        listed_supplier_client,
+        reverse("marketplace:dashboard"),
+        DASHBOARD,
+        django_assert_max_num_queries,
+    )
+
+
+def test_dashboard_buyer(
+    buyer_client, procurement_officer, catalogue, django_assert_max_num_queries
+):
+    # A buyer in several organisations and roles.
+    for role in (Role.BUYER_ADMIN, Role.EVALUATOR):
+        MembershipFactory(user=procurement_officer, organisation=BuyerFactory(), role=role)
+    _get(buyer_client, reverse("marketplace:dashboard"), DASHBOARD, django_assert_max_num_queries)
+
+
+def test_explained_match(buyer_client, catalogue, django_assert_max_num_queries):
+    url = reverse("matching:tender_suppliers", kwargs={"reference": catalogue[0].reference})
+    page = _get(buyer_client, url, EXPLAINED_MATCH, django_assert_max_num_queries)
+    assert len(page.context["matches"]) >= SUPPLIERS
