@@ -45,7 +45,6 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "pagecache:generation"
 KEY_PREFIX = "pagecache:page:"
@@ -177,7 +176,7 @@ class PageCacheMiddleware:
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         entry = found.get(key)
-        if entry is not None and generation is not None and entry["generation"] == generation:
+        if self._fresh(entry, generation):
             return self._from_cache(entry)
         if generation is None:
             # First request since the cache was emptied (or Redis is down: this stores nothing).
@@ -202,12 +201,22 @@ class PageCacheMiddleware:
         }
         cache.set(key, entry, timeout=settings.PAGE_CACHE_MAX_AGE)
 
+    @staticmethod
+    def _fresh(entry, generation) -> bool:
+        """Of the current generation and younger than the max age (whatever the backend's own
+        expiry does)."""
+        return (
+            entry is not None
+            and generation is not None
+            and entry["generation"] == generation
+            and time.time() - entry["stored_at"] < settings.PAGE_CACHE_MAX_AGE
+        )
+
     def _from_cache(self, entry) -> HttpResponse:
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
-        age = max(0, int(time.time() - entry["stored_at"]))
-        response["Age"] = str(min(age, settings.PAGE_CACHE_MAX_AGE))
+        # Time already spent here counts against the browser's max-age (RFC 9111 §5.1).
+        response["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
         response["X-Cache"] = "hit"
-        patch_vary_headers(response, ("Cookie",))
         return response
