@@ -432,6 +432,43 @@ PILOTMARKED_DATA_DIR = env.path("PILOTMARKED_DATA_DIR", default=BASE_DIR.parent 
 ESPD_EDM_DIR = env.path("ESPD_EDM_DIR", default=f"{PILOTMARKED_DATA_DIR}/espd-edm-4.1.0")
 # An ESPD response XML imported from another tool (a few hundred kilobytes in practice).
 ESPD_XML_MAX_BYTES = env.int("ESPD_XML_MAX_BYTES", default=5 * 1024 * 1024)
+# eForms notices for Doffin (tenders.eforms, ADR 0016). The SDK (XSD, Schematron) is needed to
+# validate and send, never to generate: unset, validation says it is not configured. The rules
+# are compiled once into EFORMS_CACHE_DIR (one folder per SDK version).
+_EFORMS_DATA = (
+    f"{env.str('PILOTMARKED_DATA_DIR')}/eforms" if env.str("PILOTMARKED_DATA_DIR", "") else ""
+)
+EFORMS_SDK_DIR = env.str("EFORMS_SDK_DIR", default=_EFORMS_DATA and f"{_EFORMS_DATA}/sdk-1.14.2")
+# Norway's tailoring (eforms-sdk-nor): its national-e rules judge the national forms E3/E4.
+EFORMS_NOR_DIR = env.str("EFORMS_NOR_DIR", default=_EFORMS_DATA and f"{_EFORMS_DATA}/nor")
+EFORMS_CACHE_DIR = env.str("EFORMS_CACHE_DIR", default=str(BASE_DIR / "var" / "eforms-cache"))
+# A notice names the buyer's postal address and contact, which organisations do not hold: they
+# are configured by organisation number (JSON {"930580783": {"city", "postal_code", "nuts",
+# "email", "phone"}}). The review body (KOFA) is named in every notice.
+EFORMS_BUYER_ADDRESSES = env.json(
+    "EFORMS_BUYER_ADDRESSES",
+    default={
+        "930580783": {
+            "city": "Oslo",
+            "postal_code": "0107",
+            "nuts": "NO081",
+            "email": "postmottak@afk.no",
+        }
+    },
+)
+EFORMS_REVIEW_BODY = env.json(
+    "EFORMS_REVIEW_BODY",
+    default={
+        "name": "Klagenemnda for offentlige anskaffelser (KOFA)",
+        "org_number": "",
+        "city": "Bergen",
+        "postal_code": "5805",
+        "nuts": "NO0A2",
+        "email": "post@kofa.no",
+    },
+)
+# The place of performance when a tender names no municipality (Akershus).
+EFORMS_DEFAULT_NUTS = env.str("EFORMS_DEFAULT_NUTS", default="NO084")
 # The Brønnøysund Register Centre's open entity API (profile pre-fill); {orgnr} is filled in.
 BRREG_API_URL = env(
     "BRREG_API_URL", default="https://data.brreg.no/enhetsregisteret/api/enheter/{orgnr}"
