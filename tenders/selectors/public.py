@@ -24,7 +24,7 @@ from tenders.models import (
     TenderDocument,
     Theme,
 )
-from tenders.selectors.relations import Relation, prime_relations
+from tenders.selectors.relations import Relation, Relations
 
 
 def smb_lots_exist() -> Exists:
@@ -61,83 +61,86 @@ def tender_for_page(*, reference: str, user) -> Tender:
         raise Http404("No such tender.")
     if tender.status == Tender.Status.DRAFT and not user_can(user, Action.TENDER_MANAGE, tender):
         raise Http404("No such tender.")
-    prime_relations(_page_relations(tender))
+    _PAGE_RELATIONS.prime(tender)
     return tender
 
 
-def _page_relations(tender: Tender) -> list[Relation]:
-    """What the page shows of a tender and its lots, for ``prime_relations`` (one query)."""
+def _own(tender: Tender) -> list[Tender]:
+    return [tender]
 
-    def own() -> list[Tender]:
-        return [tender]
 
-    def lots() -> list[Lot]:
-        return list(tender.lots.all())
+def _lots(tender: Tender) -> list[Lot]:
+    return list(tender.lots.all())
 
-    m2m = Tender.additional_cpv.through, Tender.municipalities.through, Tender.themes.through
-    lot_m2m = Lot.cpv_codes.through, Lot.municipalities.through
-    return [
-        Relation("lots", Lot.objects.filter(tender=tender), "tender_id", Lot, own),
-        Relation(
-            "additional_cpv",
-            m2m[0].objects.filter(tender=tender),
-            "tender_id",
-            CpvCode,
-            own,
-            prefix="cpvcode__",
+
+_TenderM2M = Tender.additional_cpv.through, Tender.municipalities.through, Tender.themes.through
+_LotM2M = Lot.cpv_codes.through, Lot.municipalities.through
+
+# What the page shows of a tender and its lots, in one query (``Relations``).
+_PAGE_RELATIONS = Relations(
+    Relation("lots", lambda pk: Lot.objects.filter(tender_id=pk), "tender_id", Lot, _own),
+    Relation(
+        "additional_cpv",
+        lambda pk: _TenderM2M[0].objects.filter(tender_id=pk),
+        "tender_id",
+        CpvCode,
+        _own,
+        prefix="cpvcode__",
+    ),
+    Relation(
+        "municipalities",
+        lambda pk: _TenderM2M[1].objects.filter(tender_id=pk),
+        "tender_id",
+        Municipality,
+        _own,
+        prefix="municipality__",
+    ),
+    Relation(
+        "themes",
+        lambda pk: _TenderM2M[2].objects.filter(tender_id=pk),
+        "tender_id",
+        Theme,
+        _own,
+        prefix="theme__",
+    ),
+    Relation(
+        "cpv_codes",
+        lambda pk: _LotM2M[0].objects.filter(lot__tender_id=pk),
+        "lot_id",
+        CpvCode,
+        _lots,
+        prefix="cpvcode__",
+    ),
+    Relation(
+        "municipalities",
+        lambda pk: _LotM2M[1].objects.filter(lot__tender_id=pk),
+        "lot_id",
+        Municipality,
+        _lots,
+        prefix="municipality__",
+    ),
+    Relation(
+        "criteria", lambda pk: Criterion.objects.filter(tender_id=pk), "tender_id", Criterion, _own
+    ),
+    Relation(
+        "requirements",
+        lambda pk: QualificationRequirement.objects.filter(tender_id=pk),
+        "tender_id",
+        QualificationRequirement,
+        _own,
+    ),
+    Relation(
+        "documents",
+        lambda pk: TenderDocument.objects.filter(
+            tender_id=pk, removed_at__isnull=True, scan_status__in=sorted(AVAILABLE)
         ),
-        Relation(
-            "municipalities",
-            m2m[1].objects.filter(tender=tender),
-            "tender_id",
-            Municipality,
-            own,
-            prefix="municipality__",
-        ),
-        Relation(
-            "themes",
-            m2m[2].objects.filter(tender=tender),
-            "tender_id",
-            Theme,
-            own,
-            prefix="theme__",
-        ),
-        Relation(
-            "cpv_codes",
-            lot_m2m[0].objects.filter(lot__tender=tender),
-            "lot_id",
-            CpvCode,
-            lots,
-            prefix="cpvcode__",
-        ),
-        Relation(
-            "municipalities",
-            lot_m2m[1].objects.filter(lot__tender=tender),
-            "lot_id",
-            Municipality,
-            lots,
-            prefix="municipality__",
-        ),
-        Relation("criteria", Criterion.objects.filter(tender=tender), "tender_id", Criterion, own),
-        Relation(
-            "requirements",
-            QualificationRequirement.objects.filter(tender=tender),
-            "tender_id",
-            QualificationRequirement,
-            own,
-        ),
-        Relation(
-            "documents",
-            TenderDocument.objects.filter(
-                tender=tender, removed_at__isnull=True, scan_status__in=AVAILABLE
-            ),
-            "tender_id",
-            TenderDocument,
-            own,
-            to_attr="current_documents",
-            order=lambda document: (document.uploaded_at, document.pk),
-        ),
-    ]
+        "tender_id",
+        TenderDocument,
+        _own,
+        to_attr="current_documents",
+        order=lambda document: (document.uploaded_at, document.pk),
+    ),
+)
 
 
 @dataclass(frozen=True)

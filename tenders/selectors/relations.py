@@ -8,6 +8,10 @@ selects the owner's key and the related row as a JSON object (``JSONObject``, wh
 and SQLite both build), and the rows are put where ``prefetch_related`` would have put them, so
 ``tender.lots.all`` and ``lot.cpv_codes.all`` in templates read them without a query.
 
+Building that statement with the ORM costs more than running it, so a ``Relations`` set is
+compiled to SQL once per process and database, for a stand-in key that is swapped for the page's
+own when it runs.
+
 Only plain columns travel (text, numbers, booleans, dates): a related model with a JSON column
 stays with ``prefetch_related``.
 """
@@ -15,40 +19,45 @@ stays with ``prefetch_related``.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import F, IntegerField, Model, QuerySet, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+# Stands for the root's key while the statement is compiled; no table holds it.
+_ROOT = -7_340_104_202_611
+
 
 @dataclass(frozen=True)
 class Relation:
-    """One relation to fetch: rows of ``model`` reached from ``rows`` (the through table of a
-    many-to-many, or the child table itself, already narrowed to the page's owners), grouped by
+    """One relation to fetch: rows of ``model`` reached from ``rows(root_pk)`` (the through table
+    of a many-to-many, or the child table itself, narrowed to one root: a tender), grouped by
     the ``owner`` column.
 
-    Each of ``owners()`` gets its rows in its prefetch cache under ``name`` (what
+    Each of ``owners(root)`` gets its rows in its prefetch cache under ``name`` (what
     ``prefetch_related`` would fill), or in the attribute ``to_attr`` as a list; an owner without
     rows gets an empty list. Relations are primed in the order given, so ``owners`` may read a
     relation primed before it (a tender's lots, then the lots' codes).
     """
 
     name: str
-    rows: QuerySet
+    rows: Callable[[int], QuerySet]
     owner: str
     model: type[Model]
-    owners: Callable[[], Iterable[Model]]
+    owners: Callable[[Model], Iterable[Model]]
     prefix: str = ""
     to_attr: str = ""
     order: Callable[[Model], tuple] | None = None
 
 
-def _field_values(model: type[Model]) -> list:
-    return [f for f in model._meta.concrete_fields]
+def _fields(model: type[Model]) -> list:
+    return list(model._meta.concrete_fields)
 
 
 def _python_value(model_field, value):
@@ -90,31 +99,55 @@ def _prime(owner: Model, relation: Relation, objects: list) -> None:
     owner.__dict__.setdefault("_prefetched_objects_cache", {})[relation.name] = queryset
 
 
-def prime_relations(relations: list[Relation], *, using: str = "default") -> None:
-    """Fetch every relation in one query and prime each owner with its related objects."""
-    parts = []
-    for index, relation in enumerate(relations):
-        data = JSONObject(
-            **{f.attname: F(relation.prefix + f.attname) for f in _field_values(relation.model)}
-        )
-        parts.append(
-            relation.rows.order_by()
-            .annotate(
-                relation_index=Value(index, output_field=IntegerField()),
-                owner_id=F(relation.owner),
-                related=data,
+class Relations:
+    """The relations a page shows of one root object, fetched in one query."""
+
+    def __init__(self, *relations: Relation) -> None:
+        self.relations = relations
+        self._orders = [r.order or _default_order(r.model) for r in relations]
+        self._fields = [_fields(r.model) for r in relations]
+        self._compiled: dict[str, tuple[str, tuple]] = {}
+
+    def _statement(self, using: str) -> tuple[str, tuple]:
+        if using not in self._compiled:
+            parts = [
+                relation.rows(_ROOT)
+                .order_by()
+                .annotate(
+                    relation_index=Value(index, output_field=IntegerField()),
+                    owner_id=F(relation.owner),
+                    related=JSONObject(
+                        **{f.attname: F(relation.prefix + f.attname) for f in fields}
+                    ),
+                )
+                .values_list("relation_index", "owner_id", "related")
+                for index, (relation, fields) in enumerate(
+                    zip(self.relations, self._fields, strict=True)
+                )
+            ]
+            union = parts[0].union(*parts[1:], all=True)
+            sql, params = union.query.get_compiler(using).as_sql()
+            if _ROOT not in params:
+                raise ValueError("Every relation must be narrowed to the root.")
+            self._compiled[using] = sql, tuple(params)
+        return self._compiled[using]
+
+    def prime(self, root: Model, *, using: str = "default") -> None:
+        """Fetch every relation of ``root`` in one query and prime each owner with its objects."""
+        sql, params = self._statement(using)
+        params = tuple(root.pk if param == _ROOT else param for param in params)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        found: dict[tuple[int, object], list] = defaultdict(list)
+        for index, owner_id, data in rows:
+            if isinstance(data, str):
+                data = json.loads(data)
+            relation = self.relations[index]
+            found[(index, owner_id)].append(
+                _instance(relation.model, self._fields[index], data, using)
             )
-            .values_list("relation_index", "owner_id", "related")
-        )
-    rows = []
-    if parts:
-        rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
-    found: dict[tuple[int, object], list] = defaultdict(list)
-    for index, owner_id, data in rows:
-        relation = relations[index]
-        fields = _field_values(relation.model)
-        found[(index, owner_id)].append(_instance(relation.model, fields, data, using))
-    for index, relation in enumerate(relations):
-        order = relation.order or _default_order(relation.model)
-        for owner in relation.owners():
-            _prime(owner, relation, sorted(found.get((index, owner.pk), []), key=order))
+        for index, relation in enumerate(self.relations):
+            order = self._orders[index]
+            for owner in relation.owners(root):
+                _prime(owner, relation, sorted(found.get((index, owner.pk), []), key=order))
