@@ -320,6 +320,15 @@ def pages(rare: str) -> list[Page]:
     news = NewsIndexPage.objects.live().first()
     if reference is None or stories is None or news is None:
         raise DrillError("the data has no bench tender, success stories or news page")
+    from django.utils.encoding import iri_to_uri
+
+    return [
+        Page(page.label, iri_to_uri(page.path), page.session, page.goal)
+        for page in _pages(reference, stories.get_url(), news.get_url(), rare)
+    ]
+
+
+def _pages(reference: str, stories: str, news: str, rare: str) -> list[Page]:
     return [
         Page("/healthz (ceiling)", "/healthz"),
         Page("home", "/", goal="cached"),
@@ -335,8 +344,8 @@ def pages(rare: str) -> list[Page]:
         Page("supplier directory ?q=renhold", "/leverandorer/?q=renhold"),
         Page(f"site search, broad ({BROAD_WORD})", f"/sok/?q={BROAD_WORD}"),
         Page(f"site search, rare ({rare})", f"/sok/?q={rare}"),
-        Page("success stories", stories.get_url(), goal="cached"),
-        Page("news", news.get_url(), goal="cached"),
+        Page("success stories", stories, goal="cached"),
+        Page("news", news, goal="cached"),
         Page(
             "explained match (buyer)",
             f"/innkjop/konkurranser/{reference}/leverandorer/",
