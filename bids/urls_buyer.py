@@ -3,6 +3,7 @@ supplier's page of award letters (scoped to the bidding organisation)."""
 
 from django.urls import path
 
+from bids.espd import views as espd
 from bids.views import award, buyer
 
 T = "innkjop/konkurranser/<str:reference>/"
@@ -10,6 +11,7 @@ B = T + "evaluering/tilbud/<uuid:public_id>/"
 
 urlpatterns = [
     path("innkjop/evalueringer/", buyer.my_evaluations, name="my_evaluations"),
+    path(T + "espd/", espd.request_edit, name="espd_request"),
     path(T + "tilbud/", buyer.bids_overview, name="buyer_bids"),
     path(T + "tilbud/apne/", buyer.bids_open, name="bids_open"),
     path(T + "tilbud/protokoll/", buyer.bids_protocol, name="bids_protocol"),
@@ -28,6 +30,12 @@ urlpatterns = [
     path(T + "evaluering/rapport/", buyer.evaluation_report, name="bids_report"),
     path(B, buyer.bid_detail, name="bids_bid_detail"),
     path(B + "dokumenter/<uuid:document_id>/", buyer.bid_document, name="bids_bid_document"),
+    path(B + "espd/importer/", espd.buyer_espd_import, name="bids_espd_import"),
+    path(
+        B + "espd/<int:organisation_id>.xml",
+        espd.buyer_espd_download,
+        name="bids_espd_download",
+    ),
     path(B + "kvalifikasjon/", buyer.bid_qualification, name="bids_qualification"),
     path(B + "poeng/", buyer.score_sheet, name="bids_score_sheet"),
     path(B + "konsensus/", buyer.consensus_sheet, name="bids_consensus"),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from bids.espd import views as espd
 from bids.views import supplier
 
 B = "tilbud/<uuid:public_id>/"
@@ -28,6 +29,18 @@ urlpatterns = [
         B + "konsortium/<int:member_id>/fjern/",
         supplier.consortium_remove,
         name="supplier_consortium_remove",
+    ),
+    path(B + "espd/", espd.bid_espd, name="supplier_espd"),
+    path(B + "espd/<int:organisation_id>/", espd.bid_espd_answer, name="supplier_espd_answer"),
+    path(
+        B + "espd/<int:organisation_id>/importer/",
+        espd.bid_espd_import,
+        name="supplier_espd_import",
+    ),
+    path(
+        B + "espd/<int:organisation_id>/espd.xml",
+        espd.bid_espd_download,
+        name="supplier_espd_download",
     ),
     path(B + "send-inn/", supplier.submit, name="supplier_submit"),
     path(B + "trekk/", supplier.withdraw, name="supplier_withdraw"),

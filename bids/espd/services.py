@@ -201,6 +201,33 @@ def answers_from_profile(organisation: Organisation, criteria: list[EspdCriterio
     return answers
 
 
+def answers_from_bid(bid: Bid, organisation: Organisation, criteria: list[EspdCriterion]) -> dict:
+    """What the bid itself says: whether the organisation bids together with others, its role
+    and who the others are."""
+    eo_group = next((c for c in criteria if c.code == "eo-group"), None)
+    if eo_group is None:
+        return {}
+    everyone = answerers(bid)
+    role = role_of(bid, organisation)
+    answers: dict[str, str] = {}
+    for item in espd_answers.every_question(groups(eo_group.xml)):
+        prop = item.property
+        if item.group.id.endswith("/QG1") and prop.value_type == "INDICATOR":
+            answers[prop.id] = "true" if len(everyone) > 1 else "false"
+        elif len(everyone) > 1 and item.group.id.endswith("/QG1/QSG1"):
+            if prop.value_type == "CODE":
+                answers[prop.id] = role or ""
+            elif prop.description.startswith("Please identify"):
+                answers[prop.id] = "; ".join(
+                    f"{a.organisation.name} ({a.organisation.org_number})"
+                    for a in everyone
+                    if a.organisation.pk != organisation.pk
+                )
+            elif prop.description.startswith("Where applicable"):
+                answers[prop.id] = group_name(bid)
+    return answers
+
+
 # --- Responses (suppliers) --------------------------------------------------------------------
 
 
@@ -371,7 +398,10 @@ def response_content_or_prefill(bid: Bid, organisation: Organisation) -> Respons
     criteria = request_criteria(request_for(bid.tender))
     return ResponseContent(
         party=party_from_profile(organisation),
-        answers=answers_from_profile(organisation, criteria),
+        answers={
+            **answers_from_profile(organisation, criteria),
+            **answers_from_bid(bid, organisation, criteria),
+        },
     )
 
 
