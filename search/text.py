@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _VOWELS = frozenset("aeiouyæåø")
@@ -52,6 +53,9 @@ def _r1(word: str) -> int:
     return len(word)
 
 
+# Text is Zipfian: a few thousand words make up most of any corpus, so each is stemmed once.
+# The bound keeps a stream of one-off words (numbers, typos) from growing the cache for ever.
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """The stem of one lower-case word (digits and short words come back unchanged)."""
     if len(word) < 4 or word.isdigit():

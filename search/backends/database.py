@@ -1,9 +1,10 @@
 """Search in the database itself: plain, portable matching that runs on SQLite and PostgreSQL.
 
-Supplier search is an honest ``icontains`` match: every word of the query must appear in the
-firm's name, a description, a keyword or the label of one of its CPV codes. Firms whose name
-holds the words come first. Good enough for a county's few hundred suppliers; Elasticsearch
-takes over when that is outgrown.
+Supplier search goes through the search index, as the site search does and with its stemming
+(``db_fulltext``: PostgreSQL's ``norwegian`` configuration, or FTS5 over our stemmer): every
+word of the query must match the firm's name, a description, a keyword or the label of one of
+its CPV codes, in any inflection ("skoler" finds "skole"). The best match comes first: words in
+the name weigh most, then keywords and CPV labels, then the descriptions.
 """
 
 from __future__ import annotations
@@ -11,37 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import DatabaseError, connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 
 from marketplace.models import SupplierProfile
 from search import documents as docs
+from search.models import SearchDocument
 from search.scoring import document_terms, score_terms
 from search.text import stems
 
 from . import db_search
 from .base import BackendStatus, SearchResult, SiteResults
-from .db_fulltext import postgres_text_scores, sqlite_stored_terms
-
-
-def _cpv_label_matches(term: str) -> Exists:
-    """Whether one of the profile's CPV codes has ``term`` in its Bokmål or English label."""
-    through = SupplierProfile.cpv_codes.through
-    return Exists(
-        through.objects.filter(supplierprofile_id=OuterRef("pk")).filter(
-            Q(cpvcode__name_nb__icontains=term) | Q(cpvcode__name_en__icontains=term)
-        )
-    )
-
-
-def supplier_text_q(term: str) -> Q:
-    """One word anywhere in what a supplier profile says about itself."""
-    return (
-        Q(organisation__name__icontains=term)
-        | Q(description_nb__icontains=term)
-        | Q(description_en__icontains=term)
-        | Q(keywords__icontains=term)
-        | Q(_cpv_label_matches(term))
-    )
+from .db_fulltext import engine, postgres_text_scores, sqlite_stored_terms
 
 
 class DatabaseBackend:
@@ -56,29 +37,21 @@ class DatabaseBackend:
         return BackendStatus(self.name, True, connection.vendor)
 
     def search_suppliers(self, query, queryset: QuerySet[SupplierProfile]) -> SearchResult:
-        terms = query.terms
-        if not terms:
+        """The profiles of ``queryset`` whose indexed document matches every word, best first
+        (then by name). Only what ``queryset`` holds can come back, so a profile the index
+        still holds after it was unlisted is never shown."""
+        if query.is_empty:
             return SearchResult(queryset)
-        condition = Q()
-        for term in terms:
-            condition &= supplier_text_q(term)
-        name_hits = sum(
-            (
-                Case(
-                    When(organisation__name__icontains=term, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-                for term in terms
-            ),
-            Value(0),
+        matched = engine().match(
+            SearchDocument.objects.filter(kind=docs.Kind.SUPPLIER), " ".join(query.terms)
         )
-        matched = (
-            queryset.filter(condition)
-            .annotate(search_name_hits=name_hits)
-            .order_by("-search_name_hits", "organisation__name", "pk")
+        rank = matched.filter(object_id=OuterRef("pk")).values("search_rank")[:1]
+        found = (
+            queryset.filter(pk__in=matched.values("object_id"))
+            .annotate(search_rank=Subquery(rank, output_field=FloatField()))
+            .order_by("-search_rank", "organisation__name", "pk")
         )
-        return SearchResult(matched)
+        return SearchResult(found)
 
     def text_scores(
         self,

@@ -13,6 +13,7 @@ from search.highlight import highlight
 from search.models import SearchDocument, SearchFacet
 from search.queries import SiteQuery
 
+from . import db_bulk
 from .base import FacetCount, Hit, SiteResults
 from .db_fulltext import RANK_WEIGHTS, engine, query_stems, query_terms
 
@@ -21,22 +22,34 @@ COLUMN_FACETS = {"kind": "kind", "status": "status", "source": "source"}
 TABLE_FACETS = ("cpv_division", "county")
 
 
+def _fields(document: Document) -> dict:
+    """What a row of the index holds of ``document`` (both write paths store exactly this)."""
+    return {
+        "kind": document.kind,
+        "object_id": document.object_id,
+        "language": document.language,
+        "title": document.title[:2000],
+        "labels": document.labels,
+        "body": document.body,
+        "url": document.url[:500],
+        "status": document.status,
+        "source": document.source,
+        "cpv_codes": list(document.cpv_codes),
+        "facet_values": sorted(f"{name}={value}" for name, value in _facet_pairs(document)),
+        "date": document.date,
+    }
+
+
 def _row(document: Document) -> SearchDocument:
-    return SearchDocument(
-        kind=document.kind,
-        object_id=document.object_id,
-        language=document.language,
-        title=document.title[:2000],
-        labels=document.labels,
-        body=document.body,
-        url=document.url[:500],
-        status=document.status,
-        source=document.source,
-        cpv_codes=list(document.cpv_codes),
-        facet_values=sorted(f"{name}={value}" for name, value in _facet_pairs(document)),
-        date=document.date,
-        vector=engine().vector_for(document),
-    )
+    return SearchDocument(**_fields(document), vector=engine().vector_for(document))
+
+
+def _staged(document: Document) -> tuple:
+    """``_fields`` in the column order of ``db_bulk``'s COPY (lists as JSON text)."""
+    fields = _fields(document)
+    fields["cpv_codes"] = db_bulk.json_list(fields["cpv_codes"])
+    fields["facet_values"] = db_bulk.json_list(fields["facet_values"])
+    return tuple(fields.values())
 
 
 def _facet_pairs(document: Document) -> list[tuple[str, str]]:
@@ -102,7 +115,11 @@ def remove(kind: str, object_ids: Sequence[int]) -> int:
 @transaction.atomic
 def replace_kind(kind: str, documents: Iterable[Document], *, progress=None) -> int:
     """Swap the whole index of ``kind`` in one transaction: readers see the old rows until the
-    new ones are committed, so a rebuild never leaves searches empty."""
+    new ones are committed, so a rebuild never leaves searches empty. PostgreSQL writes in bulk
+    (``db_bulk``: COPY, vectors made in SQL); other databases row batch by row batch."""
+    if connection.vendor == "postgresql":
+        db_bulk.delete_kind(kind)
+        return db_bulk.copy_kind(kind, documents, row=_staged, progress=progress)
     _delete_rows(SearchDocument.objects.filter(kind=kind))
     written = 0
     batch: list[Document] = []

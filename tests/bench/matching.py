@@ -27,6 +27,9 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from tests.bench.dataset import WORDS, analyze, build, index_everything
+from tests.bench.dataset import text as _text
+
 TENDERS = int(os.environ.get("BENCH_MATCH_TENDERS", "20000"))
 PROFILES = int(os.environ.get("BENCH_MATCH_PROFILES", "100000"))
 SEARCHES = int(os.environ.get("BENCH_SAVED_SEARCHES", "100000"))
@@ -34,18 +37,6 @@ NAIVE_FANOUT = int(os.environ.get("BENCH_NAIVE_FANOUT", "5000"))
 SAMPLES = int(os.environ.get("BENCH_MATCH_SAMPLES", "40"))
 SEARCH_TIMEOUT_MS = int(os.environ.get("BENCH_SEARCH_TIMEOUT_MS", "5000"))
 BATCH = 5000
-
-WORDS = {
-    "45": "bygg anlegg vei bro asfalt rehabilitering betong grunnarbeid",
-    "72": "programvare app system integrasjon skytjeneste utvikling drift data",
-    "90": "renovasjon avfall renhold miljø vask gjenvinning slam",
-    "79": "rådgivning kommunikasjon analyse revisjon rekruttering juridisk",
-    "33": "medisinsk utstyr helse pleie laboratorium hjelpemidler",
-    "34": "buss kjøretøy transport elbil ferge lading",
-    "71": "arkitekt prosjektering ingeniør oppmåling tegning",
-    "80": "opplæring kurs skole undervisning kompetanse",
-}
-FILLER = ["leveranse", "kvalitet", "oppdrag", "kommune", "fylke", "tjeneste", "avtale"]
 
 
 def _percentile(samples: list[float], share: float) -> float:
@@ -62,173 +53,9 @@ def _timings(fn, args_list) -> tuple[float, float]:
     return statistics.median(samples), _percentile(samples, 0.95)
 
 
-def _codes_by_division():
-    from marketplace.models import CpvCode
-
-    by_division: dict[str, list[str]] = {}
-    for code in CpvCode.objects.values_list("code", flat=True):
-        by_division.setdefault(code[:2], []).append(code)
-    if not by_division:
-        raise SystemExit("bench_matching needs the CPV table (bench_reference_imports loads it)")
-    divisions = sorted(by_division, key=lambda d: (-len(by_division[d]), d))
-    weights = [1 / (rank + 1) for rank in range(len(divisions))]  # Zipf-like
-    return by_division, divisions, weights
-
-
-def _text(rng: random.Random, division: str) -> str:
-    words = WORDS.get(division, "").split() or FILLER
-    return " ".join(rng.choice(words) for _ in range(6)) + " " + " ".join(rng.sample(FILLER, 3))
-
-
 def _free() -> None:
     """Let go of a batch's model instances before the next one (peak memory is measured)."""
     gc.collect()
-
-
-def build(rng: random.Random) -> dict:
-    """The data, written in batches of ``BATCH`` rows: only primary keys are kept between
-    batches, so the process never holds 100,000 model instances at once."""
-    from marketplace.models import County, Municipality, Organisation, SupplierProfile, User
-    from tenders.models import Tender
-    from tests.factories.organisations import valid_org_number
-
-    by_division, divisions, weights = _codes_by_division()
-    county, _ = County.objects.get_or_create(number="32", defaults={"name": "Akershus"})
-    municipalities = [
-        Municipality.objects.get_or_create(
-            number=f"32{n:02d}", defaults={"name": f"Kommune {n}", "county": county}
-        )[0]
-        for n in range(1, 21)
-    ]
-
-    def pick_code():
-        division = rng.choices(divisions, weights)[0]
-        return division, rng.choice(by_division[division])
-
-    sme = ["micro", "small", "medium", "large"]
-    stages = ["startup", "scaleup", "established", "large", ""]
-    links = SupplierProfile.cpv_codes.through
-    munis = SupplierProfile.delivery_municipalities.through
-    organisation_ids: list[int] = []
-    for first in range(0, PROFILES, BATCH):
-        numbers = range(first, min(PROFILES, first + BATCH))
-        organisations = Organisation.objects.bulk_create(
-            Organisation(
-                kind=Organisation.Kind.SUPPLIER,
-                name=f"Matchfirma {n:06d} AS",
-                slug=f"match-{n:06d}",
-                org_number=valid_org_number(2_000_000 + n * 3),
-            )
-            for n in numbers
-        )
-        profile_rows, first_codes = [], []
-        for org in organisations:
-            division, code = pick_code()
-            first_codes.append((division, code))
-            profile_rows.append(
-                SupplierProfile(
-                    organisation_id=org.pk,
-                    is_published=True,
-                    description_nb=_text(rng, division),
-                    sme_category=rng.choice(sme),
-                    stage=rng.choice(stages),
-                    delivers_nationwide=rng.random() < 0.2,
-                )
-            )
-        profiles = SupplierProfile.objects.bulk_create(profile_rows)
-        link_rows, muni_rows = [], []
-        for profile, (division, code) in zip(profiles, first_codes, strict=True):
-            codes = {code}
-            for _ in range(rng.randint(0, 3)):
-                codes.add(
-                    rng.choice(by_division[division]) if rng.random() < 0.7 else pick_code()[1]
-                )
-            link_rows += [links(supplierprofile_id=profile.pk, cpvcode_id=c) for c in codes]
-            for municipality in rng.sample(municipalities, rng.randint(0, 2)):
-                muni_rows.append(
-                    munis(supplierprofile_id=profile.pk, municipality_id=municipality.pk)
-                )
-        links.objects.bulk_create(link_rows)
-        munis.objects.bulk_create(muni_rows)
-        organisation_ids += [org.pk for org in organisations]
-        del organisations, profile_rows, first_codes, profiles, link_rows, muni_rows
-        _free()
-
-    buyer = Organisation.objects.create(
-        kind=Organisation.Kind.BUYER,
-        name="Benk fylkeskommune",
-        slug="benk-fylke",
-        org_number=valid_org_number(1_900_000),
-    )
-    from datetime import UTC, datetime, timedelta
-
-    now = datetime.now(tz=UTC)
-    closes = now + timedelta(days=30)
-    tender_munis = Tender.municipalities.through
-    tender_ids: list[int] = []
-    for first in range(0, TENDERS, BATCH):
-        tender_rows = []
-        for n in range(first, min(TENDERS, first + BATCH)):
-            division, code = pick_code()
-            tender_rows.append(
-                Tender(
-                    reference=f"BENK-{n:06d}",
-                    title=f"Konkurranse {n}: " + _text(rng, division)[:80],
-                    description=_text(rng, division),
-                    buyer=buyer,
-                    procedure="open",
-                    main_cpv_id=code,
-                    estimated_value=Decimal(rng.randint(100, 20_000) * 1000),
-                    status=Tender.Status.PUBLISHED,
-                    published_at=now,
-                    submission_deadline=closes,
-                )
-            )
-        tenders = Tender.objects.bulk_create(tender_rows)
-        tender_munis.objects.bulk_create(
-            tender_munis(tender_id=t.pk, municipality_id=rng.choice(municipalities).pk)
-            for t in tenders
-        )
-        tender_ids += [t.pk for t in tenders]
-        del tender_rows, tenders
-        _free()
-    _analyze()
-    users = User.objects.bulk_create(
-        User(email=f"benk{n}@match.test", password="!") for n in range(200)
-    )
-    return {
-        "tender_ids": tender_ids,
-        "municipalities": municipalities,
-        "organisation_ids": organisation_ids,
-        "user_ids": [user.pk for user in users],
-        "buyer": buyer,
-    }
-
-
-def index_everything(progress=None) -> int:
-    """Index the generated suppliers and tenders through the real indexing code (the search
-    and the matcher's text scores read the stored vectors)."""
-    from search import documents as docs
-    from search.backends.database import DatabaseBackend
-
-    backend = DatabaseBackend()
-    written = 0
-    for kind in (docs.Kind.SUPPLIER, docs.Kind.TENDER):
-        written += backend.rebuild(kind, docs.documents(kind), progress=progress)
-        _free()
-    _analyze()
-    return written
-
-
-def _analyze() -> None:
-    """VACUUM ANALYZE after the bulk load, as autovacuum does in production after this many
-    inserts: without the statistics PostgreSQL plans for empty tables, and without the
-    visibility map every first read of a fresh row pays for its hint bits."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
 
 
 def build_searches(rng: random.Random, data: dict, tender) -> None:
@@ -268,7 +95,7 @@ def build_searches(rng: random.Random, data: dict, tender) -> None:
         )
         del searches
         _free()
-    _analyze()
+    analyze()
 
 
 def _naive_fanout(tender, limit: int) -> tuple[float, int]:

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from marketplace.models import Certification, Organisation, SupplierProfile
+from search.documents import Kind
+from search.indexing import index_object, rebuild
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +21,10 @@ def names(response) -> list[str]:
 
 
 def listed(name: str, **kwargs) -> SupplierProfile:
-    return ListedSupplierProfileFactory(organisation=SupplierFactory(name=name), **kwargs)
+    """A listed firm, indexed as the indexing task does once its profile is saved."""
+    profile = ListedSupplierProfileFactory(organisation=SupplierFactory(name=name), **kwargs)
+    index_object(Kind.SUPPLIER, profile.pk)
+    return profile
 
 
 def test_directory_url_is_norwegian_and_named():
@@ -198,9 +203,30 @@ def test_text_matches_name_description_keywords_and_cpv_labels(client, cpv):
     by_word = client.get(URL, {"q": "sensor"})
     by_label = client.get(URL, {"q": "avfallstjenester"})
 
-    # a name match ranks first, then by name
-    assert names(by_word) == ["Sensor Nord AS", "Quiet AS", "Tagged AS"]
+    # best match first: the name, then a keyword, then the description
+    assert names(by_word) == ["Sensor Nord AS", "Tagged AS", "Quiet AS"]
     assert names(by_label) == ["Waste AS"]
+
+
+def test_text_finds_every_inflection_of_a_word(client):
+    listed("Læringsverket AS", description_nb="Vi bygger en skole i Asker.", description_en="")
+    listed("Skolebuss AS", description_nb="Vi kjører elever.", description_en="")
+
+    plural = client.get(URL, {"q": "skoler"})
+    definite = client.get(URL, {"q": "skolen"})
+
+    assert names(plural) == ["Læringsverket AS"]
+    assert names(definite) == ["Læringsverket AS"]
+
+
+def test_text_never_finds_an_unlisted_profile_the_index_still_holds(client):
+    hidden = listed("Skjult Sensor AS")
+    listed("Synlig Sensor AS")
+    SupplierProfile.objects.filter(pk=hidden.pk).update(is_published=False)  # not reindexed yet
+
+    response = client.get(URL, {"q": "sensor"})
+
+    assert names(response) == ["Synlig Sensor AS"]
 
 
 def test_every_word_must_match(client):
@@ -329,6 +355,7 @@ def test_list_with_1000_suppliers_stays_within_a_fixed_number_of_queries(
         for profile in profiles
         for code in ("72212000", "48000000")
     )
+    rebuild(Kind.SUPPLIER)
 
     # when / then: the plain list, a page deep in it, and a filtered text search
     with django_assert_max_num_queries(8):

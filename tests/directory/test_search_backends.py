@@ -10,8 +10,9 @@ from search.backends.base import SearchBackend, SearchResult
 from search.backends.database import DatabaseBackend
 from search.backends.elasticsearch import SUPPLIER_FIELDS, supplier_search_body
 from search.backends.es_documents import content_mapping, es_source
-from search.documents import supplier_document
-from search.queries import MAX_QUERY_LENGTH, SupplierQuery
+from search.documents import Kind, supplier_document
+from search.indexing import rebuild
+from search.queries import MAX_QUERY_LENGTH, SiteQuery, SupplierQuery
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory
 
 
@@ -49,6 +50,7 @@ def test_database_backend_returns_an_ordered_queryset_and_total():
         organisation=SupplierFactory(name="Annet AS"), description_en="Smart veglys for roads."
     )
     ListedSupplierProfileFactory(organisation=SupplierFactory(name="Ingen AS"))
+    rebuild(Kind.SUPPLIER)
 
     result = DatabaseBackend().search_suppliers(
         SupplierQuery("veglys"), SupplierProfile.objects.published()
@@ -60,8 +62,37 @@ def test_database_backend_returns_an_ordered_queryset_and_total():
 
 
 @pytest.mark.django_db
+def test_database_backend_searches_the_index_with_the_site_searchs_stemming():
+    ListedSupplierProfileFactory(
+        organisation=SupplierFactory(name="Veiarbeid AS"),
+        description_nb="Vi brøyter fylkesveier.",
+        description_en="",
+    )
+    rebuild(Kind.SUPPLIER)
+    published = SupplierProfile.objects.published()
+
+    by_other_inflection = DatabaseBackend().search_suppliers(SupplierQuery("fylkesvei"), published)
+    site = DatabaseBackend().search(SiteQuery("fylkesvei", kinds=("supplier",)))
+
+    assert [p.organisation.name for p in by_other_inflection.queryset] == ["Veiarbeid AS"]
+    assert [hit.title for hit in site.hits] == ["Veiarbeid AS"]
+
+
+@pytest.mark.django_db
+def test_database_backend_finds_nothing_the_index_does_not_hold_yet():
+    ListedSupplierProfileFactory(organisation=SupplierFactory(name="Veglys AS"))
+
+    result = DatabaseBackend().search_suppliers(
+        SupplierQuery("veglys"), SupplierProfile.objects.published()
+    )
+
+    assert result.total == 0
+
+
+@pytest.mark.django_db
 def test_database_backend_never_widens_the_queryset():
     ListedSupplierProfileFactory(organisation=SupplierFactory(name="Veglys AS"))
+    rebuild(Kind.SUPPLIER)
 
     result = DatabaseBackend().search_suppliers(
         SupplierQuery("veglys"), SupplierProfile.objects.none()
