@@ -7,7 +7,8 @@
    the demo (``seed_demo``: people, tenders, success stories, news), then the bench generator at
    size (``build`` and ``index_everything`` of tests/bench/matching.py; ``LOADTEST_TENDERS``,
    default 20,000, ``LOADTEST_PROFILES``, default 100,000). ``LOADTEST_REUSE=1`` skips all this
-   when a database this script finished building is there (kept with ``LOADTEST_KEEP=1``).
+   when a database this script finished building is there (kept with ``LOADTEST_KEEP=1``), and
+   only applies the migrations added since.
 2. Starts a private redis-server for the cache (or uses ``LOADTEST_REDIS_URL``) and gunicorn
    from gunicorn.conf.py under production settings (DEBUG off): one worker
    (``LOADTEST_THREADS`` threads, default 4 as in production), pinned to CPU 0. Worker recycling
@@ -48,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from scripts.drill_deadline import (
     collect_static,
     drill_environment,
+    manage,
     recreate_database,
     wait_ready,
 )
@@ -391,7 +393,8 @@ def run(options: Options) -> int:
         os.environ.update(env)
         mark = built_sizes(options.database_url) if options.reuse else ""
         if mark.startswith(BUILT_MARK):
-            say(f"reusing {database_name(options.database_url)} ({mark})")
+            say(f"reusing {database_name(options.database_url)} ({mark}), migrating it")
+            manage(env, "migrate")  # what was added since it was built
             import django
 
             django.setup()
