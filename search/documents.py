@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 
@@ -90,6 +91,32 @@ def _reverse(name: str, *args) -> str:
         return ""
 
 
+# An argument of these characters passes the slug and str converters and needs no quoting.
+_PLAIN_ARG = re.compile(r"[-A-Za-z0-9_]+")
+_SLOT = "pmslot0"
+
+
+class _Urls:
+    """``_reverse`` for many objects at once: an address whose one argument is plain is made
+    from the address of a stand-in (one ``reverse`` per name, in the active language), any
+    other by ``reverse`` itself. Only for URLs that take their argument through a slug or str
+    converter (tests compare with ``_reverse``)."""
+
+    def __init__(self) -> None:
+        self.templates: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, name: str, arg: str) -> str:
+        if name not in self.templates:
+            address = _reverse(name, _SLOT)
+            self.templates[name] = (
+                tuple(address.split(_SLOT)) if address.count(_SLOT) == 1 else None
+            )
+        template = self.templates[name]
+        if template is None or not _PLAIN_ARG.fullmatch(arg or ""):
+            return _reverse(name, arg)
+        return f"{template[0]}{arg}{template[1]}"
+
+
 def _places(places: Iterable[Place]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     places = list(places)
     numbers = sorted({number for number, _county in places})
@@ -115,6 +142,7 @@ def tender_document(
     additional: list[Code] | None = None,
     places: list[Place] | None = None,
     lots: list[tuple[str, str]] | None = None,
+    url=_reverse,
 ) -> Document:
     """The document of ``tender``; its additional CPV codes (by code), places and lots (title,
     description; by number) are read from the instance unless given (``documents``)."""
@@ -137,7 +165,7 @@ def tender_document(
         title=tender.title,
         labels=_join(tender.display_buyer, _cpv_labels(codes), tender.reference),
         body=_join(_plain(tender.description), _plain(lots)),
-        url=_reverse("tenders:tender_detail", tender.reference) if tender.reference else "",
+        url=url("tenders:tender_detail", tender.reference) if tender.reference else "",
         status=tender.status,
         source=tender.source,
         cpv_codes=tuple(dict.fromkeys(c[:8] for c in code_ids if c)),
@@ -229,7 +257,7 @@ def supplier_document(profile: SupplierProfile) -> Document:
     )
 
 
-def supplier_document_of(facts: SupplierFacts) -> Document:
+def supplier_document_of(facts: SupplierFacts, *, url=_reverse) -> Document:
     municipalities, counties = _places(facts.places)
     counties = tuple(sorted({*counties, *facts.delivery_counties}))
     keywords = " ".join(str(word) for word in (facts.keywords or []))
@@ -239,7 +267,7 @@ def supplier_document_of(facts: SupplierFacts) -> Document:
         title=facts.name,
         labels=_join(keywords, _cpv_labels(facts.codes)),
         body=_join(facts.description_nb, facts.description_en),
-        url=_reverse("marketplace:supplier_detail", facts.slug),
+        url=url("marketplace:supplier_detail", facts.slug),
         status="listed",
         source="own",
         cpv_codes=tuple(code for code, _nb, _en in facts.codes),
@@ -359,13 +387,21 @@ def _grouped(rows) -> dict[int, list]:
     return grouped
 
 
+def _among(column: str, ids: list[int]) -> Q:
+    """Rows whose ``column`` is one of the sorted ``ids``: as a range when they lie close
+    together (PostgreSQL reads a range faster than a long list, and Django builds it faster;
+    the callers skip rows in between), else as the list."""
+    if ids[-1] - ids[0] < 4 * len(ids):
+        return Q(**{f"{column}__gte": ids[0], f"{column}__lte": ids[-1]})
+    return Q(**{f"{column}__in": ids})
+
+
 def _links(relation, ids: list[int], *values: str) -> dict[int, list]:
     """The rows of a many-to-many table for the objects ``ids``: {object id: [values]}."""
     field = relation.field
-    through = relation.through
     source = field.m2m_field_name()
     target = field.m2m_reverse_field_name()
-    rows = through.objects.filter(**{f"{source}_id__in": ids}).values_list(
+    rows = relation.through.objects.filter(_among(f"{source}_id", ids)).values_list(
         f"{source}_id", *(f"{target}{value}" for value in values)
     )
     return _grouped(rows)
@@ -385,10 +421,11 @@ def _codes(codes_by_object: dict[int, list[str]]) -> dict[int, list[Code]]:
 
 
 def _supplier_documents(ids: list[int]) -> Iterator[Document]:
+    urls = _Urls()
     rows = (
         suppliers_for_index()
         .prefetch_related(None)
-        .filter(pk__in=ids)
+        .filter(_among("pk", ids))
         .order_by("pk")
         .values_list(
             "pk",
@@ -405,7 +442,10 @@ def _supplier_documents(ids: list[int]) -> Iterator[Document]:
     codes = _codes(_links(SupplierProfile.cpv_codes, ids, "_id"))
     delivery = _links(SupplierProfile.delivery_municipalities, ids, "__number", "__county__number")
     counties = _links(SupplierProfile.delivery_counties, ids, "__number")
+    wanted = set(ids)
     for pk, name, slug, keywords, nb, en, created_at, based_in, based_county in rows:
+        if pk not in wanted:
+            continue
         places = list(delivery.get(pk, ()))
         if based_in is not None:
             places.append((based_in, based_county))
@@ -421,7 +461,8 @@ def _supplier_documents(ids: list[int]) -> Iterator[Document]:
                 codes=codes.get(pk, []),
                 places=places,
                 delivery_counties=counties.get(pk, []),
-            )
+            ),
+            url=urls,
         )
 
 
@@ -430,22 +471,27 @@ def _tender_documents(ids: list[int]) -> Iterator[Document]:
         tenders_for_index()
         .prefetch_related(None)
         .select_related("unit")
-        .filter(pk__in=ids)
+        .filter(_among("pk", ids))
         .order_by("pk")
     )
+    urls = _Urls()
+    wanted = set(ids)
     additional = _codes(_links(Tender.additional_cpv, ids, "_id"))
     places = _links(Tender.municipalities, ids, "__number", "__county__number")
     lots = _grouped(
-        Lot.objects.filter(tender_id__in=ids)
+        Lot.objects.filter(_among("tender_id", ids))
         .order_by("tender_id", "number")
         .values_list("tender_id", "title", "description")
     )
     for tender in tenders:
+        if tender.pk not in wanted:
+            continue
         yield tender_document(
             tender,
             additional=additional.get(tender.pk, []),
             places=places.get(tender.pk, []),
             lots=lots.get(tender.pk, []),
+            url=urls,
         )
 
 

@@ -66,6 +66,7 @@ def varied(db, buyer, buyer_unit):
     LotFactory(tender=tender, number=1, title="Vest", description="<p>Drammen</p>")
     TenderFactory(published=True, buyer=buyer, unit=None, main_cpv=None, title="Uten kode")
     TenderFactory(external=True, title="Fra Doffin", main_cpv=it)
+    TenderFactory(published=True, reference="ÅFK 2026/7", title="Adresse med tegn")
     TenderFactory(title="Utkast")  # a draft: never indexed
 
 
@@ -76,15 +77,20 @@ def test_documents_in_bulk_equal_documents_built_from_each_instance(varied, kind
     in_bulk = list(docs.documents(kind))
 
     assert in_bulk == one_by_one
-    assert len(in_bulk) == 2 if kind == docs.Kind.SUPPLIER else 3
+    assert len(in_bulk) == (2 if kind == docs.Kind.SUPPLIER else 4)
+    assert all(document.url for document in in_bulk if document.title != "Adresse med tegn")
 
 
-def test_documents_in_bulk_of_some_ids_only(varied):
-    wanted = sorted(docs.indexable(docs.Kind.TENDER).values_list("pk", flat=True))[1:]
+@pytest.mark.parametrize("far_apart", [False, True])
+def test_documents_in_bulk_of_some_ids_only(varied, far_apart):
+    indexable = docs.indexable(docs.Kind.TENDER)
+    every = sorted(indexable.values_list("pk", flat=True))
+    wanted = [every[0], every[-1] + 1000, every[-1]] if far_apart else every[1:]
+    expected = sorted(pk for pk in wanted if pk in every)
 
-    found = [document.object_id for document in docs.documents(docs.Kind.TENDER, wanted)]
+    found = list(docs.documents(docs.Kind.TENDER, wanted))
 
-    assert found == wanted
+    assert found == [docs.build(docs.Kind.TENDER, indexable.get(pk=pk)) for pk in expected]
 
 
 def test_documents_in_bulk_take_a_few_queries_a_chunk_however_many_objects(
@@ -179,7 +185,7 @@ def test_the_copy_path_replaces_the_old_rows_and_keeps_other_kinds(varied):
     )
 
     assert SearchDocument.objects.filter(kind="supplier").count() == 2
-    assert SearchDocument.objects.filter(kind="tender").count() == 3
+    assert SearchDocument.objects.filter(kind="tender").count() == 4
     assert progress[-1] == 2
     facet_values = SearchDocument.objects.filter(kind="supplier").values_list(
         "facet_values", flat=True
