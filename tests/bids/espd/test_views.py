@@ -237,3 +237,52 @@ def test_the_buyer_downloads_the_espd_only_after_opening(
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/xml")
     assert validation.errors(download.content) == []
+
+
+@needs_edm
+def test_after_opening_the_officer_records_an_espd_the_bidder_sent(
+    client,
+    joint_draft,
+    lead,
+    lead_user,
+    partner,
+    partner_user,
+    buyer,
+    procurement_officer,
+    other_officer,
+):
+    from bids.espd.services import read_response
+    from bids.services.bids import bid_submit
+    from bids.services.opening import opening_start
+    from marketplace.models import AuditEvent, Role
+    from tests.factories.bid_evaluation import buyer_user
+
+    save_complete(joint_draft, lead, lead_user)
+    partner_response = save_complete(joint_draft, partner, partner_user)
+    sent = response_xml(partner_response)  # as the partner would send it by e-mail
+    bid = bid_submit(bid=joint_draft, by=lead_user)
+    tender = bid.tender
+    url = reverse(
+        "bids:bids_espd_import", kwargs={"reference": tender.reference, "public_id": bid.public_id}
+    )
+    client.force_login(procurement_officer)
+    # before opening: sealed
+    assert client.get(url).status_code == 403
+    opener = buyer_user(buyer, Role.BID_OPENER, unit=tender.unit, email="apner@afk.test")
+    opening_start(
+        tender=tender, by=opener, now=tender.submission_deadline + datetime.timedelta(minutes=1)
+    )
+    # another buyer's officer does not find it
+    client.force_login(other_officer)
+    assert client.get(url).status_code == 404
+    # when the tender's officer records it
+    client.force_login(procurement_officer)
+    answer = client.post(
+        url, {"organisation": partner.pk, "file": SimpleUploadedFile("espd.xml", sent)}
+    )
+    # then
+    assert answer.status_code == 302
+    recorded = EspdResponse.objects.get(bid=bid, organisation=partner)
+    assert recorded.imported
+    assert read_response(recorded).party.name == "Vei og Sensor AS"
+    assert AuditEvent.objects.filter(action="bid.espd_imported_by_buyer").exists()
