@@ -93,6 +93,10 @@ drill-deadline: install ## N suppliers (N=50) submit over HTTP around a deadline
 drill-worker-kill: install ## kill -9 the Celery worker mid-way through N alert e-mails, restart: each arrives exactly once (N=1000)
 	$(BIN)/python scripts/drill_worker_kill.py -n $(or $(N),1000)
 
+.PHONY: drill-alerts
+drill-alerts: install ## One new tender matching N saved searches (N=100000): every inbox and e-mail within 10 min on one worker, none twice, worker RSS <= 200 MB
+	$(BIN)/python scripts/drill_alerts.py -n $(or $(N),100000)
+
 .PHONY: drill-login
 drill-login: install ## Wrong passwords from one address, the owner from another, Redis up and down; HTTP Basic on the API (N=30 attempts)
 	$(BIN)/python scripts/drill_login.py --attempts $(or $(N),30)

@@ -1,9 +1,10 @@
-"""What the drills share: their error, a scratch PostgreSQL database, a free port on loopback.
+"""What the drills share: their error, a scratch PostgreSQL database, a free port on loopback,
+a private redis-server.
 
-The drills (``make drill-deadline``, ``drill-restore``, ``drill-worker-kill``) run the real thing
-on a database of their own that they drop and create again. ``DrillError`` means the drill could
-not run (PostgreSQL unreachable, a wrong URL); each drill prints it as one line and exits 2,
-apart from the product failing the drill (exit 1).
+The drills (``make drill-deadline``, ``drill-restore``, ``drill-worker-kill``, ``drill-alerts``)
+run the real thing on a database of their own that they drop and create again. ``DrillError``
+means the drill could not run (PostgreSQL unreachable, a wrong URL); each drill prints it as one
+line and exits 2, apart from the product failing the drill (exit 1).
 """
 
 from __future__ import annotations
@@ -66,3 +67,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def start_redis_server(port: int):
+    """A private ``redis-server`` on 127.0.0.1:``port`` without persistence (the drills' broker);
+    the caller terminates it."""
+    import shutil
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise DrillError("redis-server is not installed (apt-get install redis-server)")
+    server = subprocess.Popen(  # noqa: S603 (the redis-server found on PATH)
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.05)
+    server.kill()
+    raise DrillError(f"redis-server did not start on port {port}")

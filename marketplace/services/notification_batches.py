@@ -8,9 +8,10 @@ person. Here the same rules run per batch:
   ``(recipient, key)`` makes a rerun, or a second search of the same person, store nothing
   more), with each person's language and e-mail preference as ``notify()`` plans them, and
   writes ONE outbox row for the batch's instant e-mails, in the caller's transaction;
-- its handler ``notification_emails_deliver`` sends them over one SMTP connection. It locks the
-  rows and marks each e-mailed in the same transaction as the outbox row's "delivered" mark, so
-  a redelivered or swept batch sends nothing twice (the worker-kill drill's pattern).
+- its handler ``notification_emails_deliver`` sends them over one SMTP connection (pipelined:
+  ``marketplace.smtp_batches``). It locks the rows and marks each e-mailed in the same
+  transaction as the outbox row's "delivered" mark, so a redelivered or swept batch sends
+  nothing twice (the worker-kill drill's pattern).
 
 Templates are rendered once per language with a placeholder for each per-person value, which
 is then filled in per person (``_Prerendered``; the e-mails: ``_EmailSkeleton``). The result is
@@ -34,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from marketplace import smtp_batches
 from marketplace.models import Frequency, Notification, NotificationKind, User
 from marketplace.outbox import outbox_enqueue, outbox_handler
 from marketplace.selectors.notifications import can_receive_email, frequencies_of
@@ -196,12 +198,16 @@ def notification_emails(notifications: list[Notification]):
     """The e-mail of each notification (recipients loaded), as ``notification_email_send``
     writes it: one render per language, time and link, then filled in per person."""
     skeletons: dict[tuple, _EmailSkeleton] = {}
+    links: dict[tuple, str] = {}
     messages = []
     for notification in notifications:
         recipient = notification.recipient
         language = recipient.language or settings.LANGUAGE_CODE
         with translation.override(language):
-            link = notification_link(notification, recipient)
+            place = (recipient.language, notification.url)
+            if place not in links:  # translating a path resolves it: once per language and path
+                links[place] = notification_link(notification, recipient)
+            link = links[place]
             shape = (language, notification.created_at, link)
             skeleton = skeletons.get(shape)
             if skeleton is None:
@@ -222,23 +228,16 @@ def notification_emails(notifications: list[Notification]):
     return messages
 
 
-# An error about one message (this address refused, this message rejected): the others go on.
-_ONE_MESSAGE_REFUSED = (
-    smtplib.SMTPRecipientsRefused,
-    smtplib.SMTPSenderRefused,
-    smtplib.SMTPDataError,
-)
-
-
 @transaction.atomic
 def notification_emails_send(*, notification_ids: list[int]) -> int:
     """E-mail these notifications over one connection, each at most once. Returns how many went.
 
     The rows are locked (rows another delivery holds are skipped: it sends them) and each is
-    marked e-mailed in this transaction once the server took its message. A message the server
-    refuses gets an outbox row of its own (retried, then dead-lettered, as a single e-mail is).
-    When the connection is lost after some went out, those stay marked and the rest become a
-    new batch; when it cannot be opened at all, the error rolls back and the outbox retries.
+    marked e-mailed in this transaction once the server took its message (``smtp_batches``:
+    pipelined where the server allows). A message the server refuses gets an outbox row of its
+    own (retried, then dead-lettered, as a single e-mail is). When the connection is lost after
+    some went out, those stay marked and the rest become a new batch; when none went, the error
+    rolls back and the outbox retries.
     """
     due = [
         notification
@@ -251,31 +250,29 @@ def notification_emails_send(*, notification_ids: list[int]) -> int:
     if not due:
         return 0
     messages = notification_emails(due)
+    settled: set[int] = set()
     sent: list[int] = []
     connection = get_connection()
     connection.open()  # cannot connect: raises, nothing was sent, the outbox retries
     try:
-        for position, (notification, message) in enumerate(zip(due, messages, strict=True)):
-            try:
-                connection.send_messages([message])
-            except _ONE_MESSAGE_REFUSED as error:
-                logger.warning("e-mail of notification %s refused: %s", notification.pk, error)
-                outbox_enqueue(
-                    handler=notification_email_deliver,
-                    payload={"notification_id": notification.pk},
-                    key=f"notifications:email:{notification.pk}",
-                )
-            except (smtplib.SMTPException, OSError):
-                if not sent:
-                    raise
-                rest = [pending.pk for pending in due[position:]]
-                logger.warning("SMTP connection lost; %s e-mails left to a new batch", len(rest))
-                outbox_enqueue(
-                    handler=notification_emails_deliver, payload={"notification_ids": rest}
-                )
-                break
-            else:
+        for position, accepted in smtp_batches.deliver(connection, messages):
+            notification = due[position]
+            settled.add(position)
+            if accepted:
                 sent.append(notification.pk)
+                continue
+            logger.warning("e-mail of notification %s refused", notification.pk)
+            outbox_enqueue(
+                handler=notification_email_deliver,
+                payload={"notification_id": notification.pk},
+                key=f"notifications:email:{notification.pk}",
+            )
+    except (smtplib.SMTPException, OSError):
+        if not settled:
+            raise
+        rest = [n.pk for position, n in enumerate(due) if position not in settled]
+        logger.warning("SMTP connection lost; %s e-mails left to a new batch", len(rest))
+        outbox_enqueue(handler=notification_emails_deliver, payload={"notification_ids": rest})
     finally:
         try:
             connection.close()

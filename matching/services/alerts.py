@@ -130,60 +130,39 @@ def words_match(words: str, text: str | frozenset[str]) -> bool:
     return set(stems(words)) <= text_stems
 
 
-def _cpv_search_ids(target: AlertTarget) -> set[int]:
+def _cpv_condition(target: AlertTarget) -> Q:
     """Searches whose CPV condition holds: a code of theirs above or below one of the target's,
-    a profile-based search whose profile has such a code, or no CPV condition at all."""
-    if not target.cpv_codes:
-        return set(
-            SavedSearch.objects.filter(use_profile=False, cpv_codes__isnull=True).values_list(
-                "pk", flat=True
-            )
-        )
-    above = _ancestors(target.cpv_codes)
+    a profile-based search whose profile has such a code, or no CPV condition at all.
+
+    Subqueries, not lists of ids: the database does the sets, so a fan-out to 100,000 searches
+    holds no sets of 100,000 ids in the worker."""
     through = SavedSearch.cpv_codes.through
-    ids = set(
-        through.objects.filter(
-            Q(cpvcode_id__in=above) | cpv_under_q(target.cpv_codes, "cpvcode__code"),
-            savedsearch__use_profile=False,
-        ).values_list("savedsearch_id", flat=True)
+    none_of_their_own = Q(use_profile=False) & ~Q(pk__in=through.objects.values("savedsearch_id"))
+    if not target.cpv_codes:
+        return none_of_their_own
+    branch = Q(cpvcode_id__in=_ancestors(target.cpv_codes)) | cpv_under_q(
+        target.cpv_codes, "cpvcode__code"
     )
-    ids |= set(
-        SavedSearch.objects.filter(use_profile=False, cpv_codes__isnull=True).values_list(
-            "pk", flat=True
-        )
+    own = Q(use_profile=False, pk__in=through.objects.filter(branch).values("savedsearch_id"))
+    by_profile = Q(
+        use_profile=True,
+        organisation_id__in=SupplierProfile.cpv_codes.through.objects.filter(branch).values(
+            "supplierprofile__organisation_id"
+        ),
     )
-    profile_through = SupplierProfile.cpv_codes.through
-    orgs = set(
-        profile_through.objects.filter(
-            Q(cpvcode_id__in=above) | cpv_under_q(target.cpv_codes, "cpvcode__code")
-        ).values_list("supplierprofile__organisation_id", flat=True)
-    )
-    if orgs:
-        ids |= set(
-            SavedSearch.objects.filter(use_profile=True, organisation_id__in=orgs).values_list(
-                "pk", flat=True
-            )
-        )
-    return ids
+    return none_of_their_own | own | by_profile
 
 
-def _area_search_ids(target: AlertTarget) -> set[int] | None:
+def _area_condition(target: AlertTarget) -> Q | None:
     """Searches whose area condition holds; None when the target names no place (all hold)."""
     if not target.municipalities:
         return None
-    own = SavedSearch.objects.filter(use_profile=False)
-    ids = set(
-        own.filter(municipalities__isnull=True, counties__isnull=True).values_list("pk", flat=True)
-    )
-    ids |= set(
-        SavedSearch.municipalities.through.objects.filter(
-            municipality__number__in=target.municipalities
-        ).values_list("savedsearch_id", flat=True)
-    )
-    ids |= set(
-        SavedSearch.counties.through.objects.filter(county__number__in=target.counties).values_list(
-            "savedsearch_id", flat=True
-        )
+    municipalities = SavedSearch.municipalities.through.objects
+    counties = SavedSearch.counties.through.objects
+    no_place = (
+        Q(use_profile=False)
+        & ~Q(pk__in=municipalities.values("savedsearch_id"))
+        & ~Q(pk__in=counties.values("savedsearch_id"))
     )
     profiles = SupplierProfile.objects.filter(
         Q(delivers_nationwide=True)
@@ -191,12 +170,16 @@ def _area_search_ids(target: AlertTarget) -> set[int] | None:
         | Q(delivery_counties__number__in=target.counties)
         | Q(municipality__number__in=target.municipalities)
     )
-    ids |= set(
-        SavedSearch.objects.filter(
-            use_profile=True, organisation__profile__in=profiles
-        ).values_list("pk", flat=True)
+    return (
+        no_place
+        | Q(
+            pk__in=municipalities.filter(municipality__number__in=target.municipalities).values(
+                "savedsearch_id"
+            )
+        )
+        | Q(pk__in=counties.filter(county__number__in=target.counties).values("savedsearch_id"))
+        | Q(use_profile=True, organisation_id__in=profiles.values("organisation_id"))
     )
-    return ids
 
 
 def matching_search_ids(target: AlertTarget) -> list[int]:
@@ -222,14 +205,12 @@ def matching_search_ids(target: AlertTarget) -> list[int]:
 
 
 def _sql_matching_search_ids(target: AlertTarget) -> list[int]:
-    """The database path: SQL prefilter by CPV branch and area, then the words in Python."""
-    ids = _cpv_search_ids(target)
-    area = _area_search_ids(target)
+    """The database path: SQL prefilter by CPV branch and area, then the words in Python (read
+    in chunks; each distinct text is checked once)."""
+    rows = SavedSearch.objects.filter(_cpv_condition(target), is_active=True)
+    area = _area_condition(target)
     if area is not None:
-        ids &= area
-    if not ids:
-        return []
-    rows = SavedSearch.objects.filter(is_active=True, pk__in=ids)
+        rows = rows.filter(area)
     if target.value is not None:
         rows = rows.filter(Q(value_min__isnull=True) | Q(value_min__lte=target.value)).filter(
             Q(value_max__isnull=True) | Q(value_max__gte=target.value)
@@ -239,11 +220,17 @@ def _sql_matching_search_ids(target: AlertTarget) -> list[int]:
     if not target.is_pilot:
         rows = rows.filter(pilots_only=False)
     text_stems = frozenset(stems(target.text))
-    return sorted(
-        pk
-        for pk, words in rows.values_list("pk", "text")
-        if not words or words_match(words, text_stems)
-    )
+    checked: dict[str, bool] = {}  # the same words in many searches ("", "app") are stemmed once
+    found = []
+    for pk, words in rows.order_by("pk").values_list("pk", "text").iterator(chunk_size=ALERT_BATCH):
+        match = checked.get(words)
+        if match is None:
+            match = not words or words_match(words, text_stems)
+            if len(checked) < 10_000:
+                checked[words] = match
+        if match:
+            found.append(pk)
+    return found
 
 
 # --- Outbox, fan-out and delivery -----------------------------------------------------------------

@@ -1,13 +1,15 @@
 """A small SMTP server on loopback that counts what it is given: the edge of the alert tests and
 of ``make drill-alerts`` (scripts/drill_alerts.py), in place of a mail relay.
 
-It speaks just enough SMTP for ``smtplib`` (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), one
-thread per connection, and counts connections, messages and recipients. ``refuse`` names
-addresses it answers 550 for at RCPT; ``keep`` keeps each message's bytes (for tests).
+It speaks just enough SMTP for ``smtplib`` (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and
+offers PIPELINING (RFC 2920) unless ``pipelining=False``, one thread per connection, and counts
+connections, messages and recipients. ``refuse`` names addresses it answers 550 for at RCPT
+(then 554 to DATA when no recipient is left); ``keep`` keeps each message's bytes.
 """
 
 from __future__ import annotations
 
+import socket
 import socketserver
 import threading
 from collections import Counter
@@ -15,8 +17,11 @@ from email import message_from_bytes, policy
 
 
 class FakeSmtpServer:
-    def __init__(self, *, refuse: frozenset[str] = frozenset(), keep: bool = False) -> None:
+    def __init__(
+        self, *, refuse: frozenset[str] = frozenset(), keep: bool = False, pipelining: bool = True
+    ) -> None:
         self.refuse = {address.lower() for address in refuse}
+        self.pipelining = pipelining
         self.keep = keep
         self.connections = 0
         self.messages = 0
@@ -27,6 +32,8 @@ class FakeSmtpServer:
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
+                # Answers go out at once: a pipelining client has sent the next commands already.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 owner._session(self.rfile, self.wfile)
 
         class Server(socketserver.ThreadingTCPServer):
@@ -67,7 +74,7 @@ class FakeSmtpServer:
                 return
             verb = line[:4].upper()
             if verb == b"EHLO":
-                reply("250-fake-smtp")
+                reply("250-fake-smtp\r\n250-PIPELINING" if self.pipelining else "250-fake-smtp")
                 reply("250 8BITMIME")
             elif verb == b"HELO":
                 reply("250 fake-smtp")
@@ -82,6 +89,9 @@ class FakeSmtpServer:
                     rcpts.append(address)
                     reply("250 OK")
             elif verb == b"DATA":
+                if not rcpts:
+                    reply("554 no valid recipients")
+                    continue
                 reply("354 go ahead")
                 chunks = []
                 while True:

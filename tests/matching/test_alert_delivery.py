@@ -146,17 +146,28 @@ def test_delivery_is_a_chain_of_batches_that_reaches_everyone_once(
     assert len(alert_mails(mailoutbox)) == 7
 
 
+def smtp_to(settings, smtp: FakeSmtpServer) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
 def test_batch_emails_go_over_one_smtp_connection(
-    supplier, cpv, draft, procurement_officer, django_capture_on_commit_callbacks, settings
+    supplier,
+    cpv,
+    draft,
+    procurement_officer,
+    django_capture_on_commit_callbacks,
+    settings,
+    pipelining,
 ):
     people = [person(supplier, number) for number in range(5)]
     for user in people:
         searches(supplier, user, cpv, "IT")
-    with FakeSmtpServer(keep=True) as smtp:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    with FakeSmtpServer(keep=True, pipelining=pipelining) as smtp:
+        smtp_to(settings, smtp)
         publish(draft, procurement_officer, django_capture_on_commit_callbacks)
     assert smtp.connections == 1
     assert smtp.messages == 5
@@ -167,18 +178,22 @@ def test_batch_emails_go_over_one_smtp_connection(
     assert not OutboxMessage.objects.filter(delivered_at=None).exists()
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
 def test_a_refused_address_does_not_hold_up_the_batch(
-    supplier, cpv, draft, procurement_officer, django_capture_on_commit_callbacks, settings
+    supplier,
+    cpv,
+    draft,
+    procurement_officer,
+    django_capture_on_commit_callbacks,
+    settings,
+    pipelining,
 ):
     people = [person(supplier, number) for number in range(3)]
     for user in people:
         searches(supplier, user, cpv, "IT")
     refused = people[1]
-    with FakeSmtpServer(refuse=frozenset({refused.email})) as smtp:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    with FakeSmtpServer(refuse=frozenset({refused.email}), pipelining=pipelining) as smtp:
+        smtp_to(settings, smtp)
         publish(draft, procurement_officer, django_capture_on_commit_callbacks)
     assert sorted(smtp.recipients) == sorted([people[0].email, people[2].email])
     emailed = Notification.objects.filter(emailed_at__isnull=False)
