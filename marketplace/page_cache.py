@@ -152,8 +152,14 @@ def _mark(request, response) -> bool:
     """Set Cache-Control and Vary; True when the response is public."""
     if _is_public(request, response):
         response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_MAX_AGE}"
-        # The language comes from the URL (i18n_patterns), never from Accept-Language.
-        response["Vary"] = "Cookie"
+        # The language comes from the URL (i18n_patterns), never from Accept-Language, which
+        # LocaleMiddleware names for unprefixed paths anyway; Cookie stays (signed in or not).
+        vary = [
+            name.strip()
+            for name in response.get("Vary", "").split(",")
+            if name.strip() and name.strip().lower() not in {"accept-language", "cookie"}
+        ]
+        response["Vary"] = ", ".join([*vary, "Cookie"])
         return True
     personal = _has_personal_state(request) or bool(response.cookies)
     if personal and not response.has_header("Cache-Control"):
