@@ -45,6 +45,10 @@ def _duration_ms(text: str) -> float:
     return float(match.group(1)) * _UNITS_MS[match.group(2)]
 
 
+class WrkError(RuntimeError):
+    """wrk did not run or gave no result."""
+
+
 @dataclass(frozen=True)
 class WrkResult:
     requests: int
@@ -92,20 +96,26 @@ def run_wrk(
     connections: int,
     preexec_fn: Callable[[], None] | None = None,
 ) -> WrkResult:
-    """wrk against ``url`` for ``seconds`` over ``connections`` keep-alive connections."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
+    """wrk against ``url`` for ``seconds`` (whole seconds: wrk reads no fractions) over
+    ``connections`` keep-alive connections; WrkError when wrk fails or prints no result."""
+    duration = max(1, round(seconds))
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     command += ["--latency", *(arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}"))]
     done = subprocess.run(  # noqa: S603 (wrk from PATH, arguments we built)
         [*command, url],
         capture_output=True,
         text=True,
-        timeout=seconds + 60,
+        timeout=duration + 60,
         check=False,
         preexec_fn=preexec_fn,
     )
     if done.returncode != 0:
-        raise ValueError(f"wrk exited with {done.returncode}: {done.stderr.strip()[:200]}")
-    return parse_wrk(done.stdout)
+        said = (done.stderr.strip() or done.stdout.strip() or "(no output)").splitlines()[0]
+        raise WrkError(f"wrk exited with {done.returncode}: {said}")
+    try:
+        return parse_wrk(done.stdout)
+    except ValueError as exc:
+        raise WrkError(str(exc)) from None
 
 
 @dataclass

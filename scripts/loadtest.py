@@ -54,7 +54,7 @@ from scripts.drill_deadline import (
     wait_ready,
 )
 from scripts.drill_support import DrillError, database_name, free_port
-from scripts.load_generators import DriveResult, WrkResult, drive, percentile, run_wrk
+from scripts.load_generators import DriveResult, WrkError, WrkResult, drive, percentile, run_wrk
 from scripts.loadtest_site import (
     BROAD_WORD,
     BUILT_MARK,
@@ -485,7 +485,7 @@ def main() -> int:
     except PageError as exc:
         print(f"loadtest: FAILED: {exc}", file=sys.stderr)
         return 1
-    except DrillError as exc:
+    except (DrillError, WrkError) as exc:
         print(f"loadtest: could not run: {exc}", file=sys.stderr)
         return 2
 

@@ -7,6 +7,7 @@ sleeps on purpose.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -14,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from scripts.load_generators import drive, parse_wrk, percentile
+from scripts.load_generators import WrkError, drive, parse_wrk, percentile, run_wrk
 
 WRK_OUTPUT = """\
 Running 10s test @ http://127.0.0.1:8123/konkurranser/
@@ -226,3 +227,36 @@ def test_a_keep_alive_connection_the_server_closed_is_opened_again():
     assert result.statuses == {200: 5}
     assert result.errors == {}
     assert len(accepted) == 5
+
+
+needs_wrk = pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens once the probe is closed
+
+
+@needs_wrk
+def test_run_wrk_takes_whole_seconds_and_sends_the_headers(serve):
+    server = serve()
+
+    # wrk refuses "-d1.4s": the run lasts one second
+    result = run_wrk(
+        f"http://127.0.0.1:{server.server_port}/x",
+        headers={"X-Forwarded-Proto": "https"},
+        seconds=1.4,
+        connections=2,
+    )
+
+    assert result.requests > 0
+    assert 0.9 < result.seconds < 2
+    assert result.non_2xx_3xx == 0
+    assert set(server.paths) == {"/x"}
+
+
+@needs_wrk
+def test_run_wrk_says_why_it_could_not_run():
+    with pytest.raises(WrkError, match="unable to connect"):
+        run_wrk(f"http://127.0.0.1:{_free_port()}/", headers={}, seconds=1, connections=1)
