@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +144,21 @@ def _areas(unit_ids: Iterable[int | None]) -> tuple[ServiceArea, ...]:
     )
 
 
+def _year_counts(queryset, years: Sequence[int], **extra) -> dict[int, dict]:
+    """Counts per year counted by the database (no rows per tender or need), for figures
+    without a breakdown by service area: ``{year: {"total": n, **extra}}``."""
+    rows = (
+        _year_area_rows(queryset, years)
+        .order_by()
+        .values("year")
+        .annotate(total=Count("pk"), **extra)
+    )
+    counts = {year: dict.fromkeys(["total", *extra], 0) for year in years}
+    for row in rows:
+        counts[row.pop("year")] = row
+    return counts
+
+
 def _counts(rows, years: Sequence[int]) -> tuple[dict, dict, set]:
     by_year: dict[int, int] = dict.fromkeys(years, 0)
     by_area: dict[tuple[int, int], int] = defaultdict(int)
@@ -169,9 +184,14 @@ def share(numerator: int, denominator: int) -> Figure:
 # --- Indicators from data that exists --------------------------------------------------------
 
 
-def needs_published(years: Sequence[int]) -> Indicator:
-    rows = _year_area_rows(_published_needs(), years).values_list("year", "unit_id")
-    by_year, by_area, unit_ids = _counts(rows, years)
+def needs_published(years: Sequence[int], *, areas: bool = True) -> Indicator:
+    """``areas=False``: the yearly figures only (the home page's), counted in the database."""
+    if areas:
+        rows = _year_area_rows(_published_needs(), years).values_list("year", "unit_id")
+        by_year, by_area, unit_ids = _counts(rows, years)
+    else:
+        counts = _year_counts(_published_needs(), years)
+        by_year, by_area, unit_ids = {y: c["total"] for y, c in counts.items()}, {}, set()
     return Indicator(
         key="needs_published",
         title=_("Needs published"),
@@ -188,9 +208,14 @@ def needs_published(years: Sequence[int]) -> Indicator:
     )
 
 
-def tenders_published(years: Sequence[int]) -> Indicator:
-    rows = _year_area_rows(_published_tenders(), years).values_list("year", "unit_id")
-    by_year, by_area, unit_ids = _counts(rows, years)
+def tenders_published(years: Sequence[int], *, areas: bool = True) -> Indicator:
+    """``areas=False``: the yearly figures only (the home page's), counted in the database."""
+    if areas:
+        rows = _year_area_rows(_published_tenders(), years).values_list("year", "unit_id")
+        by_year, by_area, unit_ids = _counts(rows, years)
+    else:
+        counts = _year_counts(_published_tenders(), years)
+        by_year, by_area, unit_ids = {y: c["total"] for y, c in counts.items()}, {}, set()
     return Indicator(
         key="tenders_published",
         title=_("Tenders published"),
@@ -207,21 +232,29 @@ def tenders_published(years: Sequence[int]) -> Indicator:
     )
 
 
-def smb_lot_share(years: Sequence[int]) -> Indicator:
+def smb_lot_share(years: Sequence[int], *, areas: bool = True) -> Indicator:
+    """``areas=False``: the yearly figures only (the home page's), counted in the database."""
     smb_lot = Lot.objects.filter(tender=OuterRef("pk"), suitable_for_smb=True)
-    rows = (
-        _year_area_rows(_published_tenders(), years)
-        .annotate(has_smb_lot=Exists(smb_lot))
-        .values_list("year", "unit_id", "has_smb_lot")
-    )
-    totals: dict[int, list[int]] = {year: [0, 0] for year in years}
-    areas: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    area_counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    if not areas:
+        counts = _year_counts(
+            _published_tenders(), years, smb=Count("pk", filter=Q(Exists(smb_lot)))
+        )
+        totals = {year: [c["smb"], c["total"]] for year, c in counts.items()}
+        rows = ()
+    else:
+        rows = (
+            _year_area_rows(_published_tenders(), years)
+            .annotate(has_smb_lot=Exists(smb_lot))
+            .values_list("year", "unit_id", "has_smb_lot")
+        )
+        totals = {year: [0, 0] for year in years}
     for year, unit_id, has_smb_lot in rows:
         totals[year][0] += int(has_smb_lot)
         totals[year][1] += 1
         if unit_id is not None:
-            areas[(year, unit_id)][0] += int(has_smb_lot)
-            areas[(year, unit_id)][1] += 1
+            area_counts[(year, unit_id)][0] += int(has_smb_lot)
+            area_counts[(year, unit_id)][1] += 1
     return Indicator(
         key="smb_lot_share",
         title=_("Share of tenders with lots suitable for SMBs"),
@@ -233,8 +266,8 @@ def smb_lot_share(years: Sequence[int]) -> Indicator:
         kind=Kind.PERCENT,
         years=tuple(years),
         by_year={year: share(*counts) for year, counts in totals.items()},
-        by_area={key: share(*counts) for key, counts in areas.items()},
-        areas=_areas(unit_id for _year, unit_id in areas),
+        by_area={key: share(*counts) for key, counts in area_counts.items()},
+        areas=_areas(unit_id for _year, unit_id in area_counts),
     )
 
 
@@ -493,5 +526,9 @@ def headline_indicators(year: int | None = None) -> list[tuple[Indicator, Figure
     year = year or oslo_year(timezone.now())
     return [
         (indicator, indicator.by_year[year])
-        for indicator in (needs_published([year]), tenders_published([year]), smb_lot_share([year]))
+        for indicator in (
+            needs_published([year], areas=False),
+            tenders_published([year], areas=False),
+            smb_lot_share([year], areas=False),
+        )
     ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -27,6 +28,7 @@ def newest_pilot_opportunities(*, limit: int = HOME_LIST_SIZE) -> list[Need | Te
     """The newest open pilot needs and pilot tenders, newest first."""
     needs = list(
         public_needs(pilot=True)
+        .prefetch_related(None)  # the home page shows no themes
         .filter(status=Need.Status.OPEN)
         .order_by("-published_at", "-pk")[:limit]
     )
@@ -43,12 +45,20 @@ def newest_pilot_opportunities(*, limit: int = HOME_LIST_SIZE) -> list[Need | Te
     return both[:limit]
 
 
-def latest_success_stories(*, locale: Locale, limit: int = HOME_LIST_SIZE) -> list:
+def private_q() -> Q:
+    """What ``PageQuerySet.public()`` excludes (one query for the view restrictions), so that
+    several listings on one page ask for the restrictions once."""
+    return Page.objects.all().private_q()
+
+
+def latest_success_stories(
+    *, locale: Locale | int, limit: int = HOME_LIST_SIZE, private: Q | None = None
+) -> list:
     from cms.models import SuccessStoryPage
 
     return list(
         SuccessStoryPage.objects.live()
-        .public()
+        .exclude(private if private is not None else private_q())
         .filter(locale=locale)
         .select_related("supplier", "tender__unit", "tender__buyer", "social_image", "pilot")
         .order_by("-first_published_at", "-pk")[:limit]
@@ -60,6 +70,25 @@ def headline_figures() -> list:
     from cms.indicators import headline_indicators
 
     return headline_indicators()
+
+
+def index_pages(model_labels: list[str], locale: Locale | int, *, private: Q | None = None):
+    """The live page of each of ``model_labels`` in ``locale`` (or None), in one query.
+
+    The pages are plain ``Page`` objects: enough for their title and ``{% pageurl %}``.
+    """
+    models = {label: apps.get_model(label) for label in model_labels}
+    types = ContentType.objects.get_for_models(*models.values(), for_concrete_models=False)
+    pages = (
+        Page.objects.live()
+        .exclude(private if private is not None else private_q())
+        .filter(locale=locale, content_type__in=types.values())
+        .order_by("path")
+    )
+    first: dict[int, Page] = {}
+    for page in pages:
+        first.setdefault(page.content_type_id, page)
+    return {label: first.get(types[model].pk) for label, model in models.items()}
 
 
 def index_page(model_label: str, locale: Locale) -> Page | None:

@@ -54,8 +54,15 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["closing_soon"] = selectors.closing_soon_opportunities()
         context["pilot_opportunities"] = selectors.newest_pilot_opportunities()
-        context["latest_stories"] = selectors.latest_success_stories(locale=self.locale)
+        # One query for the view restrictions and one for both index pages.
+        private = selectors.private_q()
+        context["latest_stories"] = selectors.latest_success_stories(
+            locale=self.locale_id, private=private
+        )
         context["headline_indicators"] = selectors.headline_figures()
-        context["indicators_page"] = selectors.indicators_page(locale=self.locale)
-        context["stories_index"] = selectors.index_page("cms.SuccessStoryIndexPage", self.locale)
+        indexes = selectors.index_pages(
+            ["cms.IndicatorsPage", "cms.SuccessStoryIndexPage"], self.locale_id, private=private
+        )
+        context["indicators_page"] = indexes["cms.IndicatorsPage"]
+        context["stories_index"] = indexes["cms.SuccessStoryIndexPage"]
         return context
