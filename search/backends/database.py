@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import DatabaseError, connection
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import BigIntegerField, Case, F, Func, IntegerField, QuerySet, Value, When
 
 from marketplace.models import SupplierProfile
 from search import documents as docs
@@ -23,6 +24,23 @@ from search.text import stems
 from . import db_search
 from .base import BackendStatus, SearchResult, SiteResults
 from .db_fulltext import engine, postgres_text_scores, sqlite_stored_terms
+
+# How many of the best matches a directory search keeps (as ``elasticsearch.SUPPLIER_WINDOW``).
+SUPPLIER_WINDOW = 1000
+
+
+def _position_in(ids: list[int]):
+    """Where a row's primary key stands in ``ids`` (an expression to order by)."""
+    if connection.vendor == "postgresql":
+        return Func(
+            Value(ids, output_field=ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+    return Case(
+        *(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField()
+    )
 
 
 class DatabaseBackend:
@@ -37,21 +55,27 @@ class DatabaseBackend:
         return BackendStatus(self.name, True, connection.vendor)
 
     def search_suppliers(self, query, queryset: QuerySet[SupplierProfile]) -> SearchResult:
-        """The profiles of ``queryset`` whose indexed document matches every word, best first
-        (then by name). Only what ``queryset`` holds can come back, so a profile the index
-        still holds after it was unlisted is never shown."""
+        """The ``SUPPLIER_WINDOW`` profiles of ``queryset`` whose indexed document matches
+        every word best (then by name), as Elasticsearch's backend answers: one statement
+        ranks the matches in the index and keeps the best; the page then reads those by id.
+        Only what ``queryset`` holds can come back, so a profile the index still holds after
+        it was unlisted is never shown."""
         if query.is_empty:
             return SearchResult(queryset)
-        matched = engine().match(
-            SearchDocument.objects.filter(kind=docs.Kind.SUPPLIER), " ".join(query.terms)
+        documents = SearchDocument.objects.filter(
+            kind=docs.Kind.SUPPLIER, object_id__in=queryset.values("pk")
         )
-        rank = matched.filter(object_id=OuterRef("pk")).values("search_rank")[:1]
-        found = (
-            queryset.filter(pk__in=matched.values("object_id"))
-            .annotate(search_rank=Subquery(rank, output_field=FloatField()))
-            .order_by("-search_rank", "organisation__name", "pk")
+        matched = engine().match(documents, " ".join(query.terms))
+        ids = list(
+            matched.order_by("-search_rank", "title", "object_id").values_list(
+                "object_id", flat=True
+            )[:SUPPLIER_WINDOW]
         )
-        return SearchResult(found)
+        if not ids:
+            return SearchResult(queryset.none(), known_total=0)
+        position = _position_in(ids)
+        found = queryset.filter(pk__in=ids).annotate(search_rank=position)
+        return SearchResult(found.order_by("search_rank"), known_total=len(ids))
 
     def text_scores(
         self,

@@ -325,3 +325,15 @@ def index_everything(progress=None) -> int:
         written += rebuild(kind, progress=progress)
     analyze()
     return written
+
+
+def reset() -> None:
+    """Empty the database for the next size of a run, keeping the CPV table it was given."""
+    from django.core.management import call_command
+
+    from marketplace.models import CpvCode
+
+    fields = list(CpvCode._meta.concrete_fields)
+    rows = list(CpvCode.objects.order_by("code").values_list(*(f.attname for f in fields)))
+    call_command("flush", "--noinput", verbosity=0)
+    copy_rows(CpvCode._meta.db_table, [field.column for field in fields], rows)

@@ -146,3 +146,27 @@ def test_elasticsearch_document_matches_the_mapping(cpv):
     assert "IT-tjenester" in source["labels"]
     assert source["title"] == "Veglys AS"
     assert source["cpv_division"] == ["72"]
+
+
+@pytest.mark.django_db
+def test_database_backend_keeps_the_best_matches_of_a_broad_word(monkeypatch):
+    from search.backends import database
+
+    ListedSupplierProfileFactory(
+        organisation=SupplierFactory(name="Alfa AS"), description_nb="Veglys.", description_en=""
+    )
+    ListedSupplierProfileFactory(
+        organisation=SupplierFactory(name="Veglys Nord AS"), description_nb="", description_en=""
+    )
+    ListedSupplierProfileFactory(
+        organisation=SupplierFactory(name="Beta AS"), description_nb="Veglys.", description_en=""
+    )
+    rebuild(Kind.SUPPLIER)
+    monkeypatch.setattr(database, "SUPPLIER_WINDOW", 2)  # as if thousands matched
+
+    result = DatabaseBackend().search_suppliers(
+        SupplierQuery("veglys"), SupplierProfile.objects.published()
+    )
+
+    assert [p.organisation.name for p in result.queryset] == ["Veglys Nord AS", "Alfa AS"]
+    assert result.total == 2
