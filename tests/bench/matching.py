@@ -184,7 +184,8 @@ def combine(runs: list[list[tuple[str, str, str]]]) -> list[tuple[str, str, str]
     for same in zip(*runs, strict=True):
         what = same[0][0]
         size = " → ".join(dict.fromkeys(row[1] for row in same if row[1]))
-        results = [row[2] for row in same]
+        # a goal is said once, after the last size's result
+        results = [re.sub(r" \(goal [^)]*\)", "", row[2]) for row in same[:-1]] + [same[-1][2]]
         first, last = _figure(results[0]), _figure(results[-1])
         growth = f" (×{last / first:.1f})" if first and last is not None else ""
         rows.append((what, size, " → ".join(results) + growth))
