@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils.html import strip_tags
 
 from marketplace.errors import DomainError
+from marketplace.models import SupplierProfile
 from marketplace.services.organisations import default_language_path
 
 from ..models import Procedure, Tender
@@ -111,6 +112,7 @@ class Party:
     email: str = ""
     phone: str = ""
     website: str = ""
+    size: str = ""  # economic-operator-size (winners only): micro, small, medium, large
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class LotResult:
     price: Decimal | None
     bids_received: int
     decided_at: datetime.datetime | None
+    sme_bids: int = 0
+    subcontracting: bool = False
 
 
 @dataclass(frozen=True)
@@ -314,6 +318,12 @@ def award_content(tender: Tender, *, tender_url: str = "") -> NoticeContent:
         tender.award_decisions.filter(status="active").select_related("lot", "bid__supplier")
     )
     by_lot = {decision.lot.number: decision for decision in decisions}
+    profiles = {
+        profile.organisation.org_number: profile
+        for profile in SupplierProfile.objects.filter(
+            organisation__org_number__in=[e.get("org_number") for e in protocol.get("bids", [])]
+        ).select_related("organisation", "municipality__county")
+    }
     suppliers: dict[str, Party] = {}
     results = []
     for lot in content.lots:
@@ -325,17 +335,20 @@ def award_content(tender: Tender, *, tender_url: str = "") -> NoticeContent:
         ]
         decision = by_lot.get(lot.number)
         winner = price = None
+        subcontracting = False
         if decision is not None:
             supplier = decision.bid.supplier
             if supplier.org_number not in suppliers:
-                suppliers[supplier.org_number] = Party(
-                    id=identifiers.part("ORG", 3 + len(suppliers)),
-                    name=supplier.name,
-                    org_number=supplier.org_number,
-                    website=supplier.website,
+                suppliers[supplier.org_number] = _supplier(
+                    supplier, identifiers.part("ORG", 3 + len(suppliers)), profiles
                 )
             winner = suppliers[supplier.org_number]
             price = _price(entries, str(decision.bid.public_id), lot.number)
+            subcontracting = any(
+                entry.get("subcontractors")
+                for entry in entries
+                if entry.get("bid") == str(decision.bid.public_id)
+            )
         results.append(
             LotResult(
                 lot=lot,
@@ -343,6 +356,13 @@ def award_content(tender: Tender, *, tender_url: str = "") -> NoticeContent:
                 price=price,
                 bids_received=len(entries),
                 decided_at=decision.decided_at if decision else None,
+                sme_bids=sum(
+                    1
+                    for entry in entries
+                    if getattr(profiles.get(entry.get("org_number")), "sme_category", "")
+                    in SME_CATEGORIES
+                ),
+                subcontracting=subcontracting,
             )
         )
     return NoticeContent(
@@ -351,6 +371,25 @@ def award_content(tender: Tender, *, tender_url: str = "") -> NoticeContent:
             "results": tuple(results),
             "suppliers": tuple(suppliers.values()),
         }
+    )
+
+
+SME_CATEGORIES = ("micro", "small", "medium")
+
+
+def _supplier(supplier, party_id: str, profiles: dict) -> Party:
+    """A winner as the award notice names it: from its supplier profile where it has one."""
+    profile = profiles.get(supplier.org_number)
+    county = getattr(getattr(profile, "municipality", None), "county", None)
+    return Party(
+        id=party_id,
+        name=supplier.name,
+        org_number=supplier.org_number,
+        city=getattr(profile, "postal_place", "") or "",
+        postal_code=getattr(profile, "postal_code", "") or "",
+        nuts=getattr(county, "nuts_code", "") or "",
+        website=supplier.website,
+        size=getattr(profile, "sme_category", "") or "",
     )
 
 

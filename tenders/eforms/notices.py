@@ -76,6 +76,8 @@ def _amount(parent, name: str, value: Decimal) -> None:
 
 def _organisation(parent, party: Party, languages) -> None:
     company = path(parent, "efac:Organization", "efac:Company")
+    if party.size:
+        add(company, "efbc:CompanySizeCode", party.size, listName="economic-operator-size")
     if party.website:
         add(company, "cbc:WebsiteURI", party.website)
     add(path(company, "cac:PartyIdentification"), "cbc:ID", party.id, schemeName="organization")
@@ -149,7 +151,7 @@ def _project(parent, content, *, texts, value, main_cpv, additional, nuts, inter
             listName="cpv",
         )
     _location(project, nuts)
-    if lot:
+    if lot and not content.results:
         planned = add(project, "cac:PlannedPeriod")
         if content.duration_months:
             add(planned, "cbc:DurationMeasure", str(content.duration_months), unitCode="MONTH")
@@ -356,9 +358,17 @@ def _results(extension, content: NoticeContent) -> None:
                 identifiers.part("TEN", index),
                 schemeName="tender",
             )
-        statistics = add(lot_result, "efac:ReceivedSubmissionsStatistics")
-        add(statistics, "efbc:StatisticsCode", "tenders", listName="received-submission-type")
-        add(statistics, "efbc:StatisticsNumeric", str(result.bids_received))
+        # Every bid came through this site (electronically) from a Norwegian organisation.
+        for code, count in (
+            ("tenders", result.bids_received),
+            ("t-esubm", result.bids_received),
+            ("t-sme", result.sme_bids),
+            ("t-no-eea", 0),
+            ("t-oth-eea", 0),
+        ):
+            statistics = add(lot_result, "efac:ReceivedSubmissionsStatistics")
+            add(statistics, "efbc:StatisticsCode", code, listName="received-submission-type")
+            add(statistics, "efbc:StatisticsNumeric", str(count))
         if result.winner:
             add(
                 add(lot_result, "efac:SettledContract"),
@@ -368,12 +378,14 @@ def _results(extension, content: NoticeContent) -> None:
             )
         add(add(lot_result, "efac:TenderLot"), "cbc:ID", result.lot.id, schemeName="Lot")
     for index, result in enumerate(winners, 1):
-        _winning_tender(results, result, index)
+        _winning_tender(results, content, result, index)
     for index, result in enumerate(winners, 1):
         contract = add(results, "efac:SettledContract")
         add(contract, "cbc:ID", identifiers.part("CON", index), schemeName="contract")
         if result.decided_at:
             add(contract, "cbc:IssueDate", _date(result.decided_at)[0])
+        reference = f"{content.reference}-{result.lot.id}"
+        add(path(contract, "efac:ContractReference"), "cbc:ID", reference)
         add(
             add(contract, "efac:LotTender"),
             "cbc:ID",
@@ -390,15 +402,18 @@ def _results(extension, content: NoticeContent) -> None:
         add(add(party, "efac:Tenderer"), "cbc:ID", result.winner.id, schemeName="organization")
 
 
-def _winning_tender(results, result: LotResult, index: int) -> None:
+def _winning_tender(results, content: NoticeContent, result: LotResult, index: int) -> None:
     tender = add(results, "efac:LotTender")
     add(tender, "cbc:ID", identifiers.part("TEN", index), schemeName="tender")
-    add(tender, "cbc:RankCode", "1")
     if result.price is not None:
         _amount(path(tender, "cac:LegalMonetaryTotal"), "cbc:PayableAmount", result.price)
+    term = add(tender, "efac:SubcontractingTerm")
+    applies = "yes" if result.subcontracting else "no"
+    add(term, "efbc:TermCode", applies, listName="applicability")
     tendering_party = add(tender, "efac:TenderingParty")
     add(tendering_party, "cbc:ID", _tendering_party_id(result), schemeName="tendering-party")
     add(add(tender, "efac:TenderLot"), "cbc:ID", result.lot.id, schemeName="Lot")
+    add(path(tender, "efac:TenderReference"), "cbc:ID", f"{content.reference}-{result.lot.id}")
 
 
 def _tendering_party_id(result: LotResult) -> str:

@@ -127,3 +127,49 @@ def above(buyer, cpv, place):
 
 def in_days(days: int) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def awarded(buyer, cpv, place):
+    """An EEA-band tender with two lots, bids opened (three bids: two on lot 1, one on lot 2)
+    and both lots awarded: lot 1 to Nordlys Data AS at 800 000, lot 2 to Fjordlys at 450 000."""
+    from bids.models import AwardDecision
+    from bids.services.opening import opening_start
+    from marketplace.models import Role, SupplierProfile
+    from tenders.models import Tender
+    from tests.factories import SupplierFactory
+    from tests.factories.bid_evaluation import buyer_user, submitted_bid
+
+    tender = make_tender(buyer, cpv, place, band="eea", value="9000000", lots=2, closed=True)
+    lots = list(tender.lots.order_by("number"))
+    fjordlys = SupplierFactory(name="Fjordlys Teknologi AS")
+    nordlys = SupplierFactory(name="Nordlys Data AS")
+    third = SupplierFactory(name="Tredje AS")
+    for supplier, employees in ((fjordlys, "10-49"), (nordlys, "1-9")):
+        SupplierProfile.objects.create(
+            organisation=supplier,
+            postal_code="1338",
+            postal_place="Sandvika",
+            municipality=place,
+            employee_band=employees,
+            turnover_band="0-20m",
+        )
+    bid_a = submitted_bid(
+        tender, fjordlys, prices={lots[0]: Decimal(900000), lots[1]: Decimal(450000)}
+    )
+    bid_b = submitted_bid(tender, nordlys, prices={lots[0]: Decimal(800000)})
+    submitted_bid(tender, third, prices={lots[0]: Decimal(950000)})
+    opener = buyer_user(buyer, Role.BID_OPENER, unit=tender.unit)
+    opening_start(tender=tender, by=opener)
+    for lot, bid in ((lots[0], bid_b), (lots[1], bid_a)):
+        AwardDecision.objects.create(
+            tender=tender,
+            lot=lot,
+            bid=bid,
+            reasons="Best forhold mellom pris og kvalitet.",
+            decided_by=opener,
+            standstill_ends_at=in_days(10),
+        )
+    Tender.objects.filter(pk=tender.pk).update(status=Tender.Status.AWARDED, awarded_at=in_days(0))
+    tender.refresh_from_db()
+    return tender
