@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from search.text import is_searchable
+
 # A person types a few words; anything longer is cut here so no backend sees a huge query.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -87,7 +89,14 @@ class SiteQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not self.terms
+        """No word to search for (no text, or only stop words, single letters, punctuation
+        and operators): every backend then lists what the facets allow, newest first."""
+        return not any(is_searchable(term) for term in self.terms)
+
+    @property
+    def has_no_searchable_word(self) -> bool:
+        """Text was given, but nothing in it can be searched for (the page says so)."""
+        return bool(self.text) and self.is_empty
 
     @property
     def offset(self) -> int:

@@ -85,6 +85,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall((text or "").lower())
 
 
+def is_searchable(word: str) -> bool:
+    """Whether a search looks for this (lower-case) word: not a stop word, not a single
+    letter, and holding a letter or digit ("_" alone is a word to the tokenizer, not to us)."""
+    return (
+        word not in STOPWORDS
+        and not (len(word) == 1 and word.isalpha())
+        and any(char.isalnum() for char in word)
+    )
+
+
+def searchable_words(text: str) -> list[str]:
+    """The words of ``text`` a search looks for, in order (see ``is_searchable``)."""
+    return [word for word in words(text) if is_searchable(word)]
+
+
 def stems(text: str, *, drop_stopwords: bool = True) -> list[str]:
     """The stems of the words of ``text``, in order, without stop words."""
     return [

@@ -61,6 +61,9 @@ def site_search(request):
         unavailable = True
         results = SiteResults(hits=(), total=0, page=query.page, per_page=query.per_page)
     shown = min(results.total, MAX_PAGE * query.per_page)
+    if results.ranked_among is not None:
+        # Only the newest matches were ranked: the pages reach no further.
+        shown = min(shown, results.ranked_among)
     paginator = Paginator(range(shown), query.per_page)
     page = paginator.get_page(query.page)
     return render(

@@ -78,6 +78,11 @@ class SiteResults:
 
     A facet's counts apply every chosen filter except that facet's own, so a reader can widen a
     choice as well as narrow it.
+
+    A backend may bound the work of a search that matches very many documents: then
+    ``total_exact`` is False when ``total`` is an estimate, ``ranked_among`` is how many of the
+    newest matches were ranked (the pages reach no further), and ``counted_among`` how many of
+    the newest matches the facet counts were counted among.
     """
 
     hits: tuple[Hit, ...]
@@ -87,6 +92,9 @@ class SiteResults:
     per_page: int = 20
     backend: str = ""
     degraded: bool = False
+    total_exact: bool = True
+    ranked_among: int | None = None
+    counted_among: int | None = None
 
     @property
     def num_pages(self) -> int:

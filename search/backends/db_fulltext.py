@@ -31,7 +31,7 @@ from search.scoring import (
     cosines,
     stored_terms,
 )
-from search.text import STOPWORDS, stem, stemmed_text, stems, words
+from search.text import searchable_words, stem, stemmed_text, stems
 
 # How alike a query must be to a title's words to count as a typo of them (pg_trgm).
 TRIGRAM_THRESHOLD = 0.5
@@ -378,14 +378,14 @@ def engine():
 
 
 def query_terms(text: str) -> list[str]:
-    """The words PostgreSQL's ``plainto_tsquery`` is given for a site search (stop words
-    dropped; "-" when none is left, which matches nothing)."""
-    return [word for word in words(text) if word not in STOPWORDS][:12] or ["-"]
+    """The words PostgreSQL's ``plainto_tsquery`` is given for a site search (only its
+    searchable words; "-" when none is left, which matches nothing)."""
+    return searchable_words(text)[:12] or ["-"]
 
 
 def query_stems(text: str) -> list[str]:
-    """The distinct stems a query searches for (stop words dropped), in order."""
-    return list(dict.fromkeys(stems(text)))[:12]
+    """The distinct stems a query searches for (only its searchable words), in order."""
+    return list(dict.fromkeys(stem(word) for word in searchable_words(text)))[:12]
 
 
 __all__ = ["engine", "query_stems", "stem"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
@@ -13,9 +12,9 @@ from search.highlight import highlight
 from search.models import SearchDocument, SearchFacet
 from search.queries import SiteQuery
 
-from . import db_bulk
+from . import db_bulk, pg_site_search
 from .base import FacetCount, Hit, SiteResults
-from .db_fulltext import RANK_WEIGHTS, engine, query_stems, query_terms
+from .db_fulltext import engine, query_stems
 
 BATCH = 500
 COLUMN_FACETS = {"kind": "kind", "status": "status", "source": "source"}
@@ -189,131 +188,6 @@ def _sorted(rows) -> tuple[FacetCount, ...]:
     )
 
 
-# Whether a facet set passes a chosen facet (its values in the parameter named by ``p``); the
-# multi-valued facets are read from the set's own "name=value" list.
-_ROW_TESTS = {
-    "kind": "f.kind = ANY(%({p})s)",
-    "status": "f.status = ANY(%({p})s)",
-    "source": "f.source = ANY(%({p})s)",
-    "cpv_division": "f.facet_values ?| %({p})s::text[]",
-    "county": "f.facet_values ?| %({p})s::text[]",
-}
-# Reads the narrow copy of the index (search_searchmatch, migration 0004): per row only its id,
-# date, vector and facet set. Rows are ranked only when their facet set passes every chosen
-# filter; the counts group the matched rows by facet set (one integer).
-_POSTGRES_SEARCH = """
-WITH q AS (SELECT plainto_tsquery('norwegian', %(text)s) AS query),
-m AS MATERIALIZED (
-    SELECT d.id, d.facetset, d.date,
-           CASE WHEN d.facetset IN (SELECT f.id FROM search_facetset f WHERE {every})
-                THEN ts_rank(%(weights)s::float4[], d.vector, q.query) END AS rank
-      FROM search_searchmatch d, q
-     WHERE d.vector @@ q.query
-)
-SELECT json_build_object(
-    'hits', (SELECT json_agg(json_build_array(h.id, h.rank) ORDER BY h.rank DESC, h.date DESC,
-                             h.id DESC)
-               FROM (SELECT id, rank, date FROM m WHERE rank IS NOT NULL
-                      ORDER BY rank DESC, date DESC, id DESC
-                      LIMIT %(limit)s OFFSET %(offset)s) h),
-    'cube', (SELECT json_agg(json_build_array(f.kind, f.status, f.source, f.facet_values, x.c))
-               FROM (SELECT facetset, count(*) AS c FROM m GROUP BY facetset) x
-               JOIN search_facetset f ON f.id = x.facetset)
-)
-"""
-
-
-def _postgres_search(query: SiteQuery, *, backend_name: str) -> SiteResults | None:
-    """PostgreSQL: the page, the total and every facet's counts in ONE statement over the
-    narrow, GIN-indexed copy of the index: the matching rows are read once (a materialised
-    CTE), ranked when they pass every chosen filter, and counted per facet set; each facet's
-    counts then apply every chosen filter but its own (in Python, over at most a few thousand
-    facet sets). None when nothing matches (the caller then tries the trigram typo path)."""
-    filters = query.filters()
-    params: dict = {
-        "text": " ".join(query_terms(query.text)),
-        "weights": RANK_WEIGHTS,
-        "limit": query.per_page,
-        "offset": query.offset,
-    }
-    # Only our own names (facet names, column names) are written into the SQL text; every value
-    # is a parameter.
-    tests = []
-    for name, values in filters.items():
-        params[f"v_{name}"] = (
-            list(values) if name in COLUMN_FACETS else [f"{name}={value}" for value in values]
-        )
-        tests.append(f"({_ROW_TESTS[name].format(p=f'v_{name}')})")
-    sql = _POSTGRES_SEARCH.format(every=" AND ".join(tests) or "TRUE")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (result,) = cursor.fetchone()
-    if isinstance(result, str):
-        result = json.loads(result)
-    # The cube rows [kind, status, source, "name=value" list, count] get the flags of the
-    # chosen multi-valued filters ("does the list hold one of the chosen values").
-    table_flags = [name for name in TABLE_FACETS if name in filters]
-    chosen = {name: {f"{name}={value}" for value in filters[name]} for name in table_flags}
-    cube = [
-        [
-            *row[:4],
-            *(not chosen[name].isdisjoint(row[3] or ()) for name in table_flags),
-            row[4],
-        ]
-        for row in result["cube"] or []
-    ]
-    total, counts = _cube_counts(cube, filters, table_flags)
-    if not total:
-        return None
-    ranked = [(int(pk), float(rank)) for pk, rank in result["hits"] or []]
-    rows = SearchDocument.objects.only(
-        "kind", "object_id", "title", "body", "labels", "url", "status", "source", "date"
-    ).in_bulk([pk for pk, _rank in ranked])
-    marked = set(query_stems(query.text)) | set(_spellings(query.text))
-    hits = tuple(_hit(rows[pk], rank, marked) for pk, rank in ranked if pk in rows)
-    return SiteResults(
-        hits=hits,
-        total=total,
-        facets=counts,
-        page=query.page,
-        per_page=query.per_page,
-        backend=backend_name,
-    )
-
-
-def _cube_counts(cube, filters, table_flags) -> tuple[int, dict[str, tuple[FacetCount, ...]]]:
-    """The total and every facet's counts from the cube rows [kind, status, source,
-    ["name=value", ...], *filter flags, count]; each facet's counts apply every chosen filter
-    but its own."""
-    tallies: dict[str, dict[str, int]] = {name: {} for name in (*COLUMN_FACETS, *TABLE_FACETS)}
-    chosen = [
-        (index, name, set(filters[name]))
-        for index, name in enumerate(COLUMN_FACETS)
-        if name in filters
-    ]
-    total = 0
-    for row in cube:
-        # The facets this row fails: none, it counts everywhere; one, it counts for that facet
-        # only (a facet's counts ignore its own filter); more, nowhere.
-        fails = [name for index, name, values in chosen if row[index] not in values]
-        fails += [name for name, ok in zip(table_flags, row[4:-1], strict=True) if not ok]
-        if len(fails) > 1:
-            continue
-        n = int(row[-1])
-        if not fails:
-            total += n
-        for index, name in enumerate(COLUMN_FACETS):
-            if not fails or fails[0] == name:
-                tally = tallies[name]
-                tally[row[index]] = tally.get(row[index], 0) + n
-        for named in row[3] or []:
-            name, value = named.split("=", 1)
-            if name in tallies and (not fails or fails[0] == name):
-                tally = tallies[name]
-                tally[value] = tally.get(value, 0) + n
-    return total, {name: _sorted(tally.items()) for name, tally in tallies.items()}
-
-
 def _hit(row: SearchDocument, rank: float, marked: set[str]) -> Hit:
     return Hit(
         kind=row.kind,
@@ -330,11 +204,32 @@ def _hit(row: SearchDocument, rank: float, marked: set[str]) -> Hit:
 
 
 def search(query: SiteQuery, *, backend_name: str) -> SiteResults:
-    if connection.vendor == "postgresql" and not query.is_empty:
-        found = _postgres_search(query, backend_name=backend_name)
+    if connection.vendor == "postgresql":
+        if query.is_empty:
+            found = pg_site_search.list_everything(query)
+        else:
+            found = pg_site_search.text_search(query)
         if found is not None:
-            return found
+            return _results(found, query, backend_name=backend_name)
     return portable_search(query, backend_name=backend_name)
+
+
+def _results(found: pg_site_search.Found, query: SiteQuery, *, backend_name: str) -> SiteResults:
+    rows = pg_site_search.rows_of(found.ranked)
+    marked = set()
+    if not query.is_empty:
+        marked = set(query_stems(query.text)) | set(_spellings(query.text))
+    return SiteResults(
+        hits=tuple(_hit(rows[pk], rank, marked) for pk, rank in found.ranked if pk in rows),
+        total=found.total,
+        facets=found.facets,
+        page=query.page,
+        per_page=query.per_page,
+        backend=backend_name,
+        total_exact=found.total_exact,
+        ranked_among=found.ranked_among,
+        counted_among=found.counted_among,
+    )
 
 
 def portable_search(query: SiteQuery, *, backend_name: str) -> SiteResults:

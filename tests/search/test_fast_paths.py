@@ -1,8 +1,8 @@
 """The database backend's fast paths give the same answers as the plain ones.
 
-PostgreSQL answers a text search with one statement (``_postgres_search``) and the matcher's
-text relevance from the stored vectors; these tests hold them to the portable ORM path and to
-the fresh-row scores on whichever database runs them.
+PostgreSQL answers a site search from its precomputed frequencies and facet set counts
+(``pg_site_search``) and the matcher's text relevance from the stored vectors; these tests hold
+them to the portable ORM path and to the fresh-row scores on whichever database runs them.
 """
 
 from __future__ import annotations
@@ -76,6 +76,13 @@ QUERIES = [
     SiteQuery("brøyting", kinds=["tender"], sources=["doffin"], cpv_divisions=["45"]),
     SiteQuery("brøyting", per_page=2, page=2),
     SiteQuery("fylkesveier", kinds=["supplier"]),
+    # the list of everything (no searchable word): counted from the facet sets' counts
+    SiteQuery(""),
+    SiteQuery("((((", kinds=["tender"]),
+    SiteQuery("", kinds=["tender", "need"], statuses=["published"]),
+    SiteQuery("", counties=["32"], cpv_divisions=["45", "72"]),
+    SiteQuery("", kinds=["tender"], sources=["doffin"], cpv_divisions=["45"]),
+    SiteQuery("", per_page=2, page=2),
 ]
 
 
@@ -97,25 +104,6 @@ def test_rows_carry_their_facet_values_and_a_vector(county_corpus):
 
     assert supplier.facet_values == ["county=32", "cpv_division=45", "cpv_division=72"]
     assert (supplier.vector is not None) is (connection.vendor == "postgresql")
-
-
-def test_facet_counts_apply_every_filter_but_their_own():
-    # [kind, status, source, facet values, ok_county, count]
-    cube = [
-        ["tender", "published", "own", ["county=32", "cpv_division=45"], True, 3],
-        ["tender", "published", "doffin", ["county=31", "cpv_division=45"], False, 2],
-        ["need", "open", "own", ["county=31"], False, 1],
-        ["supplier", "listed", "own", ["county=32", "cpv_division=72"], True, 4],
-    ]
-    filters = {"kind": ("tender",), "county": ("32",)}
-
-    total, counts = db_search._cube_counts(cube, filters, ["county"])
-
-    assert total == 3
-    assert {c.value: c.count for c in counts["kind"]} == {"tender": 3, "supplier": 4}
-    assert {c.value: c.count for c in counts["county"]} == {"32": 3, "31": 2}
-    assert {c.value: c.count for c in counts["cpv_division"]} == {"45": 3}
-    assert {c.value: c.count for c in counts["source"]} == {"own": 3}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,377 @@
+"""The site search on PostgreSQL: about the same cost for every word, and for no word at all.
+
+Before it reads a row, a search reads what the index keeps about itself (migration 0005): how
+many documents of each kind hold each lexeme, and how many documents each facet set holds. It
+then chooses, for each set of rows it must count, how to find them:
+
+- *exact*: every match through the GIN index (with the rows the filters allow, by the facet set
+  index), when about ``EXACT_UP_TO`` or fewer are expected. Totals and counts are exact.
+- *bounded*: when more are expected (a word in half the documents), the newest ``CANDIDATES``
+  matches, found by walking the newest documents until that many matched: about
+  ``CANDIDATES / share`` rows, where the GIN bitmap would visit every match. The hits are the
+  best ranked of these candidates; the total is exact where the frequencies give it (one
+  lexeme, filtered by kind at most) and otherwise *about* the share seen times the rows the
+  filters allow; facet counts are counted among the candidates. A walk reads at most
+  ``WALK_ROWS`` rows; when that finds too few, the set is found exactly after all.
+
+The rows to count are those that pass every chosen filter (the hits, the total and the counts of
+the facets nobody chose) and, per chosen facet, those that pass every other filter (that
+facet's counts, so a reader can widen a choice). All of them are found in one statement.
+
+The empty query (and text without a searchable word) counts its total and facets from the facet
+sets' document counts and reads the newest page of rows the filters allow.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+from django.db import connection
+
+from search.models import SearchDocument
+from search.queries import SiteQuery
+
+from .base import FacetCount
+from .db_fulltext import RANK_WEIGHTS, query_terms
+
+# A set expected to hold at most this many matches is found whole through the GIN index.
+EXACT_UP_TO = 5000
+# A broader set: the newest this many matches are the candidates (ranked, paged, counted).
+CANDIDATES = 500
+# The most rows one newest-first walk reads before the set is found exactly instead.
+WALK_ROWS = 20_000
+# The empty query walks the newest rows when the filters allow more than this many; fewer are
+# read through the facet set index and sorted.
+LIST_SORT_UP_TO = 20_000
+
+COLUMN_FACETS = ("kind", "status", "source")
+TABLE_FACETS = ("cpv_division", "county")
+
+# Whether a facet set (alias f) passes a chosen facet (its values in parameter ``p``).
+_ROW_TESTS = {
+    "kind": "f.kind = ANY(%({p})s)",
+    "status": "f.status = ANY(%({p})s)",
+    "source": "f.source = ANY(%({p})s)",
+    "cpv_division": "f.facet_values ?| %({p})s::text[]",
+    "county": "f.facet_values ?| %({p})s::text[]",
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search found before the rows of its page are read: (id, rank) of the page, the
+    total and whether it is exact, each facet's counts; ``ranked_among`` and ``counted_among``
+    say how many of the newest matches were ranked and counted when not all were."""
+
+    ranked: list[tuple[int, float]]
+    total: int
+    total_exact: bool
+    facets: dict[str, tuple[FacetCount, ...]]
+    ranked_among: int | None = None
+    counted_among: int | None = None
+
+
+def _params_and_tests(filters: dict[str, tuple[str, ...]]) -> tuple[dict, dict[str, str]]:
+    """The parameters that carry the chosen values, and each chosen facet's SQL test. Only our
+    own names (facet names) are written into SQL text; every value is a parameter."""
+    params: dict = {}
+    tests: dict[str, str] = {}
+    for name, values in filters.items():
+        params[f"v_{name}"] = (
+            list(values) if name in COLUMN_FACETS else [f"{name}={value}" for value in values]
+        )
+        tests[name] = "(" + _ROW_TESTS[name].format(p=f"v_{name}") + ")"
+    return params, tests
+
+
+def _every(tests: dict[str, str], skip: str = "") -> str:
+    return " AND ".join(test for name, test in tests.items() if name != skip) or "TRUE"
+
+
+def _sorted(tally: dict[str, int]) -> tuple[FacetCount, ...]:
+    return tuple(
+        FacetCount(str(value), n)
+        for value, n in sorted(tally.items(), key=lambda row: (-row[1], str(row[0])))
+        if value and n
+    )
+
+
+def _tally(cube, name: str) -> dict[str, int]:
+    """One facet's counts from cube rows [kind, status, source, "name=value" list, count]."""
+    tally: dict[str, int] = {}
+    if name in COLUMN_FACETS:
+        index = COLUMN_FACETS.index(name)
+        for row in cube:
+            tally[row[index]] = tally.get(row[index], 0) + int(row[4])
+        return tally
+    prefix = f"{name}="
+    for row in cube:
+        for named in row[3] or ():
+            if named.startswith(prefix):
+                value = named[len(prefix) :]
+                tally[value] = tally.get(value, 0) + int(row[4])
+    return tally
+
+
+def _about(n: float) -> int:
+    """``n`` to two significant digits (an estimate should not look exact)."""
+    if n < 100:
+        return round(n)
+    scale = 10 ** (int(math.log10(n)) - 1)
+    return int(round(n / scale) * scale)
+
+
+# --- The empty query --------------------------------------------------------------------------
+
+_LIST_CUBE = """
+SELECT f.kind, f.status, f.source, f.facet_values, f.ndoc, {every} AS passes
+  FROM search_facetset f
+ WHERE f.ndoc > 0 AND ({near})
+"""
+_LIST_WALK = """
+SELECT d.id FROM search_searchmatch d JOIN search_facetset f ON f.id = d.facetset
+ WHERE {every}
+ ORDER BY d.date DESC, d.id DESC LIMIT %(limit)s OFFSET %(offset)s
+"""
+_LIST_SORT = """
+WITH s AS MATERIALIZED (
+    SELECT d.id, d.date FROM search_searchmatch d
+     WHERE d.facetset = ANY(ARRAY(SELECT f.id FROM search_facetset f WHERE {every}))
+)
+SELECT id FROM s ORDER BY date DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+
+def _near(tests: dict[str, str]) -> str:
+    """SQL: the facet set fails at most one chosen filter (only those count anywhere)."""
+    if len(tests) < 2:
+        return "TRUE"
+    fails = " + ".join(f"(NOT {test})::int" for test in tests.values())
+    return f"{fails} <= 1"
+
+
+def list_everything(query: SiteQuery) -> Found:
+    """Newest first, with the total and every facet's counts from the facet sets' document
+    counts (a few thousand rows whatever the size of the index)."""
+    filters = query.filters()
+    params, tests = _params_and_tests(filters)
+    with connection.cursor() as cursor:
+        cursor.execute(_LIST_CUBE.format(every=_every(tests), near=_near(tests)), params)
+        rows = [
+            (*row[:3], json.loads(row[3]) if isinstance(row[3], str) else row[3], *row[4:])
+            for row in cursor.fetchall()
+        ]
+        facets: dict[str, tuple[FacetCount, ...]] = {}
+        passing = [row[:5] for row in rows if row[5]]
+        total = sum(int(row[4]) for row in passing)
+        for name in (*COLUMN_FACETS, *TABLE_FACETS):
+            if name in tests:
+                # This facet's counts: the sets that pass every other filter.
+                others = {k: v for k, v in filters.items() if k != name}
+                cube = [row[:5] for row in rows if _passes(row, others)]
+            else:
+                cube = passing
+            facets[name] = _sorted(_tally(cube, name))
+        params.update(limit=query.per_page, offset=query.offset)
+        sql = _LIST_SORT if total <= LIST_SORT_UP_TO else _LIST_WALK
+        cursor.execute(sql.format(every=_every(tests)), params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return Found([(pk, 0.0) for pk in ids], total, True, facets)
+
+
+def _passes(row, filters: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a facet set row [kind, status, source, "name=value" list, ...] passes filters."""
+    for name, values in filters.items():
+        if name in COLUMN_FACETS:
+            if row[COLUMN_FACETS.index(name)] not in values:
+                return False
+        elif not {f"{name}={value}" for value in values} & set(row[3] or ()):
+            return False
+    return True
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+_STATS = """
+WITH l AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector('norwegian', %(text)s)))
+SELECT json_build_object(
+    'lexemes', (SELECT json_agg(lexeme) FROM l),
+    'frequencies', (SELECT json_agg(json_build_array(x.lexeme, x.kind, x.ndoc))
+                      FROM search_lexeme x WHERE x.lexeme IN (SELECT lexeme FROM l)),
+    'kinds', (SELECT json_object_agg(kind, n)
+                FROM (SELECT kind, sum(ndoc) AS n FROM search_facetset GROUP BY kind) k),
+    'allowed', json_build_array({allowed})
+)
+"""
+_EXACT = """
+    SELECT d.id, d.facetset, d.date, d.vector, 0 AS rn FROM search_searchmatch d, q
+     WHERE d.vector @@ q.query{restrict}
+"""
+_RESTRICT = "\n       AND d.facetset = ANY(ARRAY(SELECT f.id FROM search_facetset f WHERE {every}))"
+_BOUNDED = """
+    SELECT w.id, w.facetset, w.date, w.vector, w.rn
+      FROM (SELECT d.id, d.facetset, d.date, d.vector,
+                   row_number() OVER (ORDER BY d.date DESC, d.id DESC) AS rn
+              FROM search_searchmatch d JOIN search_facetset f ON f.id = d.facetset
+             WHERE {every}
+             ORDER BY d.date DESC, d.id DESC
+             LIMIT %(walk)s) w, q
+     WHERE w.vector @@ q.query
+     ORDER BY w.date DESC, w.id DESC
+     LIMIT %(candidates)s
+"""
+_SET_SUMMARY = """
+    (SELECT json_build_object(
+        'n', (SELECT count(*) FROM s{i}),
+        'rn', (SELECT max(rn) FROM s{i}),
+        'cube', (SELECT json_agg(json_build_array(f.kind, f.status, f.source, f.facet_values,
+                                                  x.c))
+                   FROM (SELECT facetset, count(*) AS c FROM s{i} GROUP BY facetset) x
+                   JOIN search_facetset f ON f.id = x.facetset)))
+"""
+_SEARCH = """
+WITH q AS (SELECT plainto_tsquery('norwegian', %(text)s) AS query),
+{sets}
+SELECT json_build_object(
+    'hits', (SELECT json_agg(json_build_array(h.id, h.rank) ORDER BY h.rank DESC, h.date DESC,
+                             h.id DESC)
+               FROM (SELECT s0.id, ts_rank(%(weights)s::float4[], s0.vector, q.query) AS rank,
+                            s0.date
+                       FROM s0, q
+                      ORDER BY rank DESC, s0.date DESC, s0.id DESC
+                      LIMIT %(limit)s OFFSET %(offset)s) h),
+    'sets', json_build_array({summaries})
+)
+"""
+
+
+@dataclass
+class _Set:
+    """Rows a search counts: those passing ``filters`` (the chosen filters but ``skip``)."""
+
+    skip: str
+    filters: dict[str, tuple[str, ...]]
+    allowed: int = 0
+    expected: float = 0.0
+    exact: bool = True
+
+
+def _frequency(stats, lexeme: str, kinds) -> int:
+    return sum(n for lx, kind, n in stats["frequencies"] or () if lx == lexeme and kind in kinds)
+
+
+def text_search(query: SiteQuery) -> Found | None:
+    """The page, the total and the facet counts of a text search; None when nothing matches
+    (the caller then tries the typo path)."""
+    filters = query.filters()
+    text = " ".join(query_terms(query.text))
+    params, tests = _params_and_tests(filters)
+    sets = [_Set("", filters)] + [
+        _Set(name, {k: v for k, v in filters.items() if k != name}) for name in filters
+    ]
+    # Our own SQL around the facet tests; every value is a parameter.
+    allowed = ", ".join(
+        f"(SELECT coalesce(sum(f.ndoc), 0) FROM search_facetset f WHERE {_every(tests, s.skip)})"  # noqa: S608
+        for s in sets
+    )
+    params["text"] = text
+    with connection.cursor() as cursor:
+        cursor.execute(_STATS.format(allowed=allowed), params)
+        (stats,) = cursor.fetchone()
+        if isinstance(stats, str):
+            stats = json.loads(stats)
+        lexemes = stats["lexemes"] or []
+        if not lexemes:
+            return None
+        by_kind = {kind: int(n) for kind, n in (stats["kinds"] or {}).items()}
+        for index, s in enumerate(sets):
+            s.allowed = int(stats["allowed"][index])
+            kinds = set(s.filters.get("kind", by_kind))
+            documents = sum(by_kind.get(kind, 0) for kind in kinds) or 1
+            share = 1.0
+            for lexeme in lexemes:
+                share *= _frequency(stats, lexeme, kinds) / documents
+            s.expected = share * s.allowed
+            s.exact = s.expected <= EXACT_UP_TO or s.allowed <= CANDIDATES
+        result = _run(cursor, query, sets, params, tests)
+        first = result["sets"][0]
+        if not sets[0].exact and first["n"] < CANDIDATES and sets[0].allowed > WALK_ROWS:
+            # The walk read WALK_ROWS rows and found too few: fewer match than expected, so
+            # finding them all is cheap after all.
+            sets[0].exact = True
+            result = _run(cursor, query, sets, params, tests)
+    return _found(result, sets, lexemes, stats, by_kind)
+
+
+def _run(cursor, query: SiteQuery, sets: list[_Set], params: dict, tests: dict) -> dict:
+    ctes = []
+    for index, s in enumerate(sets):
+        if s.exact:
+            restrict = _RESTRICT.format(every=_every(tests, s.skip)) if s.filters else ""
+            body = _EXACT.format(restrict=restrict)
+        else:
+            body = _BOUNDED.format(every=_every(tests, s.skip))
+        ctes.append(f"s{index} AS MATERIALIZED ({body})")
+    sql = _SEARCH.format(
+        sets=",\n".join(ctes),
+        summaries=", ".join(_SET_SUMMARY.format(i=index) for index in range(len(sets))),
+    )
+    params = {
+        **params,
+        "weights": RANK_WEIGHTS,
+        "limit": query.per_page,
+        "offset": query.offset,
+        "walk": WALK_ROWS,
+        "candidates": CANDIDATES,
+    }
+    cursor.execute(sql, params)
+    (result,) = cursor.fetchone()
+    return json.loads(result) if isinstance(result, str) else result
+
+
+def _found(result: dict, sets: list[_Set], lexemes, stats, by_kind) -> Found | None:
+    first, summary = sets[0], result["sets"][0]
+    n = int(summary["n"])
+    if not n:
+        return None
+    total, exact = n, True
+    one_lexeme = len(lexemes) == 1
+    if not first.exact and n >= CANDIDATES:
+        kinds = set(first.filters.get("kind", by_kind))
+        if one_lexeme and set(first.filters) <= {"kind"}:
+            total = _frequency(stats, lexemes[0], kinds)
+        else:
+            # The share of the rows walked that matched, times the rows the filters allow.
+            seen = n / max(int(summary["rn"] or n), 1)
+            total, exact = max(n, _about(seen * first.allowed)), False
+    facets: dict[str, tuple[FacetCount, ...]] = {}
+    sampled = False
+    for name in (*COLUMN_FACETS, *TABLE_FACETS):
+        index = next((i for i, s in enumerate(sets) if s.skip == name), 0)
+        s, found = sets[index], result["sets"][index]
+        if name == "kind" and one_lexeme and not s.filters and not s.exact:
+            # Exact from the frequencies: the documents of each kind that hold the word.
+            facets[name] = _sorted(
+                {kind: _frequency(stats, lexemes[0], {kind}) for kind in by_kind}
+            )
+            continue
+        facets[name] = _sorted(_tally(found["cube"] or [], name))
+        # A walk that found fewer than CANDIDATES within the rows allowed found them all.
+        sampled |= not s.exact and (int(found["n"]) >= CANDIDATES or s.allowed > WALK_ROWS)
+    ranked = [(int(pk), float(rank)) for pk, rank in result["hits"] or []]
+    return Found(
+        ranked,
+        total,
+        exact,
+        facets,
+        ranked_among=CANDIDATES if not first.exact and n >= CANDIDATES else None,
+        counted_among=CANDIDATES if sampled else None,
+    )
+
+
+def rows_of(ranked: list[tuple[int, float]]) -> dict[int, SearchDocument]:
+    return SearchDocument.objects.only(
+        "kind", "object_id", "title", "body", "labels", "url", "status", "source", "date"
+    ).in_bulk([pk for pk, _rank in ranked])
