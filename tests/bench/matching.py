@@ -61,8 +61,8 @@ def _free() -> None:
     gc.collect()
 
 
-def build_searches(rng: random.Random, data: dict, tender, searches: int) -> None:
-    """``searches`` saved searches that all match ``tender`` in different ways (in batches)."""
+def build_searches(rng: random.Random, data: dict, tender, count: int) -> None:
+    """``count`` saved searches that all match ``tender`` in different ways (in batches)."""
     from marketplace.models.classification import cpv_prefix
     from matching.models import SavedSearch
 
@@ -74,8 +74,8 @@ def build_searches(rng: random.Random, data: dict, tender, searches: int) -> Non
     orgs, users = data["organisation_ids"], data["user_ids"]
     codes = SavedSearch.cpv_codes.through
     munis = SavedSearch.municipalities.through
-    for first in range(0, searches, BATCH):
-        numbers = range(first, min(searches, first + BATCH))
+    for first in range(0, count, BATCH):
+        numbers = range(first, min(count, first + BATCH))
         searches = SavedSearch.objects.bulk_create(
             SavedSearch(
                 organisation_id=orgs[n % len(orgs)],
