@@ -152,6 +152,8 @@ def pages(rare: str) -> list[Page]:
 def _pages(reference: str, stories: str, news: str, rare: str) -> list[Page]:
     return [
         Page("/healthz (ceiling)", "/healthz"),
+        # The same view with a session: what a signed-in person's middleware costs.
+        Page("/healthz, signed in", "/healthz", session="supplier"),
         Page("home", "/", goal="cached"),
         Page("opportunities list", "/konkurranser/", goal="cached"),
         Page("tender detail, anonymous", f"/konkurranser/{reference}/", goal="cached"),
