@@ -216,6 +216,18 @@ def bench_matching_at_size() -> list[tuple[str, str, str]]:
     return bench_matching()
 
 
+def bench_search_at_size() -> list[tuple[str, str, str]]:
+    """Issue 14 part C (tests/bench/search_speed.py): site search against the naive baseline,
+    at two sizes, on PostgreSQL only, as the goals are set."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return [("site search at size", "", "runs on PostgreSQL: set BENCH_DATABASE_URL")]
+    from tests.bench.search_speed import bench_search
+
+    return bench_search()
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -242,6 +254,12 @@ runs by some per cent; compare runs made on the same machine.
 """
 
 
+HOW_SEARCH = (
+    "- How: `BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/<scratch> BENCH_ONLY=search "
+    "make bench` (the scratch\n  database is emptied). Sizes: BENCH_SEARCH_SIZES "
+    '("tenders:profiles,..."), rounds: BENCH_SEARCH_ROUNDS\n  (tests/bench/search_speed.py '
+    "says what is timed). The machine is shared: other work ran while it ran."
+)
 HOW_AT_SIZE = (
     "- How: `BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/<scratch> BENCH_ONLY=matching "
     "make bench` (the scratch\n  database is emptied; the CPV table comes from "
@@ -277,15 +295,19 @@ def main() -> int:
         bench_reference_imports,
         bench_listings,
         bench_matching_at_size,
+        bench_search_at_size,
     )
-    # BENCH_ONLY=matching runs the at-size step alone (with the CPV table it needs) and writes
-    # its own section, "<database>, matching at size".
+    # BENCH_ONLY=matching (or search) runs that at-size step alone (with the CPV table it
+    # needs) and writes its own section, "<database>, matching at size" (or "site search").
     only = os.environ.get("BENCH_ONLY", "")
     if only == "matching":
         steps = (bench_cpv_only, bench_matching_at_size)
         vendor = f"{vendor}, matching at size"
+    elif only == "search":
+        steps = (bench_cpv_only, bench_search_at_size)
+        vendor = f"{vendor}, site search at size"
     elif only:
-        print(f"BENCH_ONLY={only!r}: only 'matching' is known", file=sys.stderr)
+        print(f"BENCH_ONLY={only!r}: only 'matching' and 'search' are known", file=sys.stderr)
         return 2
     for step in steps:
         print(f"  {step.__name__}", file=sys.stderr)
@@ -296,6 +318,7 @@ def main() -> int:
         f"- Machine: {machine()}",
         f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
         *([HOW_AT_SIZE] if only == "matching" else []),
+        *([HOW_SEARCH] if only == "search" else []),
         "",
         "| what | size | result |",
         "| --- | --- | --- |",
