@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -367,10 +368,21 @@ def report(rows, options, sizes, extra: list[str]) -> list[str]:
 
 
 def write_docs(lines: list[str]) -> None:
-    from tests.bench.__main__ import merge_section
-
     out = ROOT / "docs" / "benchmarks.md"
-    out.write_text(merge_section(out, lines[0][3:].strip(), "\n".join(lines)))
+    out.write_text(merge_section(out.read_text(), "\n".join(lines)))
+
+
+def merge_section(text: str, section: str) -> str:
+    """``text`` with the ``## `` section of the same heading replaced in place, or with the
+    section added at the end; every other section is kept where it is."""
+    heading = section.splitlines()[0]
+    parts = re.split(r"(?m)^(?=## )", text)
+    body = section.rstrip("\n") + "\n\n"
+    for number, part in enumerate(parts):
+        if part.splitlines()[:1] == [heading]:
+            parts[number] = body
+            return "".join(parts).rstrip("\n") + "\n"
+    return text.rstrip("\n") + "\n\n" + body.rstrip("\n") + "\n"
 
 
 # --- The run -----------------------------------------------------------------------------------
@@ -389,6 +401,7 @@ def run(options: Options) -> int:
         if redis_url:
             env["REDIS_URL"] = redis_url
         env["CELERY_TASK_ALWAYS_EAGER"] = "true"  # the build's own tasks run in-process
+        env["EMAIL_URL"] = "dummymail://"  # the demo's e-mails are not the report
         os.environ.clear()
         os.environ.update(env)
         mark = built_sizes(options.database_url) if options.reuse else ""

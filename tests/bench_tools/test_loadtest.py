@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scripts.load_generators import DriveResult, WrkResult
-from scripts.loadtest import Options, Page, Row, goal_text, problems_of, table
+from scripts.loadtest import Options, Page, Row, goal_text, merge_section, problems_of, table
 
 
 def _row(
@@ -79,3 +79,36 @@ def test_options_come_from_the_environment(monkeypatch):
         False,
     )
     assert options.database_url == "postgres://root@127.0.0.1:5432/pm_loadtest"
+
+
+DOC = """# Benchmarks
+
+Intro.
+
+## postgres
+
+| a | b |
+
+## HTTP load test: 2,000 tenders, 10,000 suppliers
+
+old figures
+
+## sqlite
+
+| c | d |
+"""
+
+
+def test_a_new_section_goes_at_the_end_and_the_others_stay_as_they_are():
+    merged = merge_section(DOC, "## HTTP load test: 20,000 tenders, 100,000 suppliers\n\nnew\n")
+
+    assert merged.startswith(DOC)
+    assert merged.endswith(
+        "## sqlite\n\n| c | d |\n\n## HTTP load test: 20,000 tenders, 100,000 suppliers\n\nnew\n"
+    )
+
+
+def test_a_section_of_the_same_heading_is_replaced_where_it_stands():
+    merged = merge_section(DOC, "## HTTP load test: 2,000 tenders, 10,000 suppliers\n\nnew\n")
+
+    assert merged == DOC.replace("old figures", "new")
