@@ -114,9 +114,11 @@ def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         process.wait(timeout=30)
 
 
-def _rss_mb(group: int) -> float:
-    """Resident memory of the largest process in the process group ``group`` (MB)."""
+def _group_usage(group: int) -> tuple[float, float]:
+    """(resident memory of the largest process, processor seconds of all) in the process group
+    ``group``: MB and s, read from /proc."""
     largest = 0
+    ticks = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -125,13 +127,14 @@ def _rss_mb(group: int) -> float:
                 fields = stat.read().rsplit(")", 1)[1].split()
             if int(fields[2]) != group:  # pgrp
                 continue
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
             with open(f"/proc/{entry.name}/status") as status:
                 for line in status:
                     if line.startswith("VmRSS:"):
                         largest = max(largest, int(line.split()[1]))
         except (OSError, IndexError, ValueError):
             continue
-    return largest / 1024
+    return largest / 1024, ticks / os.sysconf("SC_CLK_TCK")
 
 
 # --- Data -------------------------------------------------------------------------------------
@@ -276,7 +279,8 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
             if worker.poll() is not None:
                 raise DrillError(f"the worker did not start; see {log}")
 
-            peak_rss = _rss_mb(worker.pid)
+            peak_rss, cpu_before = _group_usage(worker.pid)
+            cpu_used = 0.0
             published = time.monotonic()
             tender_publish(
                 tender=Tender.objects.get(pk=tender_pk), by=User.objects.get(pk=officer_pk)
@@ -286,7 +290,8 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
             next_report = published + 10
             while time.monotonic() < deadline:
                 time.sleep(0.5)
-                peak_rss = max(peak_rss, _rss_mb(worker.pid))
+                rss, cpu = _group_usage(worker.pid)
+                peak_rss, cpu_used = max(peak_rss, rss), max(cpu_used, cpu - cpu_before)
                 now = time.monotonic()
                 if fanout_s is None and AlertFanout.objects.filter(done_at__isnull=False).exists():
                     fanout_s = now - published
@@ -307,7 +312,8 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
                     )
                     next_report = now + 10
             time.sleep(2)  # anything sent twice would arrive now
-            peak_rss = max(peak_rss, _rss_mb(worker.pid))
+            rss, cpu = _group_usage(worker.pid)
+            peak_rss, cpu_used = max(peak_rss, rss), max(cpu_used, cpu - cpu_before)
             _stop(worker)
             worker = None
             rows, inbox_duplicates = _inbox()
@@ -320,7 +326,9 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
                 f"  fan-out: {alerts} alerts in {fanout_s or float('nan'):.1f} s; every inbox "
                 f"row after {inbox_at or float('nan'):.1f} s; every e-mail after "
                 f"{mailed_at or float('nan'):.1f} s; SMTP connections: {smtp.connections}; "
-                f"alerts left: {alerts_left}, outbox rows left: {outbox_left}"
+                f"alerts left: {alerts_left}, outbox rows left: {outbox_left}; worker processor "
+                f"time {cpu_used:.0f} s ({cpu_used / max(elapsed, 1) * 100:.0f} % of one core, "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
             )
             print(
                 f"delivered: {delivered}/{n}, duplicates: {duplicates}, inbox rows: {rows}, "

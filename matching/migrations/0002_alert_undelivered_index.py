@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_saved_searches_alerts_invitations_partners'),
+        ("matching", "0001_saved_searches_alerts_invitations_partners"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(condition=models.Q(('notified_at__isnull', True)), fields=['kind', 'object_id', 'version', 'id'], name='alert_undelivered'),
+            model_name="alert",
+            index=models.Index(
+                condition=models.Q(("notified_at__isnull", True)),
+                fields=["kind", "object_id", "version", "id"],
+                name="alert_undelivered",
+            ),
         ),
     ]
