@@ -28,7 +28,7 @@ import smtplib
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
@@ -174,6 +174,14 @@ class _EmailSkeleton:
         self.text = render_text(_EMAIL_TEXT, context)
         self.html = render_to_string(_EMAIL_HTML, context)
         self.language = language
+        self._wires: dict[str, smtp_batches.WireTemplate] = {}
+
+    def wire(self, message: EmailMultiAlternatives) -> bytes | None:
+        """The message as SMTP carries it, from one MIME build per subject (None: build it)."""
+        template = self._wires.get(message.subject)
+        if template is None:
+            template = self._wires[message.subject] = smtp_batches.WireTemplate(message)
+        return template.fill(message)
 
     def fill(self, *, notification: Notification, unsubscribe_url: str) -> tuple[str, str]:
         values = {
@@ -216,15 +224,15 @@ def notification_emails(notifications: list[Notification]):
                 )
             unsubscribe_url = unsubscribe_link(recipient=recipient, kinds=[notification.kind])
         text, html = skeleton.fill(notification=notification, unsubscribe_url=unsubscribe_url)
-        messages.append(
-            email_message(
-                recipient=recipient,
-                subject=notification.subject,
-                text=text,
-                html=html,
-                unsubscribe_url=unsubscribe_url,
-            )
+        message = email_message(
+            recipient=recipient,
+            subject=notification.subject,
+            text=text,
+            html=html,
+            unsubscribe_url=unsubscribe_url,
         )
+        message.wire_bytes = skeleton.wire(message)
+        messages.append(message)
     return messages
 
 

@@ -3,6 +3,7 @@ batches, e-mails over one SMTP connection, the same words as a single notificati
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -247,3 +248,66 @@ def test_a_batch_writes_what_a_single_notification_writes(supplier, language, ma
     assert parts(together) == parts(alone)
     assert "Åse&amp;Co" in together.alternatives[0][0]
     assert "Åse&Co" in together.body
+
+
+def _normalised(wire: bytes) -> bytes:
+    """Bytes of an e-mail with what differs between any two builds (time, id, boundary) made
+    equal."""
+    wire = re.sub(rb"Date: [^\r]+", b"Date: D", wire)
+    wire = re.sub(rb"Message-ID: [^\r]+", b"Message-ID: M", wire)
+    return re.sub(rb"===============\d+==", b"BOUNDARY", wire)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_wire_bytes_of_a_batch_are_what_django_builds(supplier, language):
+    # given notifications whose name, words and lines need care (escaping, line ends)
+    people = [person(supplier, number, language=language) for number in range(3)]
+    people[1].full_name = "Åse&Co <Berg>"
+    people[1].save(update_fields=["full_name"])
+    context = {"title": "Ny app <beta> & «mer»", "kind": "tender", "amended": False}
+    ids = notify_many(
+        recipients=[(user, {"search": f'Vei & "bru" {user.pk}\nlinje'}) for user in people],
+        kind="search_alerts",
+        key="wire",
+        template="matching/notifications/alert",
+        context=context,
+        url="/varsler/",
+    )
+    notifications = list(Notification.objects.select_related("recipient").filter(pk__in=ids))
+    # when their e-mails are built in a batch
+    messages = notification_emails(notifications)
+    # then each one's bytes on the wire are the bytes Django's own MIME build writes
+    for message in messages:
+        assert message.wire_bytes is not None
+        django_bytes = message.message().as_bytes(linesep="\r\n")
+        assert _normalised(message.wire_bytes) == _normalised(django_bytes)
+    assert len({message.wire_bytes for message in messages}) == 3
+
+
+def test_a_line_too_long_for_8bit_is_built_by_django(supplier):
+    user = person(supplier, 1)
+    (pk,) = notify_many(
+        recipients=[(user, {"search": "x" * 1200})],
+        kind="search_alerts",
+        key="long",
+        template="matching/notifications/alert",
+        context={"title": "T", "kind": "tender", "amended": False},
+        url="/varsler/",
+    )
+    (message,) = notification_emails([Notification.objects.select_related("recipient").get(pk=pk)])
+    assert message.wire_bytes is None  # Django writes it quoted-printable
+
+
+def test_an_ascii_only_email_is_marked_7bit_as_django_marks_it(supplier):
+    user = person(supplier, 1, language="en")
+    (pk,) = notify_many(
+        recipients=[(user, {"search": "Roads"})],
+        kind="search_alerts",
+        key="ascii",
+        template="matching/notifications/alert",
+        context={"title": "Road works", "kind": "tender", "amended": False},
+        url="/varsler/",
+    )
+    (message,) = notification_emails([Notification.objects.select_related("recipient").get(pk=pk)])
+    django_bytes = message.message().as_bytes(linesep="\r\n")
+    assert _normalised(message.wire_bytes) == _normalised(django_bytes)
