@@ -53,7 +53,6 @@ def tender_for_page(*, reference: str, user) -> Tender:
                 "amendments", queryset=Amendment.objects.order_by("number"), to_attr="history"
             ),
         )
-        .annotate(has_smb_lots=smb_lots_exist())
         .filter(reference=reference)
         .first()
     )
@@ -62,6 +61,8 @@ def tender_for_page(*, reference: str, user) -> Tender:
     if tender.status == Tender.Status.DRAFT and not user_can(user, Action.TENDER_MANAGE, tender):
         raise Http404("No such tender.")
     _PAGE_RELATIONS.prime(tender)
+    # What smb_lots_exist() tells a list row, from the lots the page has read anyway.
+    tender.has_smb_lots = any(lot.suitable_for_smb for lot in tender.lots.all())
     return tender
 
 
@@ -76,8 +77,8 @@ def _lots(tender: Tender) -> list[Lot]:
 _TenderM2M = Tender.additional_cpv.through, Tender.municipalities.through, Tender.themes.through
 _LotM2M = Lot.cpv_codes.through, Lot.municipalities.through
 
-# What the page shows of a tender and its lots, in one query (``Relations``).
-_PAGE_RELATIONS = Relations(
+# What the tender pages (public and the buyer's) show of a tender and its lots.
+TENDER_PARTS = (
     Relation("lots", lambda pk: Lot.objects.filter(tender_id=pk), "tender_id", Lot, _own),
     Relation(
         "additional_cpv",
@@ -129,6 +130,11 @@ _PAGE_RELATIONS = Relations(
         QualificationRequirement,
         _own,
     ),
+)
+
+# The public page: those parts and the documents anyone may download, in one query.
+_PAGE_RELATIONS = Relations(
+    *TENDER_PARTS,
     Relation(
         "documents",
         lambda pk: TenderDocument.objects.filter(
