@@ -9,6 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tenders import tasks_dialogue  # noqa: F401
+from tenders.eforms import tasks as eforms_tasks  # noqa: F401
 
 # --- Buyer: the lifecycle's periodic close (CELERY_BEAT_SCHEDULE "tenders-close-due") ---------
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("tenders.urls_public")),
     path("", include("tenders.urls_needs")),
     path("", include("tenders.urls_buyer")),
+    path("", include("tenders.urls_eforms")),
 ]

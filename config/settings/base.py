@@ -469,6 +469,13 @@ EFORMS_REVIEW_BODY = env.json(
 )
 # The place of performance when a tender names no municipality (Akershus).
 EFORMS_DEFAULT_NUTS = env.str("EFORMS_DEFAULT_NUTS", default="NO084")
+# Doffin's Notices API (tenders.eforms.doffin): nothing is sent unless URL and key are set.
+DOFFIN_NOTICES_API_URL = env.str("DOFFIN_NOTICES_API_URL", default="")
+DOFFIN_NOTICES_API_KEY = env.str("DOFFIN_NOTICES_API_KEY", default="")
+DOFFIN_NOTICES_API_SUBMIT_PATH = env.str("DOFFIN_NOTICES_API_SUBMIT_PATH", default="/notices")
+DOFFIN_NOTICES_API_TIMEOUT_SECONDS = env.float("DOFFIN_NOTICES_API_TIMEOUT_SECONDS", default=30.0)
+DOFFIN_NOTICES_API_ATTEMPTS = env.int("DOFFIN_NOTICES_API_ATTEMPTS", default=3)
+DOFFIN_NOTICES_API_BACKOFF_SECONDS = env.float("DOFFIN_NOTICES_API_BACKOFF_SECONDS", default=2.0)
 # The Brønnøysund Register Centre's open entity API (profile pre-fill); {orgnr} is filled in.
 BRREG_API_URL = env(
     "BRREG_API_URL", default="https://data.brreg.no/enhetsregisteret/api/enheter/{orgnr}"

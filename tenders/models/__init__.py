@@ -1,5 +1,6 @@
 from .arenas import TestArena
 from .dialogue import Follow, Question
+from .eforms import NoticeSubmission
 from .needs import Need, NeedInvitation, NeedResponse, Theme
 from .tenders import (
     Amendment,
@@ -23,6 +24,7 @@ __all__ = [
     "Need",
     "NeedInvitation",
     "NeedResponse",
+    "NoticeSubmission",
     "Procedure",
     "QualificationRequirement",
     "Question",
