@@ -10,10 +10,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from marketplace.policy import Action
-from tenders.models import Amendment, Lot, Tender, TenderDocument
+from tenders.models import Amendment, Tender, TenderDocument
 from tenders.selectors.dialogue import managed_scope_q
+from tenders.selectors.public import TENDER_PARTS
+from tenders.selectors.relations import Relations
 
 WORKSPACE_ROWS = 10
+
+# A tender's lots, codes, places, themes, criteria and requirements in one query.
+_TENDER_PARTS = Relations(*TENDER_PARTS)
 
 
 def tenders_managed_by(user) -> QuerySet[Tender]:
@@ -31,17 +36,6 @@ def tender_for_buyer(user, reference: str) -> Tender:
         tenders_managed_by(user)
         .select_related("need", "created_by")
         .prefetch_related(
-            "additional_cpv",
-            "municipalities",
-            "themes",
-            Prefetch(
-                "lots",
-                queryset=Lot.objects.order_by("number").prefetch_related(
-                    "cpv_codes", "municipalities"
-                ),
-            ),
-            "criteria",
-            "requirements",
             Prefetch(
                 "documents",
                 queryset=TenderDocument.objects.filter(removed_at__isnull=True).order_by("pk"),
@@ -58,6 +52,7 @@ def tender_for_buyer(user, reference: str) -> Tender:
     )
     if tender is None:
         raise Http404
+    _TENDER_PARTS.prime(tender)
     return tender
 
 
