@@ -5,7 +5,7 @@
    ``postgres://root@127.0.0.1:5432/pm_loadtest``), migrated as the drills do
    (scripts/drill_deadline.py), and fills it: the full CPV table from ``PILOTMARKED_DATA_DIR``,
    the demo (``seed_demo``: people, tenders, success stories, news), then the bench generator at
-   size (``build`` and ``index_everything`` of tests/bench/matching.py; ``LOADTEST_TENDERS``,
+   size (``build`` and ``index_everything`` of tests/bench/dataset.py; ``LOADTEST_TENDERS``,
    default 20,000, ``LOADTEST_PROFILES``, default 100,000). ``LOADTEST_REUSE=1`` skips all this
    when a database this script finished building is there (kept with ``LOADTEST_KEEP=1``), and
    only applies the migrations added since.

@@ -56,12 +56,12 @@ def build(database_url: str, env: dict[str, str], tenders: int, profiles: int, s
     say(f"migrated, CPV table and demo loaded ({time.monotonic() - started:.0f} s)")
     os.environ["BENCH_MATCH_TENDERS"] = str(tenders)
     os.environ["BENCH_MATCH_PROFILES"] = str(profiles)
-    from tests.bench import matching
+    from tests.bench import dataset
 
     started = time.monotonic()
-    matching.build(random.Random(14))  # noqa: S311 (test data, not secrets)
+    dataset.build(random.Random(14))  # noqa: S311 (test data, not secrets)
     generated = time.monotonic() - started
-    documents = matching.index_everything()
+    documents = dataset.index_everything()
     say(
         f"generated {tenders:,} tenders and {profiles:,} suppliers in {generated:.0f} s, "
         f"indexed {documents:,} documents in {time.monotonic() - started - generated:.0f} s"
@@ -117,7 +117,7 @@ def documents_holding(word: str) -> int:
 
 def rare_word() -> tuple[str, int]:
     """The generator's word that the fewest documents hold (at least one), and how many."""
-    from tests.bench.matching import WORDS
+    from tests.bench.dataset import WORDS
 
     counts = {word: documents_holding(word) for text in WORDS.values() for word in text.split()}
     held = sorted((n, word) for word, n in counts.items() if n)
