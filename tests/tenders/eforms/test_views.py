@@ -66,3 +66,24 @@ def test_another_organisation_gets_404(client, below, name):
 
 def test_an_unknown_kind_is_404(officer_client, below):
     assert officer_client.get(url("notice_preview", below, kind="pin")).status_code == 404
+
+
+def test_the_page_lists_the_notices_sent_with_status_and_doffin_id(officer_client, below, settings):
+    from tenders.models import NoticeSubmission
+
+    settings.EFORMS_SDK_DIR = ""
+    NoticeSubmission.objects.create(
+        tender=below,
+        kind="contract",
+        subtype="E3",
+        notice_id="0b9b7c4e-2f5e-4d7a-9a49-6c1f3c1d2e10",
+        version="01",
+        procedure_id="7d1c1c0e-8f0a-4b8e-9d55-2b7d1f0c9a11",
+        xml="<ContractNotice/>",
+        status=NoticeSubmission.Status.PUBLISHED,
+        doffin_id="2026-100001",
+    )
+
+    body = officer_client.get(url("notice_preview", below)).content.decode()
+
+    assert "2026-100001" in body and "Publisert" in body
