@@ -125,11 +125,18 @@ def _about(n: float) -> int:
 
 # --- The empty query --------------------------------------------------------------------------
 
-_LIST_CUBE = """
-SELECT f.kind, f.status, f.source, f.facet_values, f.ndoc, {every} AS passes
-  FROM search_facetset f
- WHERE f.ndoc > 0 AND ({near})
-"""
+# Every facet's counts and the total from the facet sets' document counts, in SQL (a few
+# thousand rows): a column facet groups by its column, a multi-valued one by its "name=value"
+# entries; each applies every chosen filter but its own.
+_LIST_COLUMN = (
+    "(SELECT json_object_agg(v, n) FROM (SELECT f.{name} AS v, sum(f.ndoc) AS n "
+    "FROM search_facetset f WHERE f.ndoc > 0 AND {every} GROUP BY 1) t)"
+)
+_LIST_TABLE = (
+    "(SELECT json_object_agg(v, n) FROM (SELECT substr(e, {start}) AS v, sum(f.ndoc) AS n "
+    "FROM search_facetset f, jsonb_array_elements_text(f.facet_values) AS e "
+    "WHERE f.ndoc > 0 AND e LIKE '{name}=%%' AND {every} GROUP BY 1) t)"
+)
 _LIST_WALK = """
 SELECT d.id FROM search_searchmatch d JOIN search_facetset f ON f.id = d.facetset
  WHERE {every}
@@ -144,52 +151,32 @@ SELECT id FROM s ORDER BY date DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
 """
 
 
-def _near(tests: dict[str, str]) -> str:
-    """SQL: the facet set fails at most one chosen filter (only those count anywhere)."""
-    if len(tests) < 2:
-        return "TRUE"
-    fails = " + ".join(f"(NOT {test})::int" for test in tests.values())
-    return f"{fails} <= 1"
-
-
 def list_everything(query: SiteQuery) -> Found:
     """Newest first, with the total and every facet's counts from the facet sets' document
     counts (a few thousand rows whatever the size of the index)."""
     filters = query.filters()
     params, tests = _params_and_tests(filters)
+    parts = [
+        "(SELECT coalesce(sum(f.ndoc), 0) FROM search_facetset f WHERE " + _every(tests) + ")"  # noqa: S608
+    ]
+    for name in COLUMN_FACETS:
+        parts.append(_LIST_COLUMN.format(name=name, every=_every(tests, name)))
+    for name in TABLE_FACETS:
+        parts.append(_LIST_TABLE.format(name=name, start=len(name) + 2, every=_every(tests, name)))
     with connection.cursor() as cursor:
-        cursor.execute(_LIST_CUBE.format(every=_every(tests), near=_near(tests)), params)
-        rows = [
-            (*row[:3], json.loads(row[3]) if isinstance(row[3], str) else row[3], *row[4:])
-            for row in cursor.fetchall()
-        ]
-        facets: dict[str, tuple[FacetCount, ...]] = {}
-        passing = [row[:5] for row in rows if row[5]]
-        total = sum(int(row[4]) for row in passing)
-        for name in (*COLUMN_FACETS, *TABLE_FACETS):
-            if name in tests:
-                # This facet's counts: the sets that pass every other filter.
-                others = {k: v for k, v in filters.items() if k != name}
-                cube = [row[:5] for row in rows if _passes(row, others)]
-            else:
-                cube = passing
-            facets[name] = _sorted(_tally(cube, name))
+        # Our own SQL around the facet tests; every value is a parameter.
+        cursor.execute("SELECT json_build_array(" + ", ".join(parts) + ")", params)
+        (result,) = cursor.fetchone()
+        total, *tallies = json.loads(result) if isinstance(result, str) else result
+        facets = {
+            name: _sorted({value: int(n) for value, n in (tally or {}).items()})
+            for name, tally in zip((*COLUMN_FACETS, *TABLE_FACETS), tallies, strict=True)
+        }
         params.update(limit=query.per_page, offset=query.offset)
-        sql = _LIST_SORT if total <= LIST_SORT_UP_TO else _LIST_WALK
+        sql = _LIST_SORT if int(total) <= LIST_SORT_UP_TO else _LIST_WALK
         cursor.execute(sql.format(every=_every(tests)), params)
         ids = [row[0] for row in cursor.fetchall()]
-    return Found([(pk, 0.0) for pk in ids], total, True, facets)
-
-
-def _passes(row, filters: dict[str, tuple[str, ...]]) -> bool:
-    """Whether a facet set row [kind, status, source, "name=value" list, ...] passes filters."""
-    for name, values in filters.items():
-        if name in COLUMN_FACETS:
-            if row[COLUMN_FACETS.index(name)] not in values:
-                return False
-        elif not {f"{name}={value}" for value in values} & set(row[3] or ()):
-            return False
-    return True
+    return Found([(pk, 0.0) for pk in ids], int(total), True, facets)
 
 
 # --- Text -------------------------------------------------------------------------------------
@@ -210,6 +197,8 @@ _EXACT = """
      WHERE d.vector @@ q.query{restrict}
 """
 _RESTRICT = "\n       AND d.facetset = ANY(ARRAY(SELECT f.id FROM search_facetset f WHERE {every}))"
+# The walk streams the newest rows and stops at the CANDIDATES-th match. No ORDER BY outside:
+# the rows come in the walk's order, and a sort there would read all WALK_ROWS rows first.
 _BOUNDED = """
     SELECT w.id, w.facetset, w.date, w.vector, w.rn
       FROM (SELECT d.id, d.facetset, d.date, d.vector,
@@ -217,19 +206,18 @@ _BOUNDED = """
               FROM search_searchmatch d JOIN search_facetset f ON f.id = d.facetset
              WHERE {every}
              ORDER BY d.date DESC, d.id DESC
-             LIMIT %(walk)s) w, q
-     WHERE w.vector @@ q.query
-     ORDER BY w.date DESC, w.id DESC
+             LIMIT %(walk)s) w
+     WHERE w.vector @@ plainto_tsquery('norwegian'::regconfig, %(text)s)
      LIMIT %(candidates)s
 """
 _SET_SUMMARY = """
     (SELECT json_build_object(
         'n', (SELECT count(*) FROM s{i}),
         'rn', (SELECT max(rn) FROM s{i}),
-        'cube', (SELECT json_agg(json_build_array(f.kind, f.status, f.source, f.facet_values,
-                                                  x.c))
-                   FROM (SELECT facetset, count(*) AS c FROM s{i} GROUP BY facetset) x
-                   JOIN search_facetset f ON f.id = x.facetset)))
+        'cube', (SELECT json_agg((SELECT json_build_array(f.kind, f.status, f.source,
+                                                          f.facet_values, x.c)
+                                    FROM search_facetset f WHERE f.id = x.facetset))
+                   FROM (SELECT facetset, count(*) AS c FROM s{i} GROUP BY facetset) x)))
 """
 _SEARCH = """
 WITH q AS (SELECT plainto_tsquery('norwegian', %(text)s) AS query),
@@ -274,6 +262,8 @@ def text_search(query: SiteQuery) -> Found | None:
     # Our own SQL around the facet tests; every value is a parameter.
     allowed = ", ".join(
         f"(SELECT coalesce(sum(f.ndoc), 0) FROM search_facetset f WHERE {_every(tests, s.skip)})"  # noqa: S608
+        if s.filters
+        else "NULL"  # every document: the sum of the kinds'
         for s in sets
     )
     params["text"] = text
@@ -287,7 +277,8 @@ def text_search(query: SiteQuery) -> Found | None:
             return None
         by_kind = {kind: int(n) for kind, n in (stats["kinds"] or {}).items()}
         for index, s in enumerate(sets):
-            s.allowed = int(stats["allowed"][index])
+            allowed = stats["allowed"][index]
+            s.allowed = sum(by_kind.values()) if allowed is None else int(allowed)
             kinds = set(s.filters.get("kind", by_kind))
             documents = sum(by_kind.get(kind, 0) for kind in kinds) or 1
             share = 1.0
