@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from bids.espd.services import (
-    default_criteria,
     espd_request_set,
     espd_response_save,
     request_criteria,
@@ -24,6 +23,7 @@ from tests.bids.espd.conftest import complete_answers
 from tests.factories import BuyerFactory, TenderFactory
 from tests.factories.bid_evaluation import buyer_user
 from tests.factories.bids import draft_bid, supplier_member
+from tests.factories.espd import default_espd_criteria
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def _espd_tender() -> Tender:
     buyer = BuyerFactory(name="Akershus fylkeskommune")
     tender = TenderFactory(buyer=buyer, threshold_band="eea", title="Ladestasjoner i Akershus")
     officer = buyer_user(buyer, Role.PROCUREMENT_OFFICER, unit=tender.unit, email="o@afk.test")
-    espd_request_set(tender=tender, criteria=default_criteria(), by=officer)
+    espd_request_set(tender=tender, criteria=default_espd_criteria(), by=officer)
     Tender.objects.filter(pk=tender.pk).update(
         status=Tender.Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(days=1)
     )

@@ -55,9 +55,10 @@ needs_edm = pytest.mark.skipif(
 @pytest.fixture
 def espd_tender(db, buyer, buyer_unit, procurement_officer):
     """A draft above the EEA threshold, given the default ESPD request, then published."""
-    from bids.espd.services import default_criteria, espd_request_set
+    from bids.espd.services import espd_request_set
     from tenders.models import Tender
     from tests.factories import TenderFactory
+    from tests.factories.espd import default_espd_criteria
 
     tender = TenderFactory(
         buyer=buyer,
@@ -66,7 +67,7 @@ def espd_tender(db, buyer, buyer_unit, procurement_officer):
         estimated_value="9000000",
         title="Ladestasjoner i Akershus",
     )
-    espd_request_set(tender=tender, criteria=default_criteria(), by=procurement_officer)
+    espd_request_set(tender=tender, criteria=default_espd_criteria(), by=procurement_officer)
     Tender.objects.filter(pk=tender.pk).update(
         status=Tender.Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(days=1)
     )
