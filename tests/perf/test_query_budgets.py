@@ -146,13 +146,13 @@ def test_tender_detail_signed_in_supplier(
     _get(listed_supplier_client, url, TENDER_DETAIL, django_assert_max_num_queries)
 
 
-@_over_budget(16, "Wagtail's routing (5), three headline counts, hreflang alternates")
+@_over_budget(20, "Wagtail's routing (5), three headline counts, hreflang alternates, cold caches")
 def test_home(client, catalogue, django_assert_max_num_queries):
     make_home_page()
     _get(client, "/", HOME, django_assert_max_num_queries)
 
 
-@_over_budget(23, SIGNED_IN)
+@_over_budget(27, SIGNED_IN)
 def test_home_signed_in_supplier(listed_supplier_client, django_assert_max_num_queries):
     make_home_page()
     _get(listed_supplier_client, "/", HOME, django_assert_max_num_queries)
@@ -201,7 +201,7 @@ def test_dashboard_buyer(
     _get(buyer_client, reverse("marketplace:dashboard"), DASHBOARD, django_assert_max_num_queries)
 
 
-@_over_budget(42, "the matcher reads profiles, codes, places and text scores separately")
+@_over_budget(46, "the matcher reads profiles, codes, places and text scores separately")
 def test_explained_match(buyer_client, catalogue, django_assert_max_num_queries):
     url = reverse("matching:tender_suppliers", kwargs={"reference": catalogue[0].reference})
     page = _get(buyer_client, url, EXPLAINED_MATCH, django_assert_max_num_queries)
