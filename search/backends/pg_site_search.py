@@ -5,8 +5,9 @@ many documents of each kind hold each lexeme, and how many documents each facet 
 then chooses, for each set of rows it must count, how to find them:
 
 - *exact*: every match through the GIN index (with the rows the filters allow, by the facet set
-  index), when about ``EXACT_UP_TO`` or fewer are expected. Totals and counts are exact.
-- *bounded*: when more are expected (a word in half the documents), the newest ``CANDIDATES``
+  index), when at most ``EXACT_UP_TO`` can match (the rarest word's frequency, or the rows the
+  filters allow). Totals and counts are exact.
+- *bounded*: when more can match (a word in half the documents), the newest ``CANDIDATES``
   matches, found by walking the newest documents until that many matched: about
   ``CANDIDATES / share`` rows, where the GIN bitmap would visit every match. The hits are the
   best ranked of these candidates; the total is exact where the frequencies give it (one
@@ -41,7 +42,7 @@ EXACT_UP_TO = 5000
 # A broader set: the newest this many matches are the candidates (ranked, paged, counted).
 CANDIDATES = 500
 # The most rows one newest-first walk reads before the set is found exactly instead.
-WALK_ROWS = 20_000
+WALK_ROWS = 10_000
 # The empty query walks the newest rows when the filters allow more than this many; fewer are
 # read through the facet set index and sorted.
 LIST_SORT_UP_TO = 20_000
@@ -242,7 +243,7 @@ class _Set:
     skip: str
     filters: dict[str, tuple[str, ...]]
     allowed: int = 0
-    expected: float = 0.0
+    most: int = 0
     exact: bool = True
 
 
@@ -279,13 +280,13 @@ def text_search(query: SiteQuery) -> Found | None:
         for index, s in enumerate(sets):
             allowed = stats["allowed"][index]
             s.allowed = sum(by_kind.values()) if allowed is None else int(allowed)
+            # At most this many can match: as many as the rarest word has, or the filters
+            # allow. Words that are broad on their own are walked even when they seldom meet:
+            # a walk costs at most WALK_ROWS rows (then the few matches are found exactly),
+            # while finding every match of two words that always meet costs every match.
             kinds = set(s.filters.get("kind", by_kind))
-            documents = sum(by_kind.get(kind, 0) for kind in kinds) or 1
-            share = 1.0
-            for lexeme in lexemes:
-                share *= _frequency(stats, lexeme, kinds) / documents
-            s.expected = share * s.allowed
-            s.exact = s.expected <= EXACT_UP_TO or s.allowed <= CANDIDATES
+            s.most = min(s.allowed, *(_frequency(stats, lexeme, kinds) for lexeme in lexemes))
+            s.exact = s.most <= EXACT_UP_TO or s.allowed <= CANDIDATES
         result = _run(cursor, query, sets, params, tests)
         first = result["sets"][0]
         if not sets[0].exact and first["n"] < CANDIDATES and sets[0].allowed > WALK_ROWS:
