@@ -20,25 +20,34 @@ from django.urls import translate_url
 
 from marketplace import throttling
 from marketplace.client_address import client_address
-from marketplace.models import BUYER_ROLES, Membership
+from marketplace.models import BUYER_ROLES
+from marketplace.policy import REQUEST_MEMO, WAGTAIL_MFA_GROUPS, user_facts
 
-# Wagtail's editors and moderators publish to the public site.
-WAGTAIL_MFA_GROUPS = ("Editors", "Moderators")
+__all__ = ["WAGTAIL_MFA_GROUPS", "has_mfa", "requires_mfa"]
 
 
 def requires_mfa(user) -> bool:
     """Buyer staff, administrators and whoever may use the Wagtail admin must use TOTP."""
     if user.is_staff or user.is_superuser:
         return True
-    if Membership.objects.filter(user=user, role__in=BUYER_ROLES).exists():
+    facts = user_facts(user)
+    buyer_roles = {role.value for role in BUYER_ROLES}
+    if any(held.role in buyer_roles for held in facts.memberships):
         return True
-    if user.groups.filter(name__in=WAGTAIL_MFA_GROUPS).exists():
+    if facts.in_mfa_group:
         return True
     return user.has_perm("wagtailadmin.access_admin")
 
 
 def has_mfa(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    """Whether the person has set up TOTP; once per request for the request's user."""
+    memo = getattr(user, REQUEST_MEMO, None)
+    if memo is not None and "has_mfa" in memo:
+        return memo["has_mfa"]
+    answer = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if memo is not None:
+        memo["has_mfa"] = answer
+    return answer
 
 
 def session_passed_mfa(request) -> bool:

@@ -7,6 +7,7 @@ from functools import cached_property
 from django.utils.translation import get_language_from_path
 
 from marketplace.models import BUYER_ROLES, SUPPLIER_ROLES
+from marketplace.policy import user_facts
 from marketplace.selectors.notifications import unread_count
 
 
@@ -20,7 +21,7 @@ class Navigation:
     def roles(self) -> frozenset[str]:
         if not self.user.is_authenticated:
             return frozenset()
-        return frozenset(self.user.memberships.values_list("role", flat=True))
+        return frozenset(held.role for held in user_facts(self.user).memberships)
 
     @property
     def has_organisation(self) -> bool:

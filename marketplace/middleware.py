@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from marketplace.client_address import client_address
@@ -81,6 +82,13 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The user this request loads is read about once (memberships, groups, TOTP) however
+        # often the check here, the policy and the header ask (marketplace.policy.user_facts).
+        from marketplace.policy import remember_per_request
+
+        user = getattr(request, "user", None)
+        if user is not None:
+            request.user = SimpleLazyObject(lambda: remember_per_request(_unwrapped(user)))
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -127,6 +135,14 @@ class RequireMFAMiddleware:
         from marketplace.accounts import has_mfa, requires_mfa
 
         return requires_mfa(user) and not has_mfa(user)
+
+
+def _unwrapped(user):
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
 
 
 def _is_allauth_view(view_func) -> bool:

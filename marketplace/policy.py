@@ -7,9 +7,20 @@ refusal on an object URL is a 404, never a hint that the object exists.
 
 from __future__ import annotations
 
+import itertools
 from enum import StrEnum
+from typing import NamedTuple
 
-from marketplace.models import ADMIN_ROLES, Membership, Organisation, Role
+from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import JSONObject
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from marketplace.models import ADMIN_ROLES, Membership, Organisation, Role, User
+
+# Wagtail's editors and moderators publish to the public site (marketplace.accounts.requires_mfa).
+WAGTAIL_MFA_GROUPS = ("Editors", "Moderators")
 
 
 class Action(StrEnum):
@@ -74,6 +85,87 @@ def _organisation_and_unit(obj) -> tuple[Organisation | None, object | None]:
     return organisation, unit
 
 
+class Held(NamedTuple):
+    """One membership as the policy reads it."""
+
+    organisation_id: int
+    kind: str
+    role: str
+    unit_id: int | None
+
+
+class UserFacts(NamedTuple):
+    """What the policy, the TOTP rule and the header ask about a person, read in one query."""
+
+    memberships: tuple[Held, ...]
+    in_mfa_group: bool
+
+
+# The attribute that marks a user loaded for one request (RequestUserMemoMiddleware) and holds
+# what was read about them. Other user objects (a service's, a task's, a test's) are read afresh
+# every time, so a role granted or removed is seen at once.
+REQUEST_MEMO = "_pm_request_memo"
+
+
+# Bumped whenever a membership or a person's groups change, so that a request that changes them
+# (an admin stepping down, say) reads afresh what it asks next.
+_generation = itertools.count()
+_current = next(_generation)
+
+
+def _forget_what_was_read(**_kwargs) -> None:
+    global _current
+    _current = next(_generation)
+
+
+post_save.connect(_forget_what_was_read, sender=Membership, dispatch_uid="policy-memo-save")
+post_delete.connect(_forget_what_was_read, sender=Membership, dispatch_uid="policy-memo-delete")
+m2m_changed.connect(
+    _forget_what_was_read, sender=User.groups.through, dispatch_uid="policy-memo-groups"
+)
+
+
+def remember_per_request(user):
+    """Mark ``user`` (loaded for one request) so that its facts are read once in that request."""
+    if getattr(user, "is_authenticated", False) and not hasattr(user, REQUEST_MEMO):
+        setattr(user, REQUEST_MEMO, {})
+    return user
+
+
+def user_facts(user) -> UserFacts:
+    """The person's memberships (with the organisation's kind) and Wagtail groups, one query;
+    once per request for the request's user."""
+    memo = getattr(user, REQUEST_MEMO, None)
+    if memo is not None and memo.get("facts_generation") == _current:
+        return memo["facts"]
+    held = Membership.objects.filter(user=OuterRef("pk")).values(
+        json=JSONObject(
+            organisation_id="organisation_id",
+            kind="organisation__kind",
+            role="role",
+            unit_id="unit_id",
+        )
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            held=ArraySubquery(held),
+            in_mfa_group=Exists(
+                Group.objects.filter(user=OuterRef("pk"), name__in=WAGTAIL_MFA_GROUPS)
+            ),
+        )
+        .values("held", "in_mfa_group")
+        .first()
+    ) or {"held": [], "in_mfa_group": False}
+    facts = UserFacts(
+        memberships=tuple(Held(**item) for item in row["held"]),
+        in_mfa_group=row["in_mfa_group"],
+    )
+    if memo is not None:
+        memo["facts"], memo["facts_generation"] = facts, _current
+    return facts
+
+
 def roles_of(user, organisation: Organisation, unit=None, *, any_unit: bool = False) -> set[Role]:
     """The roles a user holds in an organisation; unit-limited roles count only for that unit.
 
@@ -84,11 +176,12 @@ def roles_of(user, organisation: Organisation, unit=None, *, any_unit: bool = Fa
     # Only roles of the organisation's kind count. Services and the admin refuse any other, but
     # a supplier role that still sits in a buyer (a kind changed, a row written by hand) must
     # grant nothing there, least of all administration.
-    memberships = Membership.objects.filter(
-        user=user, organisation=organisation, role__in=Role.for_kind(organisation.kind)
-    )
+    of_kind = {role.value for role in Role.for_kind(organisation.kind)}
     roles: set[Role] = set()
-    for role, unit_id in memberships.values_list("role", "unit_id"):
+    for held in user_facts(user).memberships:
+        if held.organisation_id != organisation.pk or held.role not in of_kind:
+            continue
+        role, unit_id = held.role, held.unit_id
         if any_unit or unit_id is None or (unit is not None and unit_id == unit.pk):
             roles.add(Role(role))
     return roles
@@ -118,8 +211,14 @@ def organisations_where(user, action: Action):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Organisation.objects.none()
     granted = ROLE_GRANTS.get(action, frozenset())
-    memberships = Membership.objects.filter(user=user, role__in=granted)
-    orgs = Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
     # Only roles of the organisation's kind count (see roles_of).
     kinds = {kind for kind in Organisation.Kind if set(Role.for_kind(kind)) & granted}
-    return orgs.filter(kind__in=kinds)
+    granted_values = {role.value for role in granted}
+    ids = {
+        held.organisation_id
+        for held in user_facts(user).memberships
+        if held.role in granted_values and held.kind in kinds
+    }
+    if not ids:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=ids, kind__in=kinds)

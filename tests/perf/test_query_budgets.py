@@ -165,7 +165,6 @@ def test_opportunity_list(client, catalogue, django_assert_max_num_queries):
     assert page.context["total"] == TENDERS
 
 
-@_over_budget(12, SIGNED_IN)
 def test_opportunity_list_signed_in_supplier(listed_supplier_client, django_assert_max_num_queries):
     _get(
         listed_supplier_client,
