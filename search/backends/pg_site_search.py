@@ -244,6 +244,7 @@ class _Set:
     filters: dict[str, tuple[str, ...]]
     allowed: int = 0
     most: int = 0
+    independent: float = 0.0
     exact: bool = True
 
 
@@ -287,17 +288,25 @@ def text_search(query: SiteQuery) -> Found | None:
             kinds = set(s.filters.get("kind", by_kind))
             s.most = min(s.allowed, *(_frequency(stats, lexeme, kinds) for lexeme in lexemes))
             s.exact = s.most <= EXACT_UP_TO or s.allowed <= CANDIDATES
-        result = _run(cursor, query, sets, params, tests)
-        first = result["sets"][0]
-        if not sets[0].exact and first["n"] < CANDIDATES and sets[0].allowed > WALK_ROWS:
-            # The walk read WALK_ROWS rows and found too few: fewer match than expected, so
-            # finding them all is cheap after all.
-            sets[0].exact = True
-            result = _run(cursor, query, sets, params, tests)
-    return _found(result, sets, lexemes, stats, by_kind)
+            # As if the words and filters were independent: an estimate's lower bound when
+            # the newest rows are of a kind that seldom holds the words.
+            documents = sum(by_kind.get(kind, 0) for kind in kinds) or 1
+            s.independent = s.allowed * math.prod(
+                _frequency(stats, lexeme, kinds) / documents for lexeme in lexemes
+            )
+        # A walk that reads its rows and finds too few tries once more, four times as far
+        # (the matches may all be older than the newest rows, one kind behind another); then
+        # fewer match than the frequencies allowed, and finding them all is cheap after all.
+        for walk in (WALK_ROWS, 4 * WALK_ROWS, 0):
+            sets[0].exact = sets[0].exact or not walk
+            result = _run(cursor, query, sets, params, tests, walk or WALK_ROWS)
+            found = int(result["sets"][0]["n"])
+            if sets[0].exact or found >= CANDIDATES or sets[0].allowed <= walk:
+                break
+    return _found(result, sets, lexemes, stats, by_kind, walk or WALK_ROWS)
 
 
-def _run(cursor, query: SiteQuery, sets: list[_Set], params: dict, tests: dict) -> dict:
+def _run(cursor, query: SiteQuery, sets: list[_Set], params: dict, tests: dict, walk: int) -> dict:
     ctes = []
     for index, s in enumerate(sets):
         if s.exact:
@@ -315,7 +324,7 @@ def _run(cursor, query: SiteQuery, sets: list[_Set], params: dict, tests: dict) 
         "weights": RANK_WEIGHTS,
         "limit": query.per_page,
         "offset": query.offset,
-        "walk": WALK_ROWS,
+        "walk": walk,
         "candidates": CANDIDATES,
     }
     cursor.execute(sql, params)
@@ -323,7 +332,7 @@ def _run(cursor, query: SiteQuery, sets: list[_Set], params: dict, tests: dict) 
     return json.loads(result) if isinstance(result, str) else result
 
 
-def _found(result: dict, sets: list[_Set], lexemes, stats, by_kind) -> Found | None:
+def _found(result: dict, sets: list[_Set], lexemes, stats, by_kind, walk: int) -> Found | None:
     first, summary = sets[0], result["sets"][0]
     n = int(summary["n"])
     if not n:
@@ -337,7 +346,8 @@ def _found(result: dict, sets: list[_Set], lexemes, stats, by_kind) -> Found | N
         else:
             # The share of the rows walked that matched, times the rows the filters allow.
             seen = n / max(int(summary["rn"] or n), 1)
-            total, exact = max(n, _about(seen * first.allowed)), False
+            guess = min(max(seen * first.allowed, first.independent), first.most)
+            total, exact = max(n, _about(guess)), False
     facets: dict[str, tuple[FacetCount, ...]] = {}
     sampled = False
     for name in (*COLUMN_FACETS, *TABLE_FACETS):
@@ -351,7 +361,7 @@ def _found(result: dict, sets: list[_Set], lexemes, stats, by_kind) -> Found | N
             continue
         facets[name] = _sorted(_tally(found["cube"] or [], name))
         # A walk that found fewer than CANDIDATES within the rows allowed found them all.
-        sampled |= not s.exact and (int(found["n"]) >= CANDIDATES or s.allowed > WALK_ROWS)
+        sampled |= not s.exact and (int(found["n"]) >= CANDIDATES or s.allowed > walk)
     ranked = [(int(pk), float(rank)) for pk, rank in result["hits"] or []]
     return Found(
         ranked,

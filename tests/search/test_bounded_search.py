@@ -167,7 +167,7 @@ def test_a_broad_pair_of_words_gives_an_estimate_and_says_so(broad):
 def test_a_walk_that_finds_too_few_finds_every_match_instead(broad, monkeypatch):
     backend, _tenders = broad
     monkeypatch.setattr(pg_site_search, "EXACT_UP_TO", 0)
-    monkeypatch.setattr(pg_site_search, "WALK_ROWS", 5)  # fewer rows than candidates wanted
+    monkeypatch.setattr(pg_site_search, "WALK_ROWS", 2)  # 2 rows, then 8: both find too few
     query = SiteQuery("vedlikehold", cpv_divisions=["45"])
 
     fast = backend.search(query)
