@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from marketplace.clamd import AVAILABLE
@@ -42,17 +42,12 @@ def public_tenders() -> QuerySet[Tender]:
 
 
 def tender_for_page(*, reference: str, user) -> Tender:
-    """The tender with ``reference`` and everything its page shows, or 404, in three queries.
+    """The tender with ``reference`` and everything its page shows, or 404, in two queries.
 
     A draft is found only for users who may manage it; other organisations get 404.
     """
     tender = (
         Tender.objects.select_related("buyer", "unit", "main_cpv", "need")
-        .prefetch_related(
-            Prefetch(
-                "amendments", queryset=Amendment.objects.order_by("number"), to_attr="history"
-            ),
-        )
         .filter(reference=reference)
         .first()
     )
@@ -132,7 +127,8 @@ TENDER_PARTS = (
     ),
 )
 
-# The public page: those parts and the documents anyone may download, in one query.
+# The public page: those parts, the documents anyone may download and the amendments, in one
+# query.
 _PAGE_RELATIONS = Relations(
     *TENDER_PARTS,
     Relation(
@@ -145,6 +141,15 @@ _PAGE_RELATIONS = Relations(
         _own,
         to_attr="current_documents",
         order=lambda document: (document.uploaded_at, document.pk),
+    ),
+    # The history (tender_timeline), in number order.
+    Relation(
+        "amendments",
+        lambda pk: Amendment.objects.filter(tender_id=pk),
+        "tender_id",
+        Amendment,
+        _own,
+        to_attr="history",
     ),
 )
 
