@@ -21,12 +21,14 @@ from search.models import SearchDocument
 from search.scoring import document_terms, score_terms
 from search.text import stems
 
-from . import db_search
+from . import db_search, pg_site_search
 from .base import BackendStatus, SearchResult, SiteResults
 from .db_fulltext import engine, postgres_text_scores, sqlite_stored_terms
 
-# How many of the best matches a directory search keeps (as ``elasticsearch.SUPPLIER_WINDOW``).
-SUPPLIER_WINDOW = 1000
+# How many of the best matches a directory search keeps: as many as a broad word's bounded
+# candidate set (``pg_site_search.CANDIDATES``), so the pages reach as far on either path (the
+# page orders these by their position, which costs with the square of their number).
+SUPPLIER_WINDOW = 500
 
 
 def _position_in(ids: list[int]):
@@ -55,26 +57,42 @@ class DatabaseBackend:
         return BackendStatus(self.name, True, connection.vendor)
 
     def search_suppliers(self, query, queryset: QuerySet[SupplierProfile]) -> SearchResult:
-        """The ``SUPPLIER_WINDOW`` profiles of ``queryset`` whose indexed document matches
-        every word best (then by name), as Elasticsearch's backend answers: one statement
-        ranks the matches in the index and keeps the best; the page then reads those by id.
-        Only what ``queryset`` holds can come back, so a profile the index still holds after
-        it was unlisted is never shown."""
+        """The profiles of ``queryset`` whose indexed document matches every word, best first
+        (then by name), as Elasticsearch's backend answers. Only what ``queryset`` holds can come
+        back, so a profile the index still holds after it was unlisted is never shown.
+
+        On PostgreSQL the site search's rule chooses how (``pg_site_search.newest_matches``): a
+        word so broad that thousands of firms hold it is ranked among the newest ``CANDIDATES``
+        matches, found by a bounded walk; otherwise (a rare word, or filters that keep less than
+        half of those candidates) every match in ``queryset`` is ranked through GIN, the best
+        ``SUPPLIER_WINDOW`` kept."""
         if query.is_empty:
             return SearchResult(queryset)
+        text = " ".join(query.terms)
+        if connection.vendor == "postgresql":
+            newest = pg_site_search.newest_matches(docs.Kind.SUPPLIER, text)
+            if newest is not None:
+                candidates = [pk for pk, _rank in newest]
+                kept = set(queryset.filter(pk__in=candidates).values_list("pk", flat=True))
+                if 2 * len(kept) >= len(candidates):
+                    return self._in_order(queryset, [pk for pk in candidates if pk in kept])
         documents = SearchDocument.objects.filter(
             kind=docs.Kind.SUPPLIER, object_id__in=queryset.values("pk")
         )
-        matched = engine().match(documents, " ".join(query.terms))
+        matched = engine().match(documents, text)
         ids = list(
             matched.order_by("-search_rank", "title", "object_id").values_list(
                 "object_id", flat=True
             )[:SUPPLIER_WINDOW]
         )
+        return self._in_order(queryset, ids)
+
+    @staticmethod
+    def _in_order(queryset: QuerySet[SupplierProfile], ids: list[int]) -> SearchResult:
+        """The rows of ``queryset`` with these primary keys, in the order of ``ids``."""
         if not ids:
             return SearchResult(queryset.none(), known_total=0)
-        position = _position_in(ids)
-        found = queryset.filter(pk__in=ids).annotate(search_rank=position)
+        found = queryset.filter(pk__in=ids).annotate(search_rank=_position_in(ids))
         return SearchResult(found.order_by("search_rank"), known_total=len(ids))
 
     def text_scores(

@@ -377,3 +377,41 @@ def rows_of(ranked: list[tuple[int, float]]) -> dict[int, SearchDocument]:
     return SearchDocument.objects.only(
         "kind", "object_id", "title", "body", "labels", "url", "status", "source", "date"
     ).in_bulk([pk for pk, _rank in ranked])
+
+
+# --- One kind's newest matches (the supplier directory) ---------------------------------------
+
+_NEWEST_OF_KIND = """
+SELECT m.object_id, ts_rank(%(weights)s::float4[], b.vector, b.query) AS rank
+  FROM (SELECT s.id, s.vector, plainto_tsquery('norwegian', %(text)s) AS query
+          FROM ({bounded}) s) b
+  JOIN search_searchdocument m ON m.id = b.id
+"""
+
+
+def newest_matches(kind: str, text: str) -> list[tuple[int, float]] | None:
+    """(object id, rank) of the newest ``CANDIDATES`` documents of ``kind`` holding every
+    word of ``text``, best first, when its rarest word is too broad to find every match (the
+    site search's rule: more than ``EXACT_UP_TO``); None when the matches are few enough to be
+    found whole through GIN, or a walk of ``WALK_ROWS`` rows found fewer than ``CANDIDATES``."""
+    text = " ".join(query_terms(text))
+    params, tests = _params_and_tests({"kind": (kind,)})
+    params["text"] = text
+    with connection.cursor() as cursor:
+        cursor.execute(_STATS.format(allowed="NULL"), params)
+        (stats,) = cursor.fetchone()
+        if isinstance(stats, str):
+            stats = json.loads(stats)
+        lexemes = stats["lexemes"] or []
+        if not lexemes:
+            return None
+        if min(_frequency(stats, lexeme, {kind}) for lexeme in lexemes) <= EXACT_UP_TO:
+            return None
+        bounded = _BOUNDED.format(every=_every(tests))
+        params.update(weights=RANK_WEIGHTS, walk=WALK_ROWS, candidates=CANDIDATES)
+        # Our own SQL around the kind's test; every value is a parameter.
+        cursor.execute(_NEWEST_OF_KIND.format(bounded=bounded), params)
+        rows = cursor.fetchall()
+    if len(rows) < CANDIDATES:
+        return None
+    return sorted(((int(pk), float(rank)) for pk, rank in rows), key=lambda r: (-r[1], r[0]))
