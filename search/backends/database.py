@@ -25,10 +25,9 @@ from . import db_search, pg_site_search
 from .base import BackendStatus, SearchResult, SiteResults
 from .db_fulltext import engine, postgres_text_scores, sqlite_stored_terms
 
-# How many of the best matches a directory search keeps: as many as a broad word's bounded
-# candidate set (``pg_site_search.CANDIDATES``), so the pages reach as far on either path (the
-# page orders these by their position, which costs with the square of their number).
-SUPPLIER_WINDOW = 500
+# How many of the best matches a directory search keeps when it finds every match (as
+# ``elasticsearch.SUPPLIER_WINDOW``); a broad word keeps its ``pg_site_search.CANDIDATES``.
+SUPPLIER_WINDOW = 1000
 
 
 def _position_in(ids: list[int]):
