@@ -6,7 +6,7 @@ No function here ever exposes who asked a question to anyone but the asking orga
 
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 
 from marketplace.models import Membership, Organisation, OrganisationUnit, User
 from marketplace.policy import ROLE_GRANTS, Action
@@ -106,6 +106,36 @@ def own_pending_questions(tender: Tender, user) -> QuerySet[Question]:
         .select_related("asked_by_organisation")
         .order_by("asked_at", "pk")
     )
+
+
+def questions_seen_by(tender: Tender, organisations) -> tuple[list[Question], list[Question]]:
+    """The published Q&A of a tender (as ``published_questions``) and the questions
+    ``organisations`` asked that are not published yet (as ``own_pending_questions``), in one
+    query. A published question carries only what ``published_questions`` gives; the asked text
+    and time are read for the unpublished ones only."""
+    unpublished = Q(published_at__isnull=True)
+    rows = (
+        Question.objects.filter(tender=tender)
+        .filter(
+            Q(published_at__isnull=False)
+            | (unpublished & Q(asked_by_organisation__in=[o.pk for o in organisations]))
+        )
+        .only("pk", "tender_id", "number", "published_question", "answer", "published_at")
+        .annotate(
+            own_text=Case(When(unpublished, then=F("text"))),
+            own_asked_at=Case(When(unpublished, then=F("asked_at"))),
+        )
+        .order_by("number", "published_at")
+    )
+    published, pending = [], []
+    for question in rows:
+        if question.published_at is not None:
+            published.append(question)
+        else:
+            question.text, question.asked_at = question.own_text, question.own_asked_at
+            pending.append(question)
+    pending.sort(key=lambda question: (question.asked_at, question.pk))
+    return published, pending
 
 
 def questions_for_buyer(tender: Tender) -> QuerySet[Question]:

@@ -10,8 +10,7 @@ from tenders.forms.dialogue import QuestionForm
 from tenders.selectors.dialogue import (
     can_ask,
     is_following,
-    own_pending_questions,
-    published_questions,
+    questions_seen_by,
     supplier_organisations_of,
 )
 
@@ -29,9 +28,10 @@ def tender_questions(context, tender) -> dict:
     user = _user(context)
     organisations = list(supplier_organisations_of(user)) if user is not None else []
     asking = can_ask(tender)
+    published, pending = questions_seen_by(tender, organisations)
     return {
-        "published": list(published_questions(tender)),
-        "pending": list(own_pending_questions(tender, user)) if organisations else [],
+        "published": published,
+        "pending": pending,
         "can_ask": asking,
         "is_supplier": bool(organisations),
         "is_authenticated": bool(getattr(user, "is_authenticated", False)),

@@ -139,7 +139,7 @@ def test_tender_detail_anonymous(client, catalogue, django_assert_max_num_querie
     assert "Delkontrakt 3" in html or "Lot 3" in html
 
 
-@_over_budget(13, SIGNED_IN + ", follow and Q&A tags")
+@_over_budget(12, SIGNED_IN + ", follow tag, supplier organisations and Q&A (one query)")
 def test_tender_detail_signed_in_supplier(
     listed_supplier_client, catalogue, django_assert_max_num_queries
 ):
