@@ -40,14 +40,32 @@ def notice_send(
     if not user_can(by, Action.TENDER_MANAGE, tender):
         raise PermissionDenied(_("You may not send notices for this tender."))
     doffin.require_configured()
+    notice, previous = _valid_notice(tender, kind=kind, amendment=amendment, schematron=True)
+    return _record(tender=tender, kind=kind, by=by, notice=notice, previous=previous)
+
+
+def contract_notice_on_publish(*, tender: Tender, by) -> NoticeSubmission | None:
+    """Publishing on our site and on Doffin is one action when Doffin is configured: called by
+    ``tender_publish`` inside its transaction, after the tender is marked published. Records the
+    contract notice and queues its sending on commit; an invalid notice raises ``NoticeInvalid``
+    so the publish rolls back. Only the XSD is checked here, as the preview does: the business
+    rules take minutes to compile in a fresh process, and Doffin judges them again."""
+    if not doffin.is_configured():
+        return None
+    notice, previous = _valid_notice(tender, kind="contract", amendment=None, schematron=False)
+    return _record(tender=tender, kind="contract", by=by, notice=notice, previous=previous)
+
+
+def _valid_notice(tender: Tender, *, kind: str, amendment: Amendment | None, schematron: bool):
+    """The notice's next version, validated; raises ``NoticeInvalid`` with the problems."""
     notice = notice_xml(tender, kind=kind, amendment=amendment)
     previous = NoticeSubmission.objects.filter(notice_id=notice.notice_id).count()
     if previous:
         notice = notice_xml(tender, kind=kind, amendment=amendment, version=previous + 1)
-    report = validate(notice.xml)
+    report = validate(notice.xml, schematron=schematron)
     if not report.valid:
         raise NoticeInvalid(report)
-    return _record(tender=tender, kind=kind, by=by, notice=notice, previous=previous)
+    return notice, previous
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from marketplace.models import Organisation, OrganisationUnit
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders import lifecycle
+from tenders.eforms.sending import contract_notice_on_publish
 from tenders.events import tender_event_on_commit
 from tenders.lifecycle import Transition
 from tenders.models import Amendment, Criterion, Lot, QualificationRequirement, Source, Tender
@@ -282,6 +283,8 @@ def tender_publish(*, tender: Tender, by, now: datetime.datetime | None = None) 
     tender.published_at = now
     tender.threshold_band = derived_band(tender)
     tender.save(update_fields=["status", "published_at", "threshold_band", "updated_at"])
+    # When Doffin is configured the contract notice goes with it; an invalid one rolls back.
+    contract_notice_on_publish(tender=tender, by=by)
     audit_record(
         actor=by,
         action="tender.published",

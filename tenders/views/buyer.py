@@ -20,6 +20,8 @@ from marketplace.errors import DomainError
 from marketplace.policy import Action
 from marketplace.upload_limits import status_for as upload_status_for
 from tenders import lifecycle
+from tenders.eforms.sending import NoticeInvalid
+from tenders.eforms.validation import describe
 from tenders.forms.buyer import (
     CancelForm,
     DocumentForm,
@@ -208,6 +210,13 @@ def tender_publish(request, reference: str):
         messages.error(request, _("The tender cannot be published yet:"))
         for problem in error.problems:
             messages.error(request, problem.message)
+    except NoticeInvalid as error:
+        messages.error(
+            request,
+            _("Doffin would refuse the tender's notice, so nothing was published. Fix these:"),
+        )
+        for problem in error.report.problems:
+            messages.error(request, describe(problem))
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -48,7 +48,7 @@ def test_sending_unconfigured_says_nothing_was_sent(officer_client, below, setti
 
     response = officer_client.post(url("notice_send", below), follow=True)
 
-    assert "nothing was sent" in response.content.decode()
+    assert "DOFFIN_NOTICES_API_URL" in response.content.decode()  # says what is missing
     assert not NoticeSubmission.objects.exists()
 
 

@@ -1,0 +1,139 @@
+"""Publishing a tender on our site and on Doffin is one action when Doffin is configured.
+
+Against the local fake of Doffin's Notices API (``FakeDoffin``). A notice the eForms schema
+refuses stops the publish: the tender stays a draft and no row is written.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from marketplace.models import AuditEvent, Role
+from tenders.models import NoticeSubmission, Tender
+from tests.factories import TenderFactory
+from tests.factories.bid_evaluation import buyer_user
+from tests.tenders.eforms.test_doffin import FakeDoffin, configure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(buyer, cpv, place):
+    """A national-band draft that meets every publishing rule (its notice is an E3)."""
+    from decimal import Decimal
+
+    return TenderFactory(
+        buyer=buyer,
+        main_cpv=cpv,
+        estimated_value=Decimal("1500000"),
+        municipalities=[place],
+        criteria=[60, 40],
+    )
+
+
+@pytest.fixture
+def officer_client(client, buyer, draft):
+    client.force_login(buyer_user(buyer, Role.PROCUREMENT_OFFICER))
+    return client
+
+
+def publish(client, tender, prefix: str = "/en"):
+    with translation.override("en" if prefix else "nb"):
+        url = reverse("tenders:tender_publish", kwargs={"reference": tender.reference})
+    return client.post(url, follow=True)
+
+
+@pytest.fixture
+def strict_sdk(settings, tmp_path: Path) -> Path:
+    """The SDK with a stricter schema (telephone numbers only digits), as a newer schema might
+    be: the shared reference data is untouched, the copy lives in ``tmp_path``."""
+    sdk = Path(settings.EFORMS_SDK_DIR)
+    if not (sdk / "schemas" / "maindoc").is_dir():
+        pytest.skip("the eForms SDK (reference data) is not configured")
+    copy = tmp_path / sdk.name
+    shutil.copytree(sdk / "schemas", copy / "schemas")
+    (copy / "schematrons").symlink_to(sdk / "schematrons")
+    (tmp_path / "schxslt2").symlink_to(sdk.parent / "schxslt2")
+    basics = copy / "schemas" / "common" / "UBL-CommonBasicComponents-2.3.xsd"
+    text, count = re.subn(
+        r'(<xsd:complexType name="TelephoneType">\s*<xsd:simpleContent>\s*)'
+        r'<xsd:restriction base="udt:TextType"/>',
+        r'\1<xsd:restriction base="udt:TextType"><xsd:pattern value="[0-9]+"/>'
+        r"</xsd:restriction>",
+        basics.read_text("utf-8"),
+    )
+    assert count == 1
+    basics.write_text(text, "utf-8")
+    settings.EFORMS_SDK_DIR = str(copy)
+    return copy
+
+
+def test_publishing_also_sends_the_contract_notice_to_doffin(
+    officer_client, draft, settings, django_capture_on_commit_callbacks
+):
+    answer = {"doffinId": "2026-200001", "status": "Submitted"}
+    with FakeDoffin([(201, answer)]) as fake:
+        configure(settings, fake.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = publish(officer_client, draft)
+
+    draft.refresh_from_db()
+    assert draft.status == Tender.Status.PUBLISHED
+    assert f"{draft.reference} is published." in response.content.decode()
+    submission = NoticeSubmission.objects.get(tender=draft)
+    assert (submission.kind, submission.subtype, submission.version) == ("contract", "E3", "01")
+    assert submission.status == NoticeSubmission.Status.SUBMITTED
+    assert submission.doffin_id == "2026-200001"
+    assert [r["body"] for r in fake.requests] == [submission.xml.encode()]
+    assert draft.reference in submission.xml
+
+
+def test_the_notice_is_sent_only_after_the_publish_commits(
+    officer_client, draft, settings, django_capture_on_commit_callbacks
+):
+    with FakeDoffin([(201, {"doffinId": "2026-1"})]) as fake:
+        configure(settings, fake.url)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            publish(officer_client, draft)
+        sent_before_commit = len(fake.requests)
+        for callback in callbacks:
+            callback()
+
+    assert sent_before_commit == 0
+    assert len(fake.requests) == 1
+    assert NoticeSubmission.objects.get(tender=draft).doffin_id == "2026-1"
+
+
+def test_unconfigured_publishing_works_as_before(officer_client, draft, settings):
+    settings.DOFFIN_NOTICES_API_URL = ""
+
+    publish(officer_client, draft)
+
+    draft.refresh_from_db()
+    assert draft.status == Tender.Status.PUBLISHED
+    assert not NoticeSubmission.objects.exists()
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_notice_the_schema_refuses_stops_the_publish_and_says_why(
+    officer_client, draft, settings, strict_sdk, prefix
+):
+    with FakeDoffin([(201, {"doffinId": "2026-9"})]) as fake:
+        configure(settings, fake.url)
+        response = publish(officer_client, draft, prefix)
+
+    body = response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Tender.Status.DRAFT and draft.published_at is None
+    assert not NoticeSubmission.objects.exists()
+    assert not AuditEvent.objects.filter(action="tender.published").exists()
+    assert fake.requests == []
+    assert "Telephone" in body  # the schema's complaint, on the tender's page
+    if prefix:  # the Bokmål wording is in the drafts until the integrator merges them
+        assert "nothing was published" in body
