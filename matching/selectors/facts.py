@@ -105,27 +105,63 @@ def certifications_named(text: str) -> frozenset[str]:
     )
 
 
+def _loaded(owner, name: str) -> list | None:
+    """What a page already read of ``owner.<name>`` (``prefetch_related`` or
+    ``tenders.selectors.relations``), or None when it was not read."""
+    cache = getattr(owner, "_prefetched_objects_cache", None) or {}
+    return list(cache[name]) if name in cache else None
+
+
+def _loaded_lots(tender: Tender) -> list[Lot] | None:
+    """The tender's lots with their codes and places, when the page read them all."""
+    lots = _loaded(tender, "lots")
+    if lots is None:
+        return None
+    wanted = ("cpv_codes", "municipalities")
+    if all(_loaded(lot, name) is not None for lot in lots for name in wanted):
+        return lots
+    return None
+
+
 def tender_codes(tender: Tender) -> tuple[str, ...]:
     codes = []
     if tender.main_cpv_id:
         codes.append(tender.main_cpv_id)
-    codes += list(tender.additional_cpv.values_list("code", flat=True))
-    codes += list(
-        Lot.cpv_codes.through.objects.filter(lot__tender=tender).values_list(
-            "cpvcode_id", flat=True
+    additional = _loaded(tender, "additional_cpv")
+    lots = _loaded_lots(tender)
+    if additional is not None and lots is not None:
+        codes += [code.code for code in additional]
+        codes += [code.code for lot in lots for code in _loaded(lot, "cpv_codes")]
+    else:
+        codes += list(tender.additional_cpv.values_list("code", flat=True))
+        codes += list(
+            Lot.cpv_codes.through.objects.filter(lot__tender=tender).values_list(
+                "cpvcode_id", flat=True
+            )
         )
-    )
     codes += [c.split("-")[0] for c in tender.external_cpv_codes or [] if isinstance(c, str)]
     return tuple(dict.fromkeys(code for code in codes if len(code) == 8 and code.isdigit()))
 
 
 def tender_facts(tender: Tender) -> OpportunityFacts:
-    munis = frozenset(tender.municipalities.values_list("number", flat=True)) | frozenset(
-        Lot.municipalities.through.objects.filter(lot__tender=tender).values_list(
-            "municipality__number", flat=True
+    """The tender's facts; what the page already read of it (``tender_for_buyer``) is reused."""
+    own_places = _loaded(tender, "municipalities")
+    own_requirements = _loaded(tender, "requirements")
+    lots = _loaded_lots(tender)
+    if own_places is not None and own_requirements is not None and lots is not None:
+        munis = frozenset(place.number for place in own_places) | frozenset(
+            place.number for lot in lots for place in _loaded(lot, "municipalities")
         )
-    )
-    requirements = " ".join(tender.requirements.values_list("text", flat=True))
+        requirements = " ".join(requirement.text for requirement in own_requirements)
+        smb = any(lot.suitable_for_smb for lot in lots)
+    else:
+        munis = frozenset(tender.municipalities.values_list("number", flat=True)) | frozenset(
+            Lot.municipalities.through.objects.filter(lot__tender=tender).values_list(
+                "municipality__number", flat=True
+            )
+        )
+        requirements = " ".join(tender.requirements.values_list("text", flat=True))
+        smb = tender.lots.filter(suitable_for_smb=True).exists()
     return OpportunityFacts(
         kind="tender",
         pk=tender.pk,
@@ -133,7 +169,7 @@ def tender_facts(tender: Tender) -> OpportunityFacts:
         cpv_codes=tender_codes(tender),
         municipalities=munis,
         counties=_counties_of(munis),
-        suitable_for_smb=tender.lots.filter(suitable_for_smb=True).exists(),
+        suitable_for_smb=smb,
         is_pilot=tender.is_pilot,
         certifications_asked=certifications_named(requirements) if requirements else frozenset(),
     )
@@ -186,7 +222,11 @@ def facts_of(obj) -> OpportunityFacts:
 def text_of(obj) -> str:
     """The words an opportunity or a profile is matched on."""
     if isinstance(obj, Tender):
-        lots = " ".join(obj.lots.values_list("title", flat=True))
+        loaded = _loaded(obj, "lots")
+        titles = [lot.title for lot in loaded] if loaded is not None else None
+        if titles is None:
+            titles = obj.lots.values_list("title", flat=True)
+        lots = " ".join(titles)
         return f"{obj.title} {strip_tags(obj.description)} {lots}"
     if isinstance(obj, Lot):
         return f"{obj.title} {obj.description} {obj.tender.title}"
