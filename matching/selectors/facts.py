@@ -1,27 +1,21 @@
 """Reading the plain facts the scorer works on, in a few set-based queries.
 
-Facts are loaded through the many-to-many tables with ``values_list`` (no model instances), so
-scoring a shortlist of a few hundred suppliers costs a handful of queries.
+Facts are loaded as plain values (no model instances): the profiles of a shortlist with their
+codes, places and certifications in one query (an array per many-to-many), so scoring a few
+hundred suppliers costs one query; an opportunity's facts reuse what its page already read.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q
 from django.utils.html import strip_tags
 
 from marketplace.models import Certification, CpvCode, Municipality, SupplierProfile
 from matching.scoring import OpportunityFacts, SupplierFacts, branch_code
 from tenders.models import Lot, Need, Tender
-
-
-def _grouped(rows) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for key, value in rows:
-        grouped[key].append(value)
-    return grouped
 
 
 def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
@@ -30,29 +24,21 @@ def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
     if not ids:
         return {}
     profile = SupplierProfile
-    codes = _grouped(
-        profile.cpv_codes.through.objects.filter(supplierprofile_id__in=ids).values_list(
-            "supplierprofile_id", "cpvcode_id"
+
+    def each(through, column: str) -> ArraySubquery:
+        return ArraySubquery(
+            through.objects.filter(supplierprofile_id=OuterRef("pk")).values(column)
         )
-    )
-    munis = _grouped(
-        profile.delivery_municipalities.through.objects.filter(
-            supplierprofile_id__in=ids
-        ).values_list("supplierprofile_id", "municipality__number")
-    )
-    counties = _grouped(
-        profile.delivery_counties.through.objects.filter(supplierprofile_id__in=ids).values_list(
-            "supplierprofile_id", "county__number"
-        )
-    )
-    certs = _grouped(
-        profile.certifications.through.objects.filter(supplierprofile_id__in=ids).values_list(
-            "supplierprofile_id", "certification__slug"
-        )
-    )
+
     rows = (
         profile.objects.filter(pk__in=ids)
-        .annotate(public_refs=Count("references", filter=Q(references__public_sector=True)))
+        .annotate(
+            public_refs=Count("references", filter=Q(references__public_sector=True)),
+            codes=each(profile.cpv_codes.through, "cpvcode_id"),
+            munis=each(profile.delivery_municipalities.through, "municipality__number"),
+            counties=each(profile.delivery_counties.through, "county__number"),
+            certs=each(profile.certifications.through, "certification__slug"),
+        )
         .values_list(
             "pk",
             "organisation__name",
@@ -63,24 +49,42 @@ def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
             "technology_readiness_level",
             "open_to_pilots",
             "public_refs",
+            "codes",
+            "munis",
+            "counties",
+            "certs",
         )
     )
     facts = {}
-    for pk, name, nationwide, home, sme, stage, trl, pilots, refs in rows:
+    for (
+        pk,
+        name,
+        nationwide,
+        home,
+        sme,
+        stage,
+        trl,
+        pilots,
+        refs,
+        codes,
+        munis,
+        counties,
+        certs,
+    ) in rows:
         facts[pk] = SupplierFacts(
             pk=pk,
             name=name,
-            cpv_codes=tuple(sorted(codes.get(pk, ()))),
+            cpv_codes=tuple(sorted(codes)),
             nationwide=nationwide,
-            municipalities=frozenset(munis.get(pk, ())),
-            counties=frozenset(counties.get(pk, ())),
+            municipalities=frozenset(munis),
+            counties=frozenset(counties),
             home_municipality=home or "",
             sme_category=sme,
             stage=stage,
             trl=trl,
             open_to_pilots=pilots,
             public_references=refs,
-            certifications=frozenset(certs.get(pk, ())),
+            certifications=frozenset(certs),
         )
     return facts
 
