@@ -206,7 +206,7 @@ def test_dashboard_buyer(
     _get(buyer_client, reverse("marketplace:dashboard"), DASHBOARD, django_assert_max_num_queries)
 
 
-@_over_budget(34, "candidates by code and area, text scores, names, search documents built")
+@_over_budget(33, "candidates by code and area, text scores, names, search documents built")
 def test_explained_match(buyer_client, catalogue, django_assert_max_num_queries):
     url = reverse("matching:tender_suppliers", kwargs={"reference": catalogue[0].reference})
     page = _get(buyer_client, url, EXPLAINED_MATCH, django_assert_max_num_queries)
