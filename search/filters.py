@@ -105,6 +105,8 @@ class SupplierDirectoryFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     search_unavailable = False
+    # More suppliers match the words than are listed (search.backends.base.SearchResult).
+    search_bounded = False
 
     # -- filters -------------------------------------------------------------------------------
 
@@ -157,7 +159,9 @@ class SupplierDirectoryFilter(django_filters.FilterSet):
         query = self.text_query
         if not query.is_empty:
             try:
-                queryset = get_backend().search_suppliers(query, queryset).queryset
+                found = get_backend().search_suppliers(query, queryset)
+                self.search_bounded = found.bounded
+                queryset = found.queryset
             except SearchUnavailable:
                 self.search_unavailable = True
                 return queryset.none()

@@ -30,6 +30,7 @@ def supplier_directory(request):
             "page_obj": page,
             "suppliers": page.object_list,
             "total": paginator.count,
+            "total_bounded": filterset.search_bounded,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "has_filters": any(
                 value

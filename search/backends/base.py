@@ -36,11 +36,14 @@ class SearchResult:
 
     ``queryset`` stays a queryset so callers can paginate it and prefetch what they show.
     ``total`` is known up front when the backend reports it (Elasticsearch) and is otherwise
-    counted on first use.
+    counted on first use; ``bounded`` says that more match than ``queryset`` holds.
     """
 
     queryset: QuerySet[SupplierProfile]
     known_total: int | None = None
+    # True when more profiles match than the backend lists (a broad word ranked among the newest
+    # matches, or a window of the best): the page says "at least", never a false total.
+    bounded: bool = False
 
     @property
     def total(self) -> int:

@@ -74,7 +74,8 @@ class DatabaseBackend:
                 candidates = [pk for pk, _rank in newest]
                 kept = set(queryset.filter(pk__in=candidates).values_list("pk", flat=True))
                 if 2 * len(kept) >= len(candidates):
-                    return self._in_order(queryset, [pk for pk in candidates if pk in kept])
+                    ordered = [pk for pk in candidates if pk in kept]
+                    return self._in_order(queryset, ordered, bounded=True)
         documents = SearchDocument.objects.filter(
             kind=docs.Kind.SUPPLIER, object_id__in=queryset.values("pk")
         )
@@ -84,15 +85,17 @@ class DatabaseBackend:
                 "object_id", flat=True
             )[:SUPPLIER_WINDOW]
         )
-        return self._in_order(queryset, ids)
+        return self._in_order(queryset, ids, bounded=len(ids) >= SUPPLIER_WINDOW)
 
     @staticmethod
-    def _in_order(queryset: QuerySet[SupplierProfile], ids: list[int]) -> SearchResult:
+    def _in_order(
+        queryset: QuerySet[SupplierProfile], ids: list[int], *, bounded: bool = False
+    ) -> SearchResult:
         """The rows of ``queryset`` with these primary keys, in the order of ``ids``."""
         if not ids:
             return SearchResult(queryset.none(), known_total=0)
         found = queryset.filter(pk__in=ids).annotate(search_rank=_position_in(ids))
-        return SearchResult(found.order_by("search_rank"), known_total=len(ids))
+        return SearchResult(found.order_by("search_rank"), known_total=len(ids), bounded=bounded)
 
     def text_scores(
         self,

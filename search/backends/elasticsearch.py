@@ -167,7 +167,7 @@ class ElasticsearchBackend:
         matched = (
             queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank", "pk")
         )
-        return SearchResult(matched)
+        return SearchResult(matched, bounded=len(ids) >= SUPPLIER_WINDOW)
 
     def search(self, query: SiteQuery) -> SiteResults:
         try:

@@ -74,6 +74,7 @@ def test_a_broad_word_is_ranked_among_its_newest_matches_and_only_listed_ones(
     # then the newest match is unlisted and left out; the word in a name ranks first
     assert _names(result) == ["Nyere Renhold AS", "Gamma AS", "Delta AS"]
     assert result.total == 3
+    assert result.bounded  # more match than are listed
 
 
 def test_filters_that_leave_few_of_the_candidates_find_every_match_in_them(cleaners, monkeypatch):
@@ -101,6 +102,7 @@ def test_a_rare_word_finds_every_listed_match_exactly(cleaners, monkeypatch):
     assert names[:2] == ["Eldst Renhold AS", "Nyere Renhold AS"]
     assert sorted(names[2:]) == ["Alfa AS", "Beta AS", "Delta AS", "Gamma AS"]
     assert result.total == 6
+    assert not result.bounded
 
 
 def test_the_directory_page_lists_the_ranked_candidates(cleaners, client, monkeypatch):
@@ -115,4 +117,18 @@ def test_the_directory_page_lists_the_ranked_candidates(cleaners, client, monkey
         "Gamma AS",
         "Delta AS",
     ]
-    assert "Skjult AS" not in response.content.decode()
+    page = response.content.decode()
+    assert "Skjult AS" not in page
+    # the heading never gives the candidates as the number that match
+    assert "Minst 3 leverandører" in page
+    assert "Legg til et ord eller et filter" in page
+
+
+def test_the_directory_page_gives_an_exact_total_for_a_rare_word(cleaners, client, monkeypatch):
+    monkeypatch.setattr(pg_site_search, "EXACT_UP_TO", 10)
+
+    response = client.get("/en/leverandorer/", {"q": "renhold"})
+
+    page = response.content.decode()
+    assert "6 suppliers" in page
+    assert "At least" not in page
