@@ -20,6 +20,7 @@ from marketplace.errors import DomainError
 from marketplace.policy import Action
 from marketplace.upload_limits import status_for as upload_status_for
 from tenders import lifecycle
+from tenders.eforms import doffin
 from tenders.eforms.sending import NoticeInvalid
 from tenders.eforms.validation import describe
 from tenders.forms.buyer import (
@@ -190,6 +191,7 @@ def _detail_page(request, tender, document_form, status=200):
             "editable": editable,
             "amendable": amendable,
             "problems": publication_problems(tender) if editable else [],
+            "publishes_to_doffin": doffin.is_configured(),
             "document_form": document_form,
             "documents_open": editable or amendable,
         },

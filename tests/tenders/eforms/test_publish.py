@@ -137,3 +137,16 @@ def test_a_notice_the_schema_refuses_stops_the_publish_and_says_why(
     assert "Telephone" in body  # the schema's complaint, on the tender's page
     if prefix:  # the Bokmål wording is in the drafts until the integrator merges them
         assert "nothing was published" in body
+
+
+def test_the_draft_says_publishing_also_sends_to_doffin_only_when_configured(
+    officer_client, draft, settings
+):
+    with translation.override("en"):
+        url = reverse("tenders:buyer_tender_detail", kwargs={"reference": draft.reference})
+    hint = "Publishing also sends the contract notice to Doffin."
+    settings.DOFFIN_NOTICES_API_URL = ""
+    assert hint not in officer_client.get(url).content.decode()
+
+    configure(settings, "http://127.0.0.1:9/api")
+    assert hint in officer_client.get(url).content.decode()
