@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from lxml import etree
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_an_invalid_notice_exits_non_zero_reason_first(eforms_rules, tmp_path, s
     settings.EFORMS_BUYER_ADDRESSES = {}
     output = tmp_path / "n.xml"
 
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(CommandError) as refused, translation.override("en"):
         call_command("eforms_notice", above.reference, "--output", str(output))
 
     first, *problems = str(refused.value).splitlines()
