@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -44,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script or a module
 from scripts.drill_support import (
     DrillError,
-    drop_database,
+    clean_up,
     free_port,
     recreate_database,
     start_redis_server,
@@ -350,18 +349,13 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
         finally:
             if worker is not None:
                 _stop(worker, signal.SIGKILL)
-            if redis_server is not None:
-                redis_server.terminate()
-                redis_server.wait(timeout=10)
-            if "django" in sys.modules:
-                from django.db import connections
-
-                connections.close_all()
-            if not keep:
-                drop_database(database_url)
-                shutil.rmtree(scratch, ignore_errors=True)
-            else:
-                print(f"  kept: {database_url}, worker log {log}")
+            clean_up(
+                redis_server=redis_server,
+                database_url=database_url,
+                scratch=scratch,
+                keep=keep,
+                log=log,
+            )
 
 
 def main() -> int:

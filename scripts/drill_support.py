@@ -91,3 +91,23 @@ def start_redis_server(port: int):
         time.sleep(0.05)
     server.kill()
     raise DrillError(f"redis-server did not start on port {port}")
+
+
+def clean_up(*, redis_server, database_url: str, scratch, keep: bool, log) -> None:
+    """The end of every drill that ran a worker: stop its private redis-server, close Django's
+    connections, then drop the scratch database and folder, or say where they were kept."""
+    import shutil
+    import sys
+
+    if redis_server is not None:
+        redis_server.terminate()
+        redis_server.wait(timeout=10)
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    if keep:
+        print(f"  kept: {database_url}, worker log {log}")
+        return
+    drop_database(database_url)
+    shutil.rmtree(scratch, ignore_errors=True)

@@ -31,9 +31,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,7 +41,13 @@ from pathlib import Path
 from django.core.mail.backends.base import BaseEmailBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script or a module
-from scripts.drill_support import DrillError, drop_database, free_port, recreate_database
+from scripts.drill_support import (
+    DrillError,
+    clean_up,
+    free_port,
+    recreate_database,
+    start_redis_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "scripts.drill_worker_kill_settings"
@@ -71,24 +75,6 @@ class RecordingEmailBackend(BaseEmailBackend):
 def default_database_url() -> str:
     user = os.environ.get("PGUSER") or getpass.getuser()
     return f"postgres://{user}@127.0.0.1:5432/pm_drill_worker_kill"
-
-
-def _start_redis(port: int) -> subprocess.Popen:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise DrillError("redis-server is not installed (apt-get install redis-server)")
-    server = subprocess.Popen(  # noqa: S603 (the redis-server found on PATH)
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.05)
-    server.kill()
-    raise DrillError(f"redis-server did not start on port {port}")
 
 
 def _environment(database_url: str, broker_url: str) -> dict[str, str]:
@@ -208,7 +194,7 @@ def run(n: int, timeout: float, database_url: str, keep: bool) -> int:
         if migrate.returncode != 0:
             last = (migrate.stderr.strip().splitlines() or ["no output"])[-1]
             raise DrillError(f"migrate failed: {last}")
-        redis_server = _start_redis(port)
+        redis_server = start_redis_server(port)
         os.environ.update(env)
         sys.path.insert(0, str(ROOT))
         import django
@@ -257,18 +243,13 @@ def run(n: int, timeout: float, database_url: str, keep: bool) -> int:
     finally:
         if worker is not None:
             _kill_group(worker, signal.SIGKILL)
-        if redis_server is not None:
-            redis_server.terminate()
-            redis_server.wait(timeout=10)
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if not keep:
-            drop_database(database_url)
-            shutil.rmtree(scratch, ignore_errors=True)
-        else:
-            print(f"  kept: {database_url}, worker log {log}")
+        clean_up(
+            redis_server=redis_server,
+            database_url=database_url,
+            scratch=scratch,
+            keep=keep,
+            log=log,
+        )
 
 
 def main() -> int:
