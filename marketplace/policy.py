@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import JSONObject
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -132,12 +133,8 @@ def remember_per_request(user):
     return user
 
 
-def user_facts(user) -> UserFacts:
-    """The person's memberships (with the organisation's kind) and Wagtail groups, one query;
-    once per request for the request's user."""
-    memo = getattr(user, REQUEST_MEMO, None)
-    if memo is not None and memo.get("facts_generation") == _current:
-        return memo["facts"]
+def _facts_row(user_pk: int) -> dict:
+    """PostgreSQL: the memberships as an array of JSON objects and the group test, one query."""
     held = Membership.objects.filter(user=OuterRef("pk")).values(
         json=JSONObject(
             organisation_id="organisation_id",
@@ -146,8 +143,8 @@ def user_facts(user) -> UserFacts:
             unit_id="unit_id",
         )
     )
-    row = (
-        User.objects.filter(pk=user.pk)
+    return (
+        User.objects.filter(pk=user_pk)
         .annotate(
             held=ArraySubquery(held),
             in_mfa_group=Exists(
@@ -157,6 +154,24 @@ def user_facts(user) -> UserFacts:
         .values("held", "in_mfa_group")
         .first()
     ) or {"held": [], "in_mfa_group": False}
+
+
+def _facts_rows(user_pk: int) -> dict:
+    """Other databases (SQLite, the embedded default): the same facts in two queries."""
+    held = Membership.objects.filter(user_id=user_pk).values(
+        "organisation_id", "role", "unit_id", kind=F("organisation__kind")
+    )
+    in_group = Group.objects.filter(user=user_pk, name__in=WAGTAIL_MFA_GROUPS).exists()
+    return {"held": list(held), "in_mfa_group": in_group}
+
+
+def user_facts(user) -> UserFacts:
+    """The person's memberships (with the organisation's kind) and Wagtail groups, one query;
+    once per request for the request's user."""
+    memo = getattr(user, REQUEST_MEMO, None)
+    if memo is not None and memo.get("facts_generation") == _current:
+        return memo["facts"]
+    row = _facts_row(user.pk) if connection.vendor == "postgresql" else _facts_rows(user.pk)
     facts = UserFacts(
         memberships=tuple(Held(**item) for item in row["held"]),
         in_mfa_group=row["in_mfa_group"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Count, OuterRef, Q
 from django.utils.html import strip_tags
 
@@ -23,38 +24,7 @@ def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
     ids = list(ids)
     if not ids:
         return {}
-    profile = SupplierProfile
-
-    def each(through, column: str) -> ArraySubquery:
-        return ArraySubquery(
-            through.objects.filter(supplierprofile_id=OuterRef("pk")).values(column)
-        )
-
-    rows = (
-        profile.objects.filter(pk__in=ids)
-        .annotate(
-            public_refs=Count("references", filter=Q(references__public_sector=True)),
-            codes=each(profile.cpv_codes.through, "cpvcode_id"),
-            munis=each(profile.delivery_municipalities.through, "municipality__number"),
-            counties=each(profile.delivery_counties.through, "county__number"),
-            certs=each(profile.certifications.through, "certification__slug"),
-        )
-        .values_list(
-            "pk",
-            "organisation__name",
-            "delivers_nationwide",
-            "municipality__number",
-            "sme_category",
-            "stage",
-            "technology_readiness_level",
-            "open_to_pilots",
-            "public_refs",
-            "codes",
-            "munis",
-            "counties",
-            "certs",
-        )
-    )
+    rows = _profile_rows(ids) if connection.vendor == "postgresql" else _grouped_rows(ids)
     facts = {}
     for (
         pk,
@@ -87,6 +57,57 @@ def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
             certifications=frozenset(certs),
         )
     return facts
+
+
+_COLUMNS = (
+    "pk",
+    "organisation__name",
+    "delivers_nationwide",
+    "municipality__number",
+    "sme_category",
+    "stage",
+    "technology_readiness_level",
+    "open_to_pilots",
+    "public_refs",
+)
+# Each many-to-many the scorer reads: (through table, the value it keeps).
+_MANY = (
+    (SupplierProfile.cpv_codes.through, "cpvcode_id"),
+    (SupplierProfile.delivery_municipalities.through, "municipality__number"),
+    (SupplierProfile.delivery_counties.through, "county__number"),
+    (SupplierProfile.certifications.through, "certification__slug"),
+)
+
+
+def _base(ids: list[int]):
+    return SupplierProfile.objects.filter(pk__in=ids).annotate(
+        public_refs=Count("references", filter=Q(references__public_sector=True))
+    )
+
+
+def _profile_rows(ids: list[int]) -> list[tuple]:
+    """PostgreSQL: one query, an array per many-to-many."""
+    arrays = {
+        f"many_{n}": ArraySubquery(
+            through.objects.filter(supplierprofile_id=OuterRef("pk")).values(column)
+        )
+        for n, (through, column) in enumerate(_MANY)
+    }
+    return list(_base(ids).annotate(**arrays).values_list(*_COLUMNS, *arrays))
+
+
+def _grouped_rows(ids: list[int]) -> list[tuple]:
+    """Other databases (SQLite, the embedded default): one query per many-to-many."""
+    rows = list(_base(ids).values_list(*_COLUMNS))
+    many = []
+    for through, column in _MANY:
+        grouped: dict[int, list] = {}
+        for owner, value in through.objects.filter(supplierprofile_id__in=ids).values_list(
+            "supplierprofile_id", column
+        ):
+            grouped.setdefault(owner, []).append(value)
+        many.append(grouped)
+    return [(*row, *(grouped.get(row[0], []) for grouped in many)) for row in rows]
 
 
 def _counties_of(municipality_numbers: Iterable[str]) -> frozenset[str]:
