@@ -157,12 +157,31 @@ def _facts_row(user_pk: int) -> dict:
 
 
 def _facts_rows(user_pk: int) -> dict:
-    """Other databases (SQLite, the embedded default): the same facts in two queries."""
-    held = Membership.objects.filter(user_id=user_pk).values(
-        "organisation_id", "role", "unit_id", kind=F("organisation__kind")
+    """Other databases (SQLite, the embedded default): the same facts in one query, a row per
+    membership (one row of nulls when there is none)."""
+    rows = list(
+        User.objects.filter(pk=user_pk)
+        .annotate(
+            in_mfa_group=Exists(
+                Group.objects.filter(user=OuterRef("pk"), name__in=WAGTAIL_MFA_GROUPS)
+            )
+        )
+        .values(
+            "in_mfa_group",
+            organisation_id=F("memberships__organisation_id"),
+            kind=F("memberships__organisation__kind"),
+            role=F("memberships__role"),
+            unit_id=F("memberships__unit_id"),
+        )
     )
-    in_group = Group.objects.filter(user=user_pk, name__in=WAGTAIL_MFA_GROUPS).exists()
-    return {"held": list(held), "in_mfa_group": in_group}
+    if not rows:
+        return {"held": [], "in_mfa_group": False}
+    held = [
+        {key: row[key] for key in ("organisation_id", "kind", "role", "unit_id")}
+        for row in rows
+        if row["organisation_id"] is not None
+    ]
+    return {"held": held, "in_mfa_group": rows[0]["in_mfa_group"]}
 
 
 def user_facts(user) -> UserFacts:

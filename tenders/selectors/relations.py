@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F, IntegerField, Model, QuerySet, Value
+from django.db.models import F, IntegerField, JSONField, Model, QuerySet, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -60,7 +60,10 @@ def _fields(model: type[Model]) -> list:
     return list(model._meta.concrete_fields)
 
 
-def _python_value(model_field, value):
+def _python_value(model_field, value, *, json_as_text: bool = False):
+    if json_as_text and isinstance(model_field, JSONField) and isinstance(value, str):
+        # SQLite's JSON_OBJECT nests a JSON column as its text; PostgreSQL nests the value.
+        value = json.loads(value)
     value = model_field.to_python(value)
     if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
         value = timezone.make_aware(value, datetime.UTC)
@@ -68,7 +71,8 @@ def _python_value(model_field, value):
 
 
 def _instance(model: type[Model], fields: list, data: dict, using: str) -> Model:
-    values = [_python_value(f, data.get(f.attname)) for f in fields]
+    json_as_text = connections[using].vendor != "postgresql"
+    values = [_python_value(f, data.get(f.attname), json_as_text=json_as_text) for f in fields]
     return model.from_db(using, [f.attname for f in fields], values)
 
 
