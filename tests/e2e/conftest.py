@@ -92,9 +92,16 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+FINITE_ANIMATIONS_DONE = """() => document.getAnimations().every(
+    (a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity
+)"""
+
+
 @pytest.fixture
 def assert_accessible(axe):
     def check(page) -> None:
+        # Judge the page as it rests: a dialog still fading in has the colours of its fade.
+        page.wait_for_function(FINITE_ANIMATIONS_DONE, timeout=5_000)
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = results.response["violations"]
         assert not violations, (
