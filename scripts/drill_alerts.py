@@ -47,6 +47,8 @@ from scripts.drill_support import (
     free_port,
     recreate_database,
     start_redis_server,
+    start_worker,
+    stop_process_group,
 )
 from tests.matching.fake_smtp import FakeSmtpServer
 
@@ -73,44 +75,6 @@ def _environment(database_url: str, broker_url: str, smtp_port: int) -> dict[str
         "ELASTICSEARCH_URL": "",
         "DRILL_SMTP_PORT": str(smtp_port),
     }
-
-
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    celery = Path(sys.executable).parent / "celery"
-    with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603 (this virtualenv's celery)
-            [
-                str(celery),
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-Q",
-                "pilotmarked",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: its children are found and ended
-        )
-
-
-def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
 
 
 def _group_usage(group: int) -> tuple[float, float]:
@@ -273,7 +237,7 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
                 f"({time.monotonic() - built:.1f} s)",
                 flush=True,
             )
-            worker = _start_worker(env, log)
+            worker = start_worker(env, log, pool="solo", concurrency=1)
             time.sleep(3)  # the worker connects to the broker
             if worker.poll() is not None:
                 raise DrillError(f"the worker did not start; see {log}")
@@ -313,7 +277,7 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
             time.sleep(2)  # anything sent twice would arrive now
             rss, cpu = _group_usage(worker.pid)
             peak_rss, cpu_used = max(peak_rss, rss), max(cpu_used, cpu - cpu_before)
-            _stop(worker)
+            stop_process_group(worker, signal.SIGTERM)
             worker = None
             rows, inbox_duplicates = _inbox()
             alerts_left, outbox_left = _undelivered()
@@ -348,7 +312,7 @@ def run(n: int, timeout: float, goal: float, database_url: str, keep: bool) -> i
             return 1 if failures else 0
         finally:
             if worker is not None:
-                _stop(worker, signal.SIGKILL)
+                stop_process_group(worker, signal.SIGKILL)
             clean_up(
                 redis_server=redis_server,
                 database_url=database_url,

@@ -111,3 +111,52 @@ def clean_up(*, redis_server, database_url: str, scratch, keep: bool, log) -> No
         return
     drop_database(database_url)
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def start_worker(env: dict[str, str], log, *, pool: str, concurrency: int):
+    """This virtualenv's Celery worker on the project's queue, in its own process group (so its
+    children are found, measured and killed with it), writing to ``log``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    celery = Path(sys.executable).parent / "celery"
+    with Path(log).open("ab") as out:
+        return subprocess.Popen(  # noqa: S603 (this virtualenv's celery)
+            [
+                str(celery),
+                "-A",
+                "config",
+                "worker",
+                f"--pool={pool}",
+                f"--concurrency={concurrency}",
+                "-Q",
+                "pilotmarked",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_process_group(process, sig: int) -> None:
+    """Send ``sig`` to the process's group and wait; SIGKILL if it has not ended in 30 s."""
+    import os
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)

@@ -47,6 +47,8 @@ from scripts.drill_support import (
     free_port,
     recreate_database,
     start_redis_server,
+    start_worker,
+    stop_process_group,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,44 +92,6 @@ def _environment(database_url: str, broker_url: str) -> dict[str, str]:
         "CELERY_VISIBILITY_TIMEOUT": "15",
         "OUTBOX_SWEEP_AFTER_SECONDS": "20",
     }
-
-
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    celery = Path(sys.executable).parent / "celery"
-    with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603 (this virtualenv's celery)
-            [
-                str(celery),
-                "-A",
-                "config",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=2",
-                "-Q",
-                "pilotmarked",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: kill -9 takes the children too
-        )
-
-
-def _kill_group(process: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
 
 
 # --- The drill --------------------------------------------------------------------------------
@@ -206,21 +170,21 @@ def run(n: int, timeout: float, database_url: str, keep: bool) -> int:
         _enqueue(n)
         print(f"  enqueued {n} outbox rows and tasks ({time.monotonic() - started:.1f} s)")
 
-        worker = _start_worker(env, log)
+        worker = start_worker(env, log, pool="prefork", concurrency=2)
         kill_at = max(1, n // 3)
         deadline = time.monotonic() + timeout
         while _counts()[0] < kill_at:
             if time.monotonic() > deadline or worker.poll() is not None:
                 raise DrillError(f"the first worker delivered too little; see {log}")
             time.sleep(0.02)
-        _kill_group(worker, signal.SIGKILL)
+        stop_process_group(worker, signal.SIGKILL)
         at_kill = _counts()[0]
         print(f"  kill -9 the worker after {at_kill}/{n} e-mails")
         if at_kill >= n:
             raise DrillError("everything was delivered before the kill; use a larger -n")
 
         restarted = time.monotonic()
-        worker = _start_worker(env, log)
+        worker = start_worker(env, log, pool="prefork", concurrency=2)
         next_sweep = time.monotonic() + 5
         while True:
             delivered, duplicates = _counts()
@@ -231,7 +195,7 @@ def run(n: int, timeout: float, database_url: str, keep: bool) -> int:
                 next_sweep = time.monotonic() + 5
             time.sleep(0.2)
         elapsed = time.monotonic() - restarted
-        _kill_group(worker, signal.SIGTERM)
+        stop_process_group(worker, signal.SIGTERM)
         worker = None
         delivered, duplicates = _counts()
         pending = OutboxMessage.objects.filter(delivered_at=None).count()
@@ -242,7 +206,7 @@ def run(n: int, timeout: float, database_url: str, keep: bool) -> int:
         return 0 if delivered == n and duplicates == 0 else 1
     finally:
         if worker is not None:
-            _kill_group(worker, signal.SIGKILL)
+            stop_process_group(worker, signal.SIGKILL)
         clean_up(
             redis_server=redis_server,
             database_url=database_url,
