@@ -10,6 +10,8 @@ failure, no mock.
 from __future__ import annotations
 
 import socket
+import time
+from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -36,7 +38,15 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def rates(settings):
+def rates(settings, monkeypatch):
+    """Small rates, and a throttle clock that starts a second into a fresh window: counts are
+    kept in fixed windows (fifteen minutes, a minute), and a test that ran across a window's end
+    would see its count start again (the clock is faked at the edge; it runs at real speed)."""
+    started = time.time()
+    window_start = started // 900 * 900 + 1
+    monkeypatch.setattr(
+        throttling, "time", SimpleNamespace(time=lambda: window_start + (time.time() - started))
+    )
     settings.THROTTLE_RATES = {
         **settings.THROTTLE_RATES,
         "login_account_address": "3/15min",
