@@ -533,6 +533,10 @@ OCDS_LICENSE_URL = env("OCDS_LICENSE_URL", default="https://data.norge.no/nlod/e
 OCDS_PAGE_SIZE = env.int("OCDS_PAGE_SIZE", default=100)
 
 # --- Security -------------------------------------------------------------------------------
+# Sessions live in the database and are read from the cache while it answers (Django's
+# cached_db, copies kept at most five minutes: marketplace/sessions.py); Redis down, they are
+# read from the database, so no one is signed out.
+SESSION_ENGINE = "marketplace.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
