@@ -444,7 +444,7 @@ EFORMS_NOR_DIR = env.str("EFORMS_NOR_DIR", default=_EFORMS_DATA and f"{_EFORMS_D
 EFORMS_CACHE_DIR = env.str("EFORMS_CACHE_DIR", default=str(BASE_DIR / "var" / "eforms-cache"))
 # A notice names the buyer's postal address and contact, which organisations do not hold: they
 # are configured by organisation number (JSON {"930580783": {"city", "postal_code", "nuts",
-# "email", "phone"}}). The review body (KOFA) is named in every notice.
+# "email", "phone"}}). The EU rules ask for the buyer's telephone (BT-503).
 EFORMS_BUYER_ADDRESSES = env.json(
     "EFORMS_BUYER_ADDRESSES",
     default={
@@ -453,18 +453,26 @@ EFORMS_BUYER_ADDRESSES = env.json(
             "postal_code": "0107",
             "nuts": "NO081",
             "email": "postmottak@afk.no",
+            # The county's switchboard as published on afk.no: the operator must confirm it
+            # (or set EFORMS_BUYER_ADDRESSES) before notices are sent.
+            "phone": "+47 22 05 50 00",
         }
     },
 )
+# The review body every notice names (BT-500/501/503 of ORG-0002): the district court where
+# the buyer sits. The default is the one Norway's own eForms examples name, Oslo tingrett
+# (eforms-sdk-nor src/tests/eu/test/pin-only_24.xml): Akershus fylkeskommune sits in Oslo.
 EFORMS_REVIEW_BODY = env.json(
     "EFORMS_REVIEW_BODY",
     default={
-        "name": "Klagenemnda for offentlige anskaffelser (KOFA)",
-        "org_number": "",
-        "city": "Bergen",
-        "postal_code": "5805",
-        "nuts": "NO0A2",
-        "email": "post@kofa.no",
+        "name": "Oslo tingrett",
+        "org_number": "926725939",
+        "city": "Oslo",
+        "postal_code": "0125",
+        "nuts": "NO081",
+        "email": "oslo.tingrett@domstol.no",
+        "phone": "+47 22035200",
+        "website": "https://www.domstol.no/no/domstoler/tingrett/oslo-tingrett/",
     },
 )
 # The place of performance when a tender names no municipality (Akershus).

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
 from marketplace.models import SupplierProfile
@@ -181,8 +182,20 @@ def _nuts(municipalities) -> str:
 
 
 def _buyer(tender: Tender) -> Party:
+    """The buyer, with the address and contact the operator configured for its organisation
+    number (``EFORMS_BUYER_ADDRESSES``): every notice gives its telephone (BT-503)."""
     organisation = tender.buyer
     address = settings.EFORMS_BUYER_ADDRESSES.get(organisation.org_number, {})
+    if not address.get("phone"):
+        raise NoticeNotPossible(
+            _(
+                "The notice must give the buyer's telephone number, and none is configured for "
+                '%(buyer)s (organisation number %(org_number)s): add a "phone" to its entry '
+                "in the setting EFORMS_BUYER_ADDRESSES."
+            )
+            % {"buyer": organisation.name, "org_number": organisation.org_number},
+            code="eforms_buyer_phone",
+        )
     return Party(
         id=identifiers.part("ORG", 1),
         name=tender.display_buyer,
@@ -191,14 +204,23 @@ def _buyer(tender: Tender) -> Party:
         postal_code=address.get("postal_code", ""),
         nuts=address.get("nuts", ""),
         email=address.get("email", ""),
-        phone=address.get("phone", ""),
+        phone=address["phone"],
         website=organisation.website or address.get("website", ""),
     )
 
 
 def _review_body() -> Party:
-    """The body that hears complaints: KOFA (Klagenemnda for offentlige anskaffelser)."""
+    """The body that hears complaints (BT-500/501 of ORG-0002), from ``EFORMS_REVIEW_BODY``:
+    by default the district court where the buyer sits."""
     body = settings.EFORMS_REVIEW_BODY
+    if not (body.get("name") and body.get("org_number")):
+        raise NoticeNotPossible(
+            _(
+                "The notice must name the review body with its organisation number: fill in "
+                '"name" and "org_number" in the setting EFORMS_REVIEW_BODY.'
+            ),
+            code="eforms_review_body",
+        )
     return Party(id=identifiers.part("ORG", 2), **body)
 
 

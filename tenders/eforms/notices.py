@@ -33,12 +33,14 @@ NORWEGIAN = "NOR"  # Doffin's code for Norwegian (Bokmål) text in eForms
 CURRENCY = "NOK"
 ENVIRONMENT_WORDS = ("miljø", "klima", "environment", "climate")
 REVIEW_NOB = (
-    "Klage kan sendes til Klagenemnda for offentlige anskaffelser (KOFA). Oppdragsgiver venter "
-    "med å inngå kontrakt til karensperioden i tildelingsbrevet er ute."
+    "Klage kan sendes til Klagenemnda for offentlige anskaffelser (KOFA); søksmål reises for "
+    "tingretten som er nevnt som klageorgan. Oppdragsgiver venter med å inngå kontrakt til "
+    "karensperioden i tildelingsbrevet er ute."
 )
 REVIEW_ENG = (
-    "Complaints may be lodged with the Norwegian Complaints Board for Public Procurement (KOFA). "
-    "The contract is not signed before the standstill period in the award letter has ended."
+    "Complaints may be lodged with the Norwegian Complaints Board for Public Procurement (KOFA); "
+    "legal action is brought before the district court named as review body. The contract is "
+    "not signed before the standstill period in the award letter has ended."
 )
 
 

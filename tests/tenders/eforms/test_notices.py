@@ -123,6 +123,47 @@ def test_an_imported_tender_gets_no_notice(db):
         notice_xml(TenderFactory(external=True), kind="contract")
 
 
+def test_without_the_buyers_telephone_the_notice_is_refused_naming_the_setting(settings, above):
+    settings.EFORMS_BUYER_ADDRESSES = {"930580783": {"city": "Oslo"}}
+
+    with pytest.raises(NoticeNotPossible) as refused:
+        notice_xml(above, kind="contract")
+
+    assert refused.value.code == "eforms_buyer_phone"
+    assert "EFORMS_BUYER_ADDRESSES" in str(refused.value.message)
+    assert "930580783" in str(refused.value.message)
+
+
+def test_without_the_review_bodys_organisation_number_the_notice_is_refused(settings, below):
+    settings.EFORMS_REVIEW_BODY = {**settings.EFORMS_REVIEW_BODY, "org_number": ""}
+
+    with pytest.raises(NoticeNotPossible) as refused:
+        notice_xml(below, kind="contract")
+
+    assert refused.value.code == "eforms_review_body"
+    assert "EFORMS_REVIEW_BODY" in str(refused.value.message)
+
+
+def test_the_default_review_body_is_oslo_tingrett_with_its_numbers(settings, below):
+    from config.settings import base  # the defaults, without conftest's dummy numbers
+
+    settings.EFORMS_REVIEW_BODY = base.EFORMS_REVIEW_BODY
+    settings.EFORMS_BUYER_ADDRESSES = base.EFORMS_BUYER_ADDRESSES
+
+    document = tree(notice_xml(below, kind="contract"))
+
+    court = document.xpath(
+        "//efac:Organization/efac:Company[cac:PartyIdentification/cbc:ID='ORG-0002']",
+        namespaces=NS,
+    )[0]
+    assert court.findtext("cac:PartyLegalEntity/cbc:CompanyID", namespaces=NS) == "926725939"
+    assert court.findtext("cac:Contact/cbc:Telephone", namespaces=NS) == "+47 22035200"
+    assert text(
+        document,
+        "//efac:Company[cac:PartyIdentification/cbc:ID='ORG-0001']/cac:Contact/cbc:Telephone",
+    ) == ["+47 22 05 50 00"]
+
+
 def test_without_the_sdk_generation_works_and_validation_says_it_is_not_configured(settings, below):
     from tenders.eforms.rulesets import EformsNotConfigured
 
@@ -191,7 +232,8 @@ def test_below_threshold_award_notice_is_valid_by_norways_national_rules(eforms_
 
 @pytest.mark.eforms_rules
 def test_a_broken_notice_is_rejected_with_the_field_in_words(eforms_rules, settings, above):
-    settings.EFORMS_BUYER_ADDRESSES = {}  # no city, no e-mail, no telephone for the buyer
+    # the buyer's telephone only: no city, no e-mail
+    settings.EFORMS_BUYER_ADDRESSES = {"930580783": {"phone": "+47 00 00 00 00"}}
 
     report = validate(notice_xml(above, kind="contract").xml)
 
