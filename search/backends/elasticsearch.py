@@ -40,6 +40,9 @@ SUPPLIER_FIELDS = ["title^3", "labels^2", "labels.en^2", "body", "body.en"]
 SUPPLIER_WINDOW = 1000
 ES_CHUNK = 500
 _UNREACHABLE = (es_exceptions.ConnectionError, es_exceptions.TransportError)
+# HTTP answers that mean "not now" rather than "you asked wrongly": the cluster is overloaded
+# (429), failing or restarting (5xx). The client raises them as ``ApiError``, not TransportError.
+_BUSY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 def supplier_search_body(query, *, size: int = SUPPLIER_WINDOW) -> dict:
@@ -143,6 +146,12 @@ class ElasticsearchBackend:
             raise SearchUnavailable("The search index does not exist yet; build it first.") from exc
         except _UNREACHABLE as exc:
             raise SearchUnavailable(f"Elasticsearch did not answer: {type(exc).__name__}") from exc
+        except es_exceptions.ApiError as exc:
+            # Any other refusal still leaves the site answering from the database index; a 4xx
+            # other than 429 means our request was wrong, which deserves an error in the log.
+            if exc.status_code not in _BUSY_STATUSES:
+                logger.error("Elasticsearch refused a request (%s): %s", exc.status_code, exc)
+            raise SearchUnavailable(f"Elasticsearch answered {exc.status_code}") from exc
 
     # -- searching -------------------------------------------------------------------------------
 
