@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bids.espd import answers as espd_answers
+from bids.espd import integrity
+from bids.espd.lots import bid_lot_ids
 from bids.espd.names import ALWAYS_CODES, DEFAULT_CODES
 from bids.espd.taxonomy import groups
 from bids.espd.xml import CriterionXml, Party, Procedure, ResponseDocument, build_response
@@ -300,7 +302,10 @@ def _save(
     by,
     imported: bool,
     action: str,
+    stamp: bool = False,
 ) -> EspdResponse:
+    """Seal and save the response; ``stamp`` (a submitted bid's response) also hashes it and puts
+    the hash on its row and in the audit event (``bids.espd.integrity``)."""
     criteria = request_criteria(request_for(bid.tender))
     content.answers = clean_answers(criteria, content.answers)
     complete = (
@@ -314,14 +319,16 @@ def _save(
     response.imported = imported
     response.updated_by = by
     response.updated_at = timezone.now()
+    after = {"bid": str(bid.public_id), "organisation": organisation.pk, "complete": complete}
+    if stamp:
+        response.sha256 = integrity.response_sha256(
+            org_number=organisation.org_number,
+            role=role_of(bid, organisation) or "",
+            content=content.to_dict(),
+        )
+        after["sha256"] = response.sha256
     response.save()
-    audit_record(
-        actor=by,
-        action=action,
-        obj=bid,
-        organisation=organisation,
-        after={"bid": str(bid.public_id), "organisation": organisation.pk, "complete": complete},
-    )
+    audit_record(actor=by, action=action, obj=bid, organisation=organisation, after=after)
     return response
 
 
@@ -386,7 +393,8 @@ def espd_response_record_by_buyer(
         content=content,
         by=by,
         imported=True,
-        action="bid.espd_imported_by_buyer",
+        action=integrity.RECORDED_BY_BUYER,
+        stamp=True,
     )
 
 
@@ -447,10 +455,13 @@ def group_name(bid: Bid) -> str:
     return " / ".join(names)[:200] if len(names) > 1 else ""
 
 
-def response_xml(response: EspdResponse) -> bytes:
-    """The ESPD-EDM 4.1.0 response XML. Internal: the caller has passed the seal's check."""
+def response_xml(response: EspdResponse, *, lot: str | None = None) -> bytes:
+    """The ESPD-EDM 4.1.0 response XML for one of the lots the bid covers (``lot``, else the
+    first; one response names one lot, BR-LOT-10). Internal: the caller has passed the seal's
+    check."""
     bid = response.bid
     tender = bid.tender
+    lots = bid_lot_ids(bid)
     content = read_response(response)
     criteria = request_criteria(request_for(tender))
     role = role_of(bid, response.organisation) or EspdResponse.Role.SOLE
@@ -469,6 +480,7 @@ def response_xml(response: EspdResponse) -> bytes:
             criteria=[CriterionXml(c.code, c.xml) for c in criteria],
             answers=content.answers,
             group_name=content.group_name or group_name(bid),
+            lot=lot if lot in lots else lots[0],
             issued_at=response.updated_at,
             document_uuid=str(uuid.uuid5(bid.public_id, f"espd:{response.organisation_id}")),
         )

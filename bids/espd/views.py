@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bids.espd import services
 from bids.espd.forms import EspdAnswerForm, EspdImportForm, EspdRequestForm
 from bids.espd.importing import espd_response_import
+from bids.espd.lots import bid_lot_ids
 from bids.models import Bid, EspdCriterion, EspdResponse
 from bids.selectors.buyer import tender_for_bid_work
 from bids.selectors.supplier import bid_for_bidder
@@ -44,8 +45,9 @@ def _xml_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _filename(bid: Bid, organisation: Organisation) -> str:
-    return f"espd-{bid.tender.reference}-{organisation.org_number}.xml"
+def _filename(bid: Bid, organisation: Organisation, lot: str | None = None) -> str:
+    suffix = f"-{lot}" if lot and lot.replace("-", "").isalnum() else ""
+    return f"espd-{bid.tender.reference}-{organisation.org_number}{suffix}.xml"
 
 
 # --- The buyer's request ---------------------------------------------------------------------
@@ -127,6 +129,8 @@ def bid_espd(request, public_id):
             "tender": bid.tender,
             "rows": rows,
             "is_lead": side == sealing.Side.BIDDER,
+            # One ESPD response XML names one lot: a bid on several lots offers one per lot.
+            "lots": lots if len(lots := bid_lot_ids(bid)) > 1 else [],
         },
     )
 
@@ -225,7 +229,10 @@ def bid_espd_download(request, public_id, organisation_id: int):
     bid, _side = bid_for_bidder(request.user, public_id, what="bid.espd_download")
     organisation = _answerer(request, bid, organisation_id, may_write=False)
     response = get_object_or_404(EspdResponse, bid=bid, organisation=organisation)
-    return _xml_response(services.response_xml(response), _filename(bid, organisation))
+    lot = request.GET.get("lot")
+    return _xml_response(
+        services.response_xml(response, lot=lot), _filename(bid, organisation, lot)
+    )
 
 
 # --- The buyer, after opening ------------------------------------------------------------------
@@ -251,7 +258,10 @@ def _opened_bid(request, reference: str, public_id, *, what: str) -> Bid:
 def buyer_espd_download(request, reference: str, public_id, organisation_id: int):
     bid = _opened_bid(request, reference, public_id, what=f"buyer.espd:{organisation_id}")
     response = get_object_or_404(EspdResponse, bid=bid, organisation_id=organisation_id)
-    return _xml_response(services.response_xml(response), _filename(bid, response.organisation))
+    lot = request.GET.get("lot")
+    return _xml_response(
+        services.response_xml(response, lot=lot), _filename(bid, response.organisation, lot)
+    )
 
 
 @login_required

@@ -21,6 +21,8 @@ from bids.espd.taxonomy import CAC, CBC, groups, parse_fragment
 RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:QualificationApplicationResponse-2"
 EDM_VERSION = "4.1.0"
 CURRENCY = "NOK"
+# ESPD-EDM's lot id for a procedure that is not divided into lots (the taxonomy's criteria carry
+# it as their default); a tender's lots are named as its notice names them (``bids.espd.lots``).
 WHOLE_PROCEDURE_LOT = "LOT-0000"
 NSMAP = {None: RESPONSE_NS, "cac": CAC, "cbc": CBC}
 
@@ -73,6 +75,7 @@ class ResponseDocument:
     criteria: list[CriterionXml]
     answers: dict[str, str]
     group_name: str = ""
+    lot: str = WHOLE_PROCEDURE_LOT  # the one lot this response is for (BR-LOT-10)
     issued_at: datetime.datetime = field(
         default_factory=lambda: datetime.datetime.now(datetime.UTC)
     )
@@ -268,6 +271,29 @@ def _answered(doc: ResponseDocument) -> Iterable[tuple[str, str, str]]:
                 yield item.property.id, item.property.value_type, value
 
 
+def criterion_for_lots(xml: str, lots: list[str]) -> etree._Element:
+    """The taxonomy's criterion, its lot references naming ``lots``: one
+    ``cac:ProcurementProjectLotReference`` per lot where the criterion has one (selection
+    criteria, BR-LOT-41; exclusion grounds have none, BR-LOT-40), and the buyer's
+    ``LOT_IDENTIFIER`` requirement expecting the first."""
+    element = parse_fragment(xml)
+    references = element.findall(f"{{{CAC}}}ProcurementProjectLotReference")
+    if references:
+        anchor = references[0]
+        for lot in lots:
+            reference = etree.Element(f"{{{CAC}}}ProcurementProjectLotReference")
+            _cbc(reference, "ID", lot, **_id_attrs())
+            anchor.addprevious(reference)
+        for old in references:
+            element.remove(old)
+    for prop in element.iter(f"{{{CAC}}}TenderingCriterionProperty"):
+        if prop.findtext(f"{{{CBC}}}ValueDataTypeCode", "").strip() == "LOT_IDENTIFIER":
+            expected = prop.find(f"{{{CBC}}}ExpectedID")
+            if expected is not None and lots:
+                expected.text = lots[0]
+    return element
+
+
 def build_response(doc: ResponseDocument) -> bytes:
     root = etree.Element(f"{{{RESPONSE_NS}}}QualificationApplicationResponse", nsmap=NSMAP)
     _header(root, doc)
@@ -275,9 +301,9 @@ def build_response(doc: ResponseDocument) -> bytes:
     _economic_operator(root, doc)
     project = _cac(root, "ProcurementProject")
     _cbc(project, "Name", doc.procedure.title[:200])
-    _cbc(_cac(root, "ProcurementProjectLot"), "ID", WHOLE_PROCEDURE_LOT, **_id_attrs())
+    _cbc(_cac(root, "ProcurementProjectLot"), "ID", doc.lot, **_id_attrs())
     for criterion in doc.criteria:
-        root.append(parse_fragment(criterion.xml))
+        root.append(criterion_for_lots(criterion.xml, [doc.lot]))
     answered = list(_answered(doc))
     evidence_ids = {
         value: f"EVIDENCE-{number:04d}"

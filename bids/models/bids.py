@@ -83,6 +83,12 @@ class Bid(models.Model):
     sealed_content = models.BinaryField(_("sealed content"), editable=False)
     # SHA-256 of the content's canonical JSON at submission, printed on the receipt.
     content_sha256 = models.CharField(_("content SHA-256"), max_length=64, blank=True)
+    # The ESPD responses as submitted, printed on the receipt with the content's hash: one entry
+    # per answering organisation, {"organisation": pk, "org_number", "role", "sha256"}
+    # (``bids.espd.integrity``). Empty for a bid without ESPD.
+    espd_receipt = models.JSONField(
+        _("ESPD responses on the receipt"), default=list, blank=True, editable=False
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -94,7 +94,8 @@ class EspdResponse(models.Model):
 
     The answers and the organisation's details are sealed under the bid's data key
     (``bids.services.sealing.seal_espd``); the row keeps in plain text only whether the answers
-    are complete, which the submission check needs, and when they were saved.
+    are complete, which the submission check needs, when they were saved, and, once submitted,
+    the SHA-256 the receipt prints.
     """
 
     class Role(models.TextChoices):
@@ -110,6 +111,9 @@ class EspdResponse(models.Model):
     )
     sealed_answers = models.BinaryField(_("sealed answers"), editable=False)
     is_complete = models.BooleanField(_("complete"), default=False)
+    # SHA-256 of the response's canonical plaintext (``bids.espd.integrity``), stamped when it is
+    # sealed into a submitted bid: at submission, or when the buyer records one after opening.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     imported = models.BooleanField(_("imported from an ESPD XML file"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -27,6 +27,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.no import orgnr
 
 from bids.content import BidContent, Subcontractor
+from bids.espd.integrity import Unsealed
+from bids.espd.integrity import stamp_receipt as stamp_espd_receipt
+from bids.espd.integrity import unseal_all as unseal_espd_responses
 from bids.models import Bid, BidDocument, ConsortiumMember
 from bids.services import sealing
 from bids.services.completeness import (
@@ -278,14 +281,17 @@ class _Prepared:
     sealed_content: bytes
     content: BidContent
     content_sha256: str
+    espd: dict[int, Unsealed]  # the ESPD responses, by id (hashed under the lock)
 
 
 def _prepare(bid: Bid) -> _Prepared:
-    content = read_content(bid)
+    key = sealing.data_key(bid)
+    content = BidContent.from_dict(sealing.unseal_content(bid, key=key))
     return _Prepared(
         sealed_content=bytes(bid.sealed_content or b""),
         content=content,
         content_sha256=sealing.content_sha256(content.to_dict()),
+        espd=unseal_espd_responses(bid, key=key),
     )
 
 
@@ -299,9 +305,10 @@ def bid_submit(
     """Submit a draft received at ``received_at`` (the view passes ``request.received_at``;
     ``now`` stands in for it in tests; else the server's time now).
 
-    First, outside any lock: unseal and hash the content. Then one short transaction: hold the
-    tender's row in share mode, lock this bid, judge ``received_at`` against the deadline as
-    committed, check completeness, stamp ``submitted_at = received_at``, give the receipt number
+    First, outside any lock: unseal and hash the content, unseal the ESPD responses. Then one
+    short transaction: hold the tender's row in share mode, lock this bid, judge ``received_at``
+    against the deadline as committed, check completeness, stamp ``submitted_at = received_at``,
+    hash each ESPD response onto the receipt (``bids.espd.integrity``), give the receipt number
     and replace the previous version. The receipt is e-mailed on commit.
     """
     received_at = received_at or now or timezone.now()
@@ -341,6 +348,7 @@ def _submit_prepared(*, bid: Bid, by, received_at: datetime.datetime, prepared: 
     bid.submitted_by = by
     bid.is_joint = bid.consortium_members.exists()
     bid.content_sha256 = prepared.content_sha256
+    bid.espd_receipt = stamp_espd_receipt(bid, prepared.espd)
     bid.receipt_code = new_receipt_code(tender)
     bid.save(
         update_fields=[
@@ -349,6 +357,7 @@ def _submit_prepared(*, bid: Bid, by, received_at: datetime.datetime, prepared: 
             "submitted_by",
             "is_joint",
             "content_sha256",
+            "espd_receipt",
             "receipt_code",
             "updated_at",
         ]
@@ -361,6 +370,9 @@ def _submit_prepared(*, bid: Bid, by, received_at: datetime.datetime, prepared: 
             **_status_data(bid),
             "submitted_at": received_at,
             "content_sha256": bid.content_sha256,
+            **(
+                {"espd_sha256": [e["sha256"] for e in bid.espd_receipt]} if bid.espd_receipt else {}
+            ),
             "receipt": bid.receipt_code,
             "documents": bid.documents.count(),
         },

@@ -5,8 +5,8 @@ of the opener role for the tender's unit. With ``two_person_opening`` the first 
 waits for a second, different opener's confirmation; nothing is decrypted before that.
 
 Opening freezes the opening protocol (bidders with organisation numbers, consortium members,
-lots and prices, documents with their SHA-256, submission times) as JSON with its SHA-256,
-tells every bidder, and is an audit event.
+lots and prices, documents with their SHA-256, the ESPD responses' SHA-256 from each receipt,
+submission times) as JSON with its SHA-256, tells every bidder, and is an audit event.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bids.espd.integrity import organisation_names as espd_organisation_names
+from bids.espd.integrity import receipt_lines as espd_receipt_lines
 from bids.models import Bid, ConsortiumMember, TenderOpening
 from bids.selectors.buyer import bidder_users
 from bids.services import sealing
@@ -73,6 +75,7 @@ def _protocol(tender: Tender, opening: TenderOpening, now: datetime.datetime) ->
         .prefetch_related("documents", "consortium_members__organisation")
         .order_by("submitted_at", "pk")
     )
+    names = espd_organisation_names(bids)
     for bid in bids:
         key = sealing.data_key(bid)
         content = sealing.unseal_content(bid, key=key)
@@ -118,6 +121,17 @@ def _protocol(tender: Tender, opening: TenderOpening, now: datetime.datetime) ->
                 "submitted_at": bid.submitted_at,
             }
         )
+        espd = espd_receipt_lines(bid, names=names)
+        if espd:  # a bid without ESPD keeps the protocol's shape it always had
+            entries[-1]["espd"] = [
+                {
+                    "name": line.name,
+                    "org_number": line.org_number,
+                    "role": line.role,
+                    "sha256": line.sha256,
+                }
+                for line in espd
+            ]
     return canonical_json(
         {
             "tender": tender.reference,

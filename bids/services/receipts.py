@@ -1,5 +1,6 @@
 """The receipt of a submitted bid (Annex IV a): tender, version, the server's time in UTC and in
-Oslo time, the content's SHA-256, each document's name, size and SHA-256, and the receipt number.
+Oslo time, the content's SHA-256, each document's name, size and SHA-256, each ESPD response's
+organisation, role and SHA-256 (``bids.espd.integrity``), and the receipt number.
 
 Shown as a page, downloaded as plain text, and e-mailed to the submitter and the lead supplier's
 administrators. The e-mail goes straight to the mail server and is not kept in the site's inbox:
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
 
+from bids.espd.integrity import ReceiptLine, receipt_lines
 from bids.models import Bid
 from bids.services import sealing
 from marketplace.outbox import outbox_enqueue, outbox_handler
@@ -49,6 +51,7 @@ class Receipt:
     content_sha256: str
     documents: list[ReceiptDocument]
     consortium: list[str]
+    espd: list[ReceiptLine]
 
     @property
     def utc_text(self) -> str:
@@ -91,6 +94,7 @@ def receipt_for(bid: Bid) -> Receipt:
             member.organisation.name if member.organisation_id else member.org_number
             for member in bid.consortium_members.select_related("organisation")
         ],
+        espd=receipt_lines(bid),
     )
 
 

@@ -156,11 +156,13 @@ def protocol_rows(protocol: dict) -> list[list[str]]:
         _("Documents"),
         _("Document SHA-256"),
         _("Submitted (UTC)"),
+        _("ESPD SHA-256"),
     ]
     rows = [header]
     for entry in protocol.get("bids", []):
         members = "; ".join(f"{m['name']} ({m['org_number']})" for m in entry["consortium"])
         hashes = " ".join(d["sha256"] for d in entry["documents"])
+        espd = " ".join(f"{r['org_number']}:{r['sha256']}" for r in entry.get("espd", []))
         for line in entry["lots"] or [{"number": "", "price": ""}]:
             rows.append(
                 [
@@ -172,6 +174,7 @@ def protocol_rows(protocol: dict) -> list[list[str]]:
                     str(entry["document_count"]),
                     hashes,
                     entry["submitted_at"] or "",
+                    espd,
                 ]
             )
     return rows

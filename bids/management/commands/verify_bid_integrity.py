@@ -4,16 +4,20 @@
     manage.py verify_bid_integrity -v 2         # plus a progress line every --progress-every bids
 
 A bid's receipt (``bids.services.receipts``) prints the SHA-256 of its canonical content
-(``Bid.content_sha256``) and each document's size and SHA-256 of the plaintext
-(``BidDocument.size``, ``.sha256``). This command unwraps each bid's data key with ``BID_KEYS``,
-decrypts each document from private storage chunk by chunk, and compares. Bids that were
+(``Bid.content_sha256``), each document's size and SHA-256 of the plaintext
+(``BidDocument.size``, ``.sha256``) and each ESPD response's SHA-256 (``Bid.espd_receipt``,
+``bids.espd.integrity``). This command unwraps each bid's data key with ``BID_KEYS``, decrypts
+each document from private storage chunk by chunk and each ESPD response, and compares: an ESPD
+response changed, swapped, removed or added after submission is a problem (one an officer
+recorded after opening passes when its audit event carries its hash). Bids without ESPD, and
+those submitted before ESPD responses went on the receipt, have none to check. Bids that were
 submitted and later replaced or withdrawn keep their receipts and documents, so they are checked
 too; drafts have no receipt and are not.
 
 Exit status 0 with one summary line when everything matches. Otherwise every problem is written
 to stderr as it is found, and the command exits 1 (a ``CommandError``) naming the first one: the
-bid, the document and why (file missing, does not decrypt, size or hash differs). Run it after a
-restore (with ``verify_audit``) and from time to time against production.
+bid, the document or ESPD response and why (file missing, does not decrypt, size or hash
+differs). Run it after a restore (with ``verify_audit``) and from time to time against production.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from django.db.models import Prefetch
 
 from bids import crypto
 from bids.content import BidContent
-from bids.models import Bid, BidDocument
+from bids.espd.integrity import receipt_problems as espd_receipt_problems
+from bids.models import Bid, BidDocument, EspdResponse
 from bids.services import sealing
 from bids.services.documents import document_plaintext_stream
 
@@ -52,6 +57,7 @@ class Tally:
     bids: int = 0
     documents: int = 0
     bytes: int = 0
+    espd: int = 0
 
 
 def check_document(document: BidDocument, *, key: bytes) -> tuple[str | None, int]:
@@ -103,13 +109,16 @@ def check_bid(bid: Bid, tally: Tally) -> list[Problem]:
         tally.bytes += size
         if reason is not None:
             problems.append(Problem(bid, reason, document))
+    reasons, checked = espd_receipt_problems(bid, key=key)
+    tally.espd += checked
+    problems.extend(Problem(bid, reason) for reason in reasons)
     return problems
 
 
 class Command(BaseCommand):
     help = (
-        "Decrypt and re-hash every submitted bid's documents and content; exit 1 naming the "
-        "first that differs from its receipt."
+        "Decrypt and re-hash every submitted bid's content, documents and ESPD responses; exit 1 "
+        "naming the first that differs from its receipt."
     )
 
     def add_arguments(self, parser):
@@ -129,7 +138,13 @@ class Command(BaseCommand):
         bids = (
             Bid.objects.filter(submitted_at__isnull=False)
             .order_by("pk")
-            .prefetch_related(Prefetch("documents", queryset=BidDocument.objects.order_by("pk")))
+            .prefetch_related(
+                Prefetch("documents", queryset=BidDocument.objects.order_by("pk")),
+                Prefetch(
+                    "espd_responses",
+                    queryset=EspdResponse.objects.select_related("organisation").order_by("pk"),
+                ),
+            )
         )
         total = bids.count()
         tally = Tally()
@@ -148,6 +163,8 @@ class Command(BaseCommand):
             f"{tally.bids} submitted bids, {tally.documents} documents "
             f"({tally.bytes} bytes decrypted)"
         )
+        if tally.espd:
+            checked += f", {tally.espd} ESPD responses"
         if problems:
             noun = "problem" if len(problems) == 1 else "problems"
             raise CommandError(
