@@ -19,6 +19,7 @@ from matching.forms import InviteForm, PartnerForm, SavedSearchForm
 from matching.models import Alert, PartnerInterest, SavedSearch
 from matching.selectors.matches import explain, opportunities_for, suppliers_for
 from matching.selectors.partners import consortia_for, partner_interests
+from matching.selectors.tenders import invited_suppliers, tender_to_match
 from matching.services import searches as services
 from tenders.models import Lot, Need, Tender
 from tenders.selectors.buyer import tender_for_buyer
@@ -46,9 +47,13 @@ def _profile_of(organisation) -> SupplierProfile | None:
 @login_required
 @require_GET
 def tender_suppliers(request, reference: str, lot: int | None = None):
-    tender = tender_for_buyer(request.user, reference)
-    target = get_object_or_404(tender.lots, pk=lot) if lot is not None else tender
-    invited = set(tender.match_invitations.values_list("supplier_id", flat=True))
+    tender = tender_to_match(request.user, reference)
+    target = tender
+    if lot is not None:
+        target = next((each for each in tender.lots.all() if each.pk == lot), None)
+        if target is None:
+            raise Http404
+        target.tender = tender
     return render(
         request,
         "matching/buyer_suppliers.html",
@@ -56,7 +61,7 @@ def tender_suppliers(request, reference: str, lot: int | None = None):
             "tender": tender,
             "lot": target if lot is not None else None,
             "matches": suppliers_for(target),
-            "invited": invited,
+            "invited": invited_suppliers(tender),
             "can_invite": tender.status == Tender.Status.PUBLISHED,
             "consortia": consortia_for(target) if lot is not None else [],
             "looking": partner_interests(target) if lot is not None else [],

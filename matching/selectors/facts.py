@@ -1,75 +1,112 @@
 """Reading the plain facts the scorer works on, in a few set-based queries.
 
-Facts are loaded as plain values (no model instances): the profiles of a shortlist with their
-codes, places and certifications in one query (an array per many-to-many), so scoring a few
-hundred suppliers costs one query; an opportunity's facts reuse what its page already read.
+Facts are loaded as plain values: the profiles of a shortlist with their codes, places and
+certifications in one query (an array per many-to-many: PostgreSQL arrays, JSON arrays on
+SQLite), so scoring a few hundred suppliers costs one query. An opportunity's facts reuse what
+its page already read; what they need besides (the counties of its places, the certifications
+its requirements may name) and the names its explanations show come in one more query.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, OuterRef, Q
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 
-from marketplace.models import Certification, CpvCode, Municipality, SupplierProfile
+from marketplace.models import (
+    Certification,
+    CpvCode,
+    Municipality,
+    SupplierProfile,
+    SupplierReference,
+)
 from matching.scoring import OpportunityFacts, SupplierFacts, branch_code
 from tenders.models import Lot, Need, Tender
 
+# --- Suppliers ------------------------------------------------------------------------------------
+
 
 def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
-    """Facts of the profiles ``ids`` (primary keys of SupplierProfile)."""
+    """Facts of the profiles ``ids`` (primary keys of SupplierProfile), in one query."""
     ids = list(ids)
     if not ids:
         return {}
-    rows = _profile_rows(ids) if connection.vendor == "postgresql" else _grouped_rows(ids)
-    facts = {}
-    for (
-        pk,
-        name,
-        nationwide,
-        home,
-        sme,
-        stage,
-        trl,
-        pilots,
-        refs,
-        codes,
-        munis,
-        counties,
-        certs,
-    ) in rows:
-        facts[pk] = SupplierFacts(
-            pk=pk,
-            name=name,
-            cpv_codes=tuple(sorted(codes)),
-            nationwide=nationwide,
-            municipalities=frozenset(munis),
-            counties=frozenset(counties),
-            home_municipality=home or "",
-            sme_category=sme,
-            stage=stage,
-            trl=trl,
-            open_to_pilots=pilots,
-            public_references=refs,
-            certifications=frozenset(certs),
+    rows = _facts_queryset(ids).values_list(*_COLUMNS, *_MANY_NAMES)
+    return {row[0]: _facts_of_row(row) for row in rows}
+
+
+def supplier_profiles_with_facts(
+    ids: Iterable[int],
+) -> tuple[dict[int, SupplierFacts], dict[int, SupplierProfile]]:
+    """The facts of the profiles ``ids`` and the profiles to show (with their organisation's
+    name, slug and verification), in the same one query. Other columns of a profile or its
+    organisation are read when asked for, as with ``QuerySet.only``."""
+    ids = list(ids)
+    if not ids:
+        return {}, {}
+    profiles = {
+        profile.pk: profile
+        for profile in _facts_queryset(ids)
+        .select_related("organisation")
+        .only(*_PROFILE_FIELDS, *(f"organisation__{name}" for name in _ORGANISATION_FIELDS))
+    }
+    facts = {
+        pk: _facts_of_row(
+            (
+                pk,
+                profile.organisation.name,
+                profile.delivers_nationwide,
+                profile.home_number,
+                profile.sme_category,
+                profile.stage,
+                profile.technology_readiness_level,
+                profile.open_to_pilots,
+                profile.public_refs,
+                *(getattr(profile, name) for name in _MANY_NAMES),
+            )
         )
-    return facts
+        for pk, profile in profiles.items()
+    }
+    return facts, profiles
 
 
 _COLUMNS = (
     "pk",
     "organisation__name",
     "delivers_nationwide",
-    "municipality__number",
+    "home_number",
     "sme_category",
     "stage",
     "technology_readiness_level",
     "open_to_pilots",
     "public_refs",
 )
+_PROFILE_FIELDS = (
+    "organisation",
+    "delivers_nationwide",
+    "sme_category",
+    "stage",
+    "technology_readiness_level",
+    "open_to_pilots",
+    "is_published",
+)
+_ORGANISATION_FIELDS = ("kind", "name", "slug", "verified_at")
 # Each many-to-many the scorer reads: (through table, the value it keeps).
 _MANY = (
     (SupplierProfile.cpv_codes.through, "cpvcode_id"),
@@ -77,57 +114,220 @@ _MANY = (
     (SupplierProfile.delivery_counties.through, "county__number"),
     (SupplierProfile.certifications.through, "certification__slug"),
 )
+_MANY_NAMES = tuple(f"many_{n}" for n in range(len(_MANY)))
 
 
-def _base(ids: list[int]):
+class _JsonGroupArray(Aggregate):
+    """SQLite's ``json_group_array``: the values of a group as one JSON array (text)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = TextField()
+
+
+def _values_of(through, column: str):
+    """The ``column`` values of one profile's rows in ``through``: an array on PostgreSQL, a
+    JSON array on other databases (SQLite, the embedded default), decoded by ``_listed``."""
+    rows = through.objects.filter(supplierprofile_id=OuterRef("pk"))
+    if connection.vendor == "postgresql":
+        return ArraySubquery(rows.values(column))
+    grouped = rows.order_by().values("supplierprofile_id").annotate(values=_JsonGroupArray(column))
+    return Subquery(grouped.values("values"), output_field=TextField())
+
+
+def _listed(value) -> list:
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else list(value)
+
+
+def _facts_queryset(ids: list[int]):
+    references = (
+        SupplierReference.objects.filter(profile_id=OuterRef("pk"), public_sector=True)
+        .order_by()
+        .values("profile_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return SupplierProfile.objects.filter(pk__in=ids).annotate(
-        public_refs=Count("references", filter=Q(references__public_sector=True))
+        home_number=F("municipality__number"),
+        public_refs=Coalesce(Subquery(references, output_field=IntegerField()), 0),
+        **{
+            name: _values_of(through, column)
+            for name, (through, column) in zip(_MANY_NAMES, _MANY, strict=True)
+        },
     )
 
 
-def _profile_rows(ids: list[int]) -> list[tuple]:
-    """PostgreSQL: one query, an array per many-to-many."""
-    arrays = {
-        f"many_{n}": ArraySubquery(
-            through.objects.filter(supplierprofile_id=OuterRef("pk")).values(column)
+def _facts_of_row(row: tuple) -> SupplierFacts:
+    pk, name, nationwide, home, sme, stage, trl, pilots, refs, codes, munis, counties, certs = row
+    return SupplierFacts(
+        pk=pk,
+        name=name,
+        cpv_codes=tuple(sorted(_listed(codes))),
+        nationwide=nationwide,
+        municipalities=frozenset(_listed(munis)),
+        counties=frozenset(_listed(counties)),
+        home_municipality=home or "",
+        sme_category=sme,
+        stage=stage,
+        trl=trl,
+        open_to_pilots=pilots,
+        public_references=refs,
+        certifications=frozenset(_listed(certs)),
+    )
+
+
+def profile_facts(profile: SupplierProfile) -> SupplierFacts:
+    return supplier_facts([profile.pk])[profile.pk]
+
+
+# --- What an opportunity's facts and explanations look up -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """The reference rows an opportunity's facts and explanations need, read in one query:
+    its municipalities (with their county), the names of its CPV codes and of the branches above
+    them, and, when its requirements may name some, every certification."""
+
+    counties_of: dict[str, str]  # municipality number -> county number
+    places: dict[str, str]  # municipality and county numbers -> name
+    cpv_names: dict[str, tuple[str, str]]  # code -> (Bokmål, English)
+    certifications: tuple[tuple[str, str, str], ...] = ()  # (slug, Bokmål, English)
+
+    def counties(self, municipalities: Iterable[str]) -> frozenset[str]:
+        return frozenset(
+            self.counties_of[number] for number in municipalities if self.counties_of.get(number)
         )
-        for n, (through, column) in enumerate(_MANY)
+
+    def certifications_named(self, text: str) -> frozenset[str]:
+        """Slugs of the certifications whose name appears in ``text`` (the requirements)."""
+        lowered = text.casefold()
+        return frozenset(
+            slug
+            for slug, name_nb, name_en in self.certifications
+            if name_nb.casefold() in lowered or name_en.casefold() in lowered
+        )
+
+
+def _with_branches(codes: Iterable[str]) -> set[str]:
+    wanted: set[str] = set()
+    for code in codes:
+        wanted.add(code)
+        for length in range(2, 6):
+            wanted.add(branch_code(code[:length]))
+    return wanted
+
+
+def _text(value: str | None = None):
+    return Value(value, output_field=CharField())
+
+
+def lookups(
+    *, municipalities: Iterable[str] = (), codes: Iterable[str] = (), certifications: bool = False
+) -> Lookups:
+    """The ``Lookups`` of these municipality numbers and CPV codes, in one query (none when
+    nothing is asked)."""
+    municipalities, wanted = sorted(set(municipalities)), sorted(_with_branches(codes))
+    parts = []
+    columns = ("row_kind", "key", "first", "second", "third")
+    if municipalities:
+        parts.append(
+            Municipality.objects.filter(number__in=municipalities).annotate(
+                row_kind=_text("place"),
+                key=F("number"),
+                first=F("name"),
+                second=F("county__number"),
+                third=F("county__name"),
+            )
+        )
+    if wanted:
+        parts.append(
+            CpvCode.objects.filter(code__in=wanted).annotate(
+                row_kind=_text("cpv"),
+                key=F("code"),
+                first=F("name_nb"),
+                second=F("name_en"),
+                third=_text(),
+            )
+        )
+    if certifications:
+        parts.append(
+            Certification.objects.annotate(
+                row_kind=_text("certification"),
+                key=F("slug"),
+                first=F("name_nb"),
+                second=F("name_en"),
+                third=_text(),
+            )
+        )
+    if not parts:
+        return Lookups({}, {}, {})
+    selects = [part.order_by().values_list(*columns) for part in parts]
+    rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
+    counties_of: dict[str, str] = {}
+    places: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
+    found: list[tuple[str, str, str]] = []
+    for row_kind, key, first, second, third in rows:
+        if row_kind == "place":
+            places[key] = first
+            if second:
+                counties_of[key] = second
+                places[second] = third
+        elif row_kind == "cpv":
+            names[key] = (first, second)
+        else:
+            found.append((key, first, second))
+    return Lookups(counties_of, places, names, tuple(found))
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """An opportunity's facts, with the names its explanations show."""
+
+    facts: OpportunityFacts
+    cpv_names: dict[str, tuple[str, str]]
+    places: dict[str, str]
+
+
+def _opportunity(
+    *,
+    kind: str,
+    pk: int,
+    title: str,
+    codes: tuple[str, ...],
+    municipalities: frozenset[str],
+    requirements: str = "",
+    suitable_for_smb: bool = False,
+    is_pilot: bool = False,
+) -> Opportunity:
+    found = lookups(municipalities=municipalities, codes=codes, certifications=bool(requirements))
+    counties = found.counties(municipalities)
+    facts = OpportunityFacts(
+        kind=kind,
+        pk=pk,
+        title=title,
+        cpv_codes=codes,
+        municipalities=municipalities,
+        counties=counties,
+        suitable_for_smb=suitable_for_smb,
+        is_pilot=is_pilot,
+        certifications_asked=found.certifications_named(requirements)
+        if requirements
+        else frozenset(),
+    )
+    places = {
+        number: found.places[number]
+        for number in (*municipalities, *counties)
+        if number in found.places
     }
-    return list(_base(ids).annotate(**arrays).values_list(*_COLUMNS, *arrays))
-
-
-def _grouped_rows(ids: list[int]) -> list[tuple]:
-    """Other databases (SQLite, the embedded default): one query per many-to-many."""
-    rows = list(_base(ids).values_list(*_COLUMNS))
-    many = []
-    for through, column in _MANY:
-        grouped: dict[int, list] = {}
-        for owner, value in through.objects.filter(supplierprofile_id__in=ids).values_list(
-            "supplierprofile_id", column
-        ):
-            grouped.setdefault(owner, []).append(value)
-        many.append(grouped)
-    return [(*row, *(grouped.get(row[0], []) for grouped in many)) for row in rows]
-
-
-def _counties_of(municipality_numbers: Iterable[str]) -> frozenset[str]:
-    return frozenset(
-        Municipality.objects.filter(number__in=list(municipality_numbers)).values_list(
-            "county__number", flat=True
-        )
-    )
+    return Opportunity(facts, found.cpv_names, places)
 
 
 def certifications_named(text: str) -> frozenset[str]:
     """Slugs of the certifications whose name appears in ``text`` (the requirements)."""
-    lowered = text.casefold()
-    return frozenset(
-        slug
-        for slug, name_nb, name_en in Certification.objects.values_list(
-            "slug", "name_nb", "name_en"
-        )
-        if name_nb.casefold() in lowered or name_en.casefold() in lowered
-    )
+    return lookups(certifications=True).certifications_named(text)
 
 
 def _loaded(owner, name: str) -> list | None:
@@ -168,7 +368,7 @@ def tender_codes(tender: Tender) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code in codes if len(code) == 8 and code.isdigit()))
 
 
-def tender_facts(tender: Tender) -> OpportunityFacts:
+def tender_opportunity(tender: Tender) -> Opportunity:
     """The tender's facts; what the page already read of it (``tender_for_buyer``) is reused."""
     own_places = _loaded(tender, "municipalities")
     own_requirements = _loaded(tender, "requirements")
@@ -187,61 +387,72 @@ def tender_facts(tender: Tender) -> OpportunityFacts:
         )
         requirements = " ".join(tender.requirements.values_list("text", flat=True))
         smb = tender.lots.filter(suitable_for_smb=True).exists()
-    return OpportunityFacts(
+    return _opportunity(
         kind="tender",
         pk=tender.pk,
         title=tender.title,
-        cpv_codes=tender_codes(tender),
+        codes=tender_codes(tender),
         municipalities=munis,
-        counties=_counties_of(munis),
+        requirements=requirements,
         suitable_for_smb=smb,
         is_pilot=tender.is_pilot,
-        certifications_asked=certifications_named(requirements) if requirements else frozenset(),
     )
 
 
-def lot_facts(lot: Lot) -> OpportunityFacts:
+def lot_opportunity(lot: Lot) -> Opportunity:
     tender = lot.tender
     codes = tuple(lot.cpv_codes.values_list("code", flat=True)) or tender_codes(tender)
     munis = frozenset(lot.municipalities.values_list("number", flat=True)) or frozenset(
         tender.municipalities.values_list("number", flat=True)
     )
-    requirements = " ".join(tender.requirements.values_list("text", flat=True))
-    return OpportunityFacts(
+    return _opportunity(
         kind="lot",
         pk=lot.pk,
         title=lot.title,
-        cpv_codes=codes,
+        codes=codes,
         municipalities=munis,
-        counties=_counties_of(munis),
+        requirements=" ".join(tender.requirements.values_list("text", flat=True)),
         suitable_for_smb=lot.suitable_for_smb,
         is_pilot=tender.is_pilot,
-        certifications_asked=certifications_named(requirements) if requirements else frozenset(),
     )
 
 
-def need_facts(need: Need) -> OpportunityFacts:
-    munis = frozenset(need.municipalities.values_list("number", flat=True))
-    return OpportunityFacts(
+def need_opportunity(need: Need) -> Opportunity:
+    return _opportunity(
         kind="need",
         pk=need.pk,
         title=need.title,
-        cpv_codes=tuple(need.cpv_codes.values_list("code", flat=True)),
-        municipalities=munis,
-        counties=_counties_of(munis),
-        suitable_for_smb=False,
+        codes=tuple(need.cpv_codes.values_list("code", flat=True)),
+        municipalities=frozenset(need.municipalities.values_list("number", flat=True)),
         is_pilot=need.is_pilot_opportunity,
     )
 
 
-def facts_of(obj) -> OpportunityFacts:
+def opportunity_of(obj) -> Opportunity:
+    """The facts of a tender, lot or need with the names its explanations show."""
     if isinstance(obj, Tender):
-        return tender_facts(obj)
+        return tender_opportunity(obj)
     if isinstance(obj, Lot):
-        return lot_facts(obj)
+        return lot_opportunity(obj)
     if isinstance(obj, Need):
-        return need_facts(obj)
+        return need_opportunity(obj)
     raise TypeError(f"not an opportunity: {obj!r}")
+
+
+def facts_of(obj) -> OpportunityFacts:
+    return opportunity_of(obj).facts
+
+
+def tender_facts(tender: Tender) -> OpportunityFacts:
+    return tender_opportunity(tender).facts
+
+
+def lot_facts(lot: Lot) -> OpportunityFacts:
+    return lot_opportunity(lot).facts
+
+
+def need_facts(need: Need) -> OpportunityFacts:
+    return need_opportunity(need).facts
 
 
 def text_of(obj) -> str:
@@ -262,26 +473,13 @@ def text_of(obj) -> str:
     raise TypeError(f"no text for {obj!r}")
 
 
-def profile_facts(profile: SupplierProfile) -> SupplierFacts:
-    return supplier_facts([profile.pk])[profile.pk]
-
-
 def cpv_names(codes: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Names of the codes and of the branches (division, group, class, category) above them."""
-    wanted: set[str] = set()
-    for code in codes:
-        wanted.add(code)
-        for length in range(2, 6):
-            wanted.add(branch_code(code[:length]))
-    return {
-        code: (name_nb, name_en)
-        for code, name_nb, name_en in CpvCode.objects.filter(code__in=wanted).values_list(
-            "code", "name_nb", "name_en"
-        )
-    }
+    return lookups(codes=codes).cpv_names
 
 
 def place_names(numbers: Iterable[str]) -> dict[str, str]:
+    """Names of municipalities and counties by number (four digits and two: none collide)."""
     from marketplace.models import County
 
     numbers = list(numbers)
@@ -289,5 +487,4 @@ def place_names(numbers: Iterable[str]) -> dict[str, str]:
         Municipality.objects.filter(number__in=numbers).order_by().values_list("number", "name")
     )
     counties = County.objects.filter(number__in=numbers).order_by().values_list("number", "name")
-    # One query; municipality numbers have four digits and county numbers two, so none collide.
     return dict(municipalities.union(counties, all=True))

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from marketplace.models import Organisation, SupplierProfile
-from marketplace.models.classification import cpv_prefix, cpv_under_q
+from marketplace.models.classification import cpv_prefix, cpv_range, cpv_under_q
 from matching.scoring import (
     AREA_POINTS,
     WEIGHTS,
@@ -30,9 +30,10 @@ from matching.scoring import (
 from matching.selectors.facts import (
     cpv_names,
     facts_of,
+    opportunity_of,
     place_names,
     profile_facts,
-    supplier_facts,
+    supplier_profiles_with_facts,
     text_of,
 )
 from matching.selectors.inference import InferredCpv, infer_cpv
@@ -91,132 +92,80 @@ def _supplier_codes(codes: tuple[str, ...], *, depth: int) -> dict[int, list[str
     return found
 
 
-# The organisation's kind as a correlated lookup (its primary key per row), so the planner
-# never hashes the whole organisation table for a few thousand firms.
-_PUBLISHED_SQL = """
-SELECT p.id FROM marketplace_supplierprofile p
- WHERE p.id = ANY(%s) AND p.is_published
-   AND (SELECT o.kind FROM marketplace_organisation o WHERE o.id = p.organisation_id) = %s
-"""
+def _tier_conditions(codes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """The tiers of ``_tiered_candidates`` as SQL conditions on the code links' ``cpvcode_id``
+    with their parameters: the codes and the broader ones that hold them, then the category
+    (5 digits), class (4), group (3) and division (2) of each code, each tier once."""
+    ancestors = sorted(_ancestors(codes))
+    tiers = [(f"cpvcode_id IN ({', '.join(['%s'] * len(ancestors))})", ancestors)]
+    seen_branches: set[frozenset[str]] = set()
+    for depth in (5, 4, 3, 2):
+        branches = frozenset(branch_code(cpv_prefix(code)[:depth]) for code in codes)
+        if branches in seen_branches:
+            continue
+        seen_branches.add(branches)
+        ranges = [cpv_range(branch) for branch in sorted(branches)]
+        condition = " OR ".join(["cpvcode_id BETWEEN %s AND %s"] * len(ranges))
+        tiers.append((condition, [bound for pair in ranges for bound in pair]))
+    return tiers
 
 
-def _published(ids: set[int]) -> set[int]:
-    """Those of ``ids`` that are published supplier profiles: primary-key lookups."""
-    if not ids:
-        return set()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_PUBLISHED_SQL, [list(ids), Organisation.Kind.SUPPLIER.value])
-            return {row[0] for row in cursor.fetchall()}
-    return set(
-        SupplierProfile.objects.filter(
-            pk__in=ids, is_published=True, organisation__kind=Organisation.Kind.SUPPLIER
-        )
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+# One tier: at most TIER_ROWS code links in the tier's range (the foreign key's index, no join),
+# ordered by code and firm so the cut is the same on every run; a link counts when its firm is a
+# published supplier, looked up by primary key row by row (a scalar subquery), so the plan never
+# hashes every profile of the catalogue. A later tier is read only while the tiers before it
+# found fewer than WIDE_ENOUGH firms (a condition without columns: checked once, before the scan).
+_TIER_SQL = """
+tier_{n} AS MATERIALIZED (
+  SELECT link.supplierprofile_id AS profile_id, link.cpvcode_id AS code
+    FROM (SELECT supplierprofile_id, cpvcode_id FROM marketplace_supplierprofile_cpv_codes
+           WHERE ({condition}){gate}
+           ORDER BY cpvcode_id, supplierprofile_id LIMIT %s) link
+   WHERE (SELECT p.is_published AND o.kind = %s
+            FROM marketplace_supplierprofile p
+            JOIN marketplace_organisation o ON o.id = p.organisation_id
+           WHERE p.id = link.supplierprofile_id))"""
+_GATE_SQL = """
+             AND (SELECT COUNT(DISTINCT profile_id) FROM ({found}) found) < %s"""
 
 
 def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
     """{profile pk: its codes near the wanted ones}, narrowest tier first: the same code or a
     broader one that holds it, then the same category (5 digits), class (4), group (3) and
     division (2). Stops widening once ``WIDE_ENOUGH`` firms are found; each tier reads at most
-    ``TIER_ROWS`` code links, so a crowded division never floods the shortlist.
-
-    Each tier is a range over ``cpvcode_id`` of the code links (the foreign key's index; no
-    join), ordered by code and firm so the cut is the same on every run; whether the firms are
-    published suppliers is then looked up by primary key, so the plan never hashes every
-    profile of the catalogue."""
-    through = SupplierProfile.cpv_codes.through
-    tiers = [Q(cpvcode_id__in=_ancestors(codes))]
-    seen_branches: set[frozenset[str]] = set()
-    for depth in (5, 4, 3, 2):
-        branches = frozenset(branch_code(cpv_prefix(code)[:depth]) for code in codes)
-        if branches not in seen_branches:
-            seen_branches.add(branches)
-            tiers.append(cpv_under_q(branches, "cpvcode__code"))
+    ``TIER_ROWS`` code links, so a crowded division never floods the shortlist. One statement
+    on PostgreSQL and SQLite alike (``_TIER_SQL``)."""
+    tiers = []
+    params: list = []
+    for n, (condition, bounds) in enumerate(_tier_conditions(codes)):
+        gate = ""
+        gate_params: list = []
+        if n:
+            found = " UNION ALL ".join(f"SELECT profile_id FROM tier_{k}" for k in range(n))  # noqa: S608
+            gate = _GATE_SQL.format(found=found)
+            gate_params = [WIDE_ENOUGH]
+        tiers.append(_TIER_SQL.format(n=n, condition=condition, gate=gate))
+        params += [*bounds, *gate_params, TIER_ROWS, Organisation.Kind.SUPPLIER.value]
+    rows = " UNION ALL ".join(
+        f"SELECT {n} AS tier, profile_id, code FROM tier_{n}"  # noqa: S608
+        for n in range(len(tiers))
+    )
+    # Our constant SQL around placeholders; every value is a parameter.
+    sql = f"WITH {','.join(tiers)}\n{rows}\nORDER BY 1, 3, 2"
     found: dict[int, list[str]] = {}
-    published: set[int] = set()
-    checked: set[int] = set()
-    for query in tiers:
-        rows = list(
-            through.objects.filter(query)
-            .order_by("cpvcode_id", "supplierprofile_id")
-            .values_list("supplierprofile_id", "cpvcode_id")[:TIER_ROWS]
-        )
-        new = {pk for pk, _code in rows} - checked
-        published |= _published(new)
-        checked |= new
-        for pk, code in rows:
-            if pk not in published:
-                continue
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for _tier, pk, code in cursor.fetchall():
             codes_of = found.setdefault(pk, [])
             if code not in codes_of:
                 codes_of.append(code)
-        if len(found) >= WIDE_ENOUGH:
-            break
     return found
 
 
-_AREA_SQL = """
-SELECT p.id FROM marketplace_supplierprofile p
- WHERE p.id = ANY(%(ids)s)
-   AND (p.delivers_nationwide OR p.municipality_id IN (
-        SELECT id FROM marketplace_municipality WHERE number = ANY(%(municipalities)s)))
-UNION
-SELECT d.supplierprofile_id FROM marketplace_supplierprofile_delivery_municipalities d
- WHERE d.supplierprofile_id = ANY(%(ids)s) AND d.municipality_id IN (
-        SELECT id FROM marketplace_municipality WHERE number = ANY(%(municipalities)s))
-UNION
-SELECT c.supplierprofile_id FROM marketplace_supplierprofile_delivery_counties c
- WHERE c.supplierprofile_id = ANY(%(ids)s) AND c.county_id IN (
-        SELECT id FROM marketplace_county WHERE number = ANY(%(counties)s))
-"""
-
-
-def _area_ids(candidates: list[int], facts: OpportunityFacts) -> set[int]:
-    """The candidates that deliver where the opportunity is: one query, a union of four
-    index lookups on the candidates' primary keys (no join fan-out, no DISTINCT over it)."""
-    if not facts.municipalities:
-        return set(candidates)
-    if connection.vendor == "postgresql":
-        # The candidates as ONE array parameter (not hundreds of IN-list parameters to adapt
-        # and plan), each arm an index lookup.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _AREA_SQL,
-                {
-                    "ids": list(candidates),
-                    "municipalities": list(facts.municipalities),
-                    "counties": list(facts.counties),
-                },
-            )
-            return {row[0] for row in cursor.fetchall()}
-    mine = SupplierProfile.objects.filter(pk__in=candidates).order_by()
-    by_municipality = (
-        SupplierProfile.delivery_municipalities.through.objects.filter(
-            supplierprofile_id__in=candidates, municipality__number__in=facts.municipalities
-        )
-        .values_list("supplierprofile_id", flat=True)
-        .order_by()
-    )
-    by_county = (
-        SupplierProfile.delivery_counties.through.objects.filter(
-            supplierprofile_id__in=candidates, county__number__in=facts.counties
-        )
-        .values_list("supplierprofile_id", flat=True)
-        .order_by()
-    )
-    union = (
-        mine.filter(delivers_nationwide=True)
-        .values_list("pk", flat=True)
-        .union(
-            mine.filter(municipality__number__in=facts.municipalities).values_list("pk", flat=True),
-            by_municipality,
-            by_county,
-        )
-    )
-    return set(union)
+def _in_area(supplier: SupplierFacts, facts: OpportunityFacts) -> bool:
+    """Whether the supplier delivers where the opportunity is, in any way the score counts."""
+    how, _place = area_fit(supplier, facts)
+    return how != "elsewhere"
 
 
 class Matches(list):
@@ -248,48 +197,69 @@ def _own_tender_id(obj) -> list[int]:
 
 def suppliers_for(obj, *, limit: int = 20) -> Matches:
     """The best suppliers for a tender, lot or need, explained, best first. Without CPV codes of
-    its own, the codes are inferred from its words (``Matches.inferred`` says which)."""
-    facts = facts_of(obj)
+    its own, the codes are inferred from its words (``Matches.inferred`` says which).
+
+    The candidates near its codes come in one statement; the best ``SHORTLIST * 5`` on CPV fit
+    are read with their facts and profiles in one more, ranked on CPV and area, and the best
+    ``SHORTLIST`` scored in full; only the best ``TEXT_SHORTLIST`` of those ask the search
+    backend for their text relevance."""
+    opportunity = opportunity_of(obj)
+    facts, names = opportunity.facts, opportunity.cpv_names
     inferred = None
     if not facts.cpv_codes:
         inferred = infer_cpv(text_of(obj), exclude=_own_tender_id(obj))
         if not inferred:
             return Matches()
         facts = replace(facts, cpv_codes=inferred.codes)
+        names = cpv_names(inferred.codes)
     candidates = _tiered_candidates(facts.cpv_codes)
     cpv_points = {pk: cpv_fit(facts.cpv_codes, codes).points for pk, codes in candidates.items()}
     ranked = sorted(cpv_points, key=lambda pk: (-cpv_points[pk], pk))[: SHORTLIST * 5]
-    in_area = _area_ids(ranked, facts)
+    all_facts, profiles = supplier_profiles_with_facts(ranked)
     area_weight = WEIGHTS["area"] * AREA_POINTS["municipality"]
     prelim = {
-        pk: WEIGHTS["cpv"] * cpv_points[pk] + (area_weight if pk in in_area else 0.0)
+        pk: WEIGHTS["cpv"] * cpv_points[pk]
+        + (area_weight if _in_area(all_facts[pk], facts) else 0.0)
         for pk in ranked
+        if pk in all_facts
     }
     shortlist = sorted(prelim, key=lambda pk: (-prelim[pk], pk))[:SHORTLIST]
-    return Matches(_score_suppliers(obj, facts, shortlist, limit=limit), inferred)
+    matches = _score_suppliers(
+        obj, facts, shortlist, all_facts, profiles, names, opportunity.places, limit=limit
+    )
+    return Matches(matches, inferred)
 
 
-def _score_suppliers(obj, facts: OpportunityFacts, ids: list[int], *, limit: int) -> list[Match]:
+def _score_suppliers(
+    obj,
+    facts: OpportunityFacts,
+    ids: list[int],
+    all_facts: dict[int, SupplierFacts],
+    profiles: dict[int, SupplierProfile],
+    names: dict[str, tuple[str, str]],
+    places: dict[str, str],
+    *,
+    limit: int,
+) -> list[Match]:
     """Rank the shortlist on everything but text, ask the backend for the text relevance of the
     best ``TEXT_SHORTLIST`` only, rank those again and explain the top ``limit``."""
-    all_facts = supplier_facts(ids)
-    without_text = sorted(
-        (-score(all_facts[pk], facts, explain=False).total, pk) for pk in ids if pk in all_facts
-    )
+    without_text = sorted((-score(all_facts[pk], facts, explain=False).total, pk) for pk in ids)
     best = [pk for _total, pk in without_text[:TEXT_SHORTLIST]]
     texts = text_relevance("supplier", text_of(obj), best)
     ranked = sorted(
         (-score(all_facts[pk], facts, text=texts.get(pk, 0.0), explain=False).total, pk)
         for pk in best
     )
-    names = cpv_names(facts.cpv_codes)
-    places = place_names(set(facts.municipalities) | set(facts.counties))
-    top = [
-        (pk, score(all_facts[pk], facts, text=texts.get(pk, 0.0), cpv_names=names, places=places))
+    return [
+        Match(
+            obj=profiles[pk],
+            kind="supplier",
+            score=score(
+                all_facts[pk], facts, text=texts.get(pk, 0.0), cpv_names=names, places=places
+            ),
+        )
         for _total, pk in ranked[:limit]
     ]
-    profiles = SupplierProfile.objects.select_related("organisation").in_bulk([pk for pk, _ in top])
-    return [Match(obj=profiles[pk], kind="supplier", score=result) for pk, result in top]
 
 
 # --- For a supplier -------------------------------------------------------------------------------
@@ -396,7 +366,8 @@ def rank_opportunities(
 
 def explain(profile: SupplierProfile, obj) -> Score:
     """The explained fit of one supplier to one opportunity (alerts, invitations)."""
-    facts = facts_of(obj)
+    opportunity = opportunity_of(obj)
+    facts = opportunity.facts
     supplier = profile_facts(profile)
     kind = "need" if facts.kind == "need" else "tender"
     pk = obj.tender_id if facts.kind == "lot" else obj.pk
@@ -405,8 +376,8 @@ def explain(profile: SupplierProfile, obj) -> Score:
         supplier,
         facts,
         text=text,
-        cpv_names=cpv_names(facts.cpv_codes),
-        places=place_names(set(facts.municipalities) | set(facts.counties)),
+        cpv_names=opportunity.cpv_names,
+        places=opportunity.places,
     )
 
 

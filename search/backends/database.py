@@ -24,6 +24,7 @@ from search.text import stems
 from . import db_search, pg_site_search
 from .base import BackendStatus, SearchResult, SiteResults
 from .db_fulltext import engine, postgres_text_scores, sqlite_stored_terms
+from .db_unindexed import unindexed_documents
 
 # How many of the best matches a directory search keeps when it finds every match (as
 # ``elasticsearch.SUPPLIER_WINDOW``); a broad word keeps its ``pg_site_search.CANDIDATES``.
@@ -122,7 +123,14 @@ class DatabaseBackend:
         # The stored, stemmed words of the index: for every document when ``among`` names
         # them, else only those that share a word with the text (FTS5), which are all that can
         # score and all the document frequencies need.
-        terms, indexed = sqlite_stored_terms(kind, ids, text if among is None else None)
+        if among is not None:
+            # The shortlist a matcher asks about: the stored words of those the index holds,
+            # and fresh documents (one query for suppliers) of those it lacks.
+            terms, _indexed = sqlite_stored_terms(kind, ids, None)
+            for document in unindexed_documents(kind, ids):
+                terms[document.object_id] = document_terms(document)
+            return score_terms(text, terms, total=len(ids), limit=limit)
+        terms, indexed = sqlite_stored_terms(kind, ids, text)
         missing = [pk for pk in ids if pk not in indexed]
         for start in range(0, len(missing), 500):
             objects = docs.all_objects(kind).filter(pk__in=missing[start : start + 500])
@@ -139,12 +147,9 @@ class DatabaseBackend:
             ids = list(docs.indexable(kind).values_list("pk", flat=True))
         else:
             ids = list(among)
-
-        def build_missing(missing):
-            objects = docs.all_objects(kind).filter(pk__in=missing)
-            return (docs.build(kind, obj) for obj in objects.iterator(chunk_size=500))
-
-        scores = postgres_text_scores(kind, text, ids, build_missing)
+        scores = postgres_text_scores(
+            kind, text, ids, lambda wanted: unindexed_documents(kind, wanted)
+        )
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return dict(best)
 

@@ -136,80 +136,122 @@ _STORED_SOURCE = (
     "SELECT d.object_id AS id, d.vector FROM search_searchdocument d "
     "WHERE d.kind = %s AND d.object_id = ANY(%s) AND d.vector IS NOT NULL"
 )
+# The text's lexemes and how often each occurs. Lexemes with a quote or a backslash cannot be
+# written as tsquery literals; the parser hardly ever makes them, and leaving one out only drops
+# that word.
+_TEXT_LEXEMES = """
+SELECT lexeme, coalesce(array_length(positions, 1), 1)::float8 AS occurrences
+  FROM unnest(to_tsvector('norwegian', %s))
+ WHERE strpos(lexeme, chr(39)) = 0 AND strpos(lexeme, chr(92)) = 0
+"""
+# A shortlist's scores in one statement: first a row without id holding the text's lexemes and
+# their counts (``_TEXT_LEXEMES``), then ``_OVERLAPS`` of each document of ``source``.
+_SHORTLIST_SCORES = """
+WITH words AS ({lexemes}),
+q AS (SELECT array_agg(lexeme) AS lexemes FROM words)
+SELECT NULL::bigint, 0::float8, array_agg(lexeme), array_agg(occurrences) FROM words
+UNION ALL
+(SELECT s.id,
+       coalesce(sum(power(1 + ln(u.tf), 2)) FILTER (WHERE NOT u.lexeme = ANY(q.lexemes)), 0),
+       array_agg(u.lexeme) FILTER (WHERE u.lexeme = ANY(q.lexemes)),
+       array_agg(u.tf) FILTER (WHERE u.lexeme = ANY(q.lexemes))
+  FROM q, ({source}) s
+  CROSS JOIN LATERAL (
+       SELECT x.lexeme,
+              coalesce((SELECT sum({weight}) FROM unnest(x.weights) AS w), 1)::float8 AS tf
+         FROM unnest(s.vector) AS x) u
+ GROUP BY s.id
+HAVING bool_or(u.lexeme = ANY(q.lexemes)))
+"""
 
 
 def postgres_text_scores(
-    kind: str, text: str, ids: Sequence[int], build_missing
+    kind: str, text: str, ids: Sequence[int], unindexed_documents
 ) -> dict[int, float]:
     """{object id: relevance in 0..1} for the ``ids`` of ``kind`` that share a word with
     ``text``: TF-IDF cosines (``search.scoring.cosines``, as on SQLite) over the lexemes of
     PostgreSQL's ``norwegian`` configuration, read from the stored, weighted ``vector`` of the
-    index in one statement. Ids the index does not hold (drafts, objects not indexed yet) get
-    their vector made the same way from ``build_missing(ids)`` (fresh ``Document`` values) in
-    one more statement, so every object asked for is scored on one scale."""
+    index. Ids the index does not hold (drafts, objects not indexed yet) get their vector made
+    the same way from ``unindexed_documents(ids)`` (fresh ``Document`` values of those of the
+    ids the index lacks), so every object asked for is scored on one scale.
+
+    A shortlist (at most ``TEXT_CANDIDATES`` ids, as the matcher asks) costs two statements
+    whatever the index holds: the unindexed documents, then the text's lexemes with the overlaps
+    of stored and fresh vectors together (``_SHORTLIST_SCORES``)."""
     text = text.replace("\x00", " ")  # PostgreSQL text cannot hold NUL
     if not ids or not text.strip():
         return {}
     ids = [int(pk) for pk in ids]
+    if len(ids) > TEXT_CANDIDATES:
+        return _postgres_text_scores_among_many(kind, text, ids, unindexed_documents)
+    fresh = list(unindexed_documents(ids))
+    source, params = _STORED_SOURCE, [kind, ids]
+    if fresh:
+        fresh_source, fresh_params = _fresh_source(fresh)
+        source = f"{source} UNION ALL {fresh_source}"
+        params += fresh_params
+    with connection.cursor() as cursor:
+        # The SQL text is our constants; every value is a parameter.
+        cursor.execute(
+            _SHORTLIST_SCORES.format(
+                lexemes=_TEXT_LEXEMES, source=source, weight=_pg_weight_case()
+            ),
+            [text, *params],
+        )
+        rows = cursor.fetchall()
+    query_counts: dict[str, float] = {}
+    overlaps: dict[int, Overlap] = {}
+    for object_id, rest, shared, counts in rows:
+        if object_id is None:  # the text's own lexemes and how often each occurs
+            query_counts = dict(zip(shared or (), counts or (), strict=True))
+            continue
+        overlaps[int(object_id)] = Overlap(dict(zip(shared or (), counts or (), strict=True)), rest)
+    if not query_counts:
+        return {}
+    return cosines(query_counts, overlaps, total=len(ids), limit=len(ids))
+
+
+def _fresh_source(fresh) -> tuple[str, list]:
+    """A ``source`` of vectors made from fresh documents, as the index makes them."""
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(fresh))
+    # Our constant SQL around placeholders; every value is a parameter.
+    source = (
+        f"SELECT v.id, {_FRESH_VECTOR} AS vector "  # noqa: S608
+        f"FROM (VALUES {values}) v(id, title, labels, body)"
+    )
+    params = [
+        value
+        for document in fresh
+        for value in (document.object_id, document.title, document.labels, document.body)
+    ]
+    return source, params
+
+
+def _postgres_text_scores_among_many(
+    kind: str, text: str, ids: list[int], unindexed_documents
+) -> dict[int, float]:
+    """``postgres_text_scores`` among more than ``TEXT_CANDIDATES`` ids: the lexemes first,
+    their frequencies in the index, then only documents holding one of the rarer lexemes."""
     overlaps: dict[int, Overlap] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT lexeme, coalesce(array_length(positions, 1), 1) "
-            "FROM unnest(to_tsvector('norwegian', %s))",
-            [text],
-        )
-        # Lexemes with a quote or a backslash cannot be written as tsquery literals; the
-        # parser hardly ever makes them, and leaving one out only drops that word.
-        query_counts = {
-            lexeme: float(count)
-            for lexeme, count in cursor.fetchall()
-            if "'" not in lexeme and "\\" not in lexeme
-        }
+        cursor.execute(_TEXT_LEXEMES, [text])
+        query_counts = dict(cursor.fetchall())
         if not query_counts:
             return {}
         lexemes = list(query_counts)
         weight = _pg_weight_case()
-        source, params, frequencies = _STORED_SOURCE, [lexemes, kind, ids], None
-        if len(ids) > TEXT_CANDIDATES:
-            cursor.execute(_LEXEME_FREQUENCIES, [kind, lexemes])
-            frequencies = {lexeme: int(count) for lexeme, count in cursor.fetchall()}
-            rare = _rarest(frequencies, TEXT_CANDIDATES)
-            source += " AND d.vector @@ %s::tsquery"
-            params.append(" | ".join(f"'{lexeme}'" for lexeme in rare))
+        cursor.execute(_LEXEME_FREQUENCIES, [kind, lexemes])
+        frequencies = {lexeme: int(count) for lexeme, count in cursor.fetchall()}
+        rare = _rarest(frequencies, TEXT_CANDIDATES)
+        source = _STORED_SOURCE + " AND d.vector @@ %s::tsquery"
+        params = [lexemes, kind, ids, " | ".join(f"'{lexeme}'" for lexeme in rare)]
         # The SQL text is our constant; every value is a parameter.
         cursor.execute(_OVERLAPS.format(source=source, weight=weight), params)
         rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT object_id FROM search_searchdocument "
-            "WHERE kind = %s AND object_id = ANY(%s) AND vector IS NOT NULL",
-            [kind, ids],
-        )
-        held = {row[0] for row in cursor.fetchall()}
-        missing = [pk for pk in ids if pk not in held]
-        fresh = list(build_missing(missing)) if missing else []
+        fresh = list(unindexed_documents(ids))
         if fresh:
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(fresh))
-            # Our constant SQL around placeholders; every value is a parameter.
-            source = (
-                f"SELECT v.id, {_FRESH_VECTOR} AS vector "  # noqa: S608
-                f"FROM (VALUES {values}) v(id, title, labels, body)"
-            )
-            cursor.execute(
-                _OVERLAPS.format(source=source, weight=weight),
-                [
-                    lexemes,
-                    *(
-                        value
-                        for document in fresh
-                        for value in (
-                            document.object_id,
-                            document.title,
-                            document.labels,
-                            document.body,
-                        )
-                    ),
-                ],
-            )
+            source, fresh_params = _fresh_source(fresh)
+            cursor.execute(_OVERLAPS.format(source=source, weight=weight), [lexemes, *fresh_params])
             rows += cursor.fetchall()
     for object_id, rest, shared, counts in rows:
         overlaps[int(object_id)] = Overlap(dict(zip(shared or (), counts or (), strict=True)), rest)
