@@ -110,5 +110,9 @@ bench: install ## Run benchmarks and write docs/benchmarks.md (BENCH_HTTP=1: the
 loadtest: install ## gunicorn (1 worker, 1 core, production settings) on scratch PostgreSQL at 20k tenders/100k suppliers, wrk + open loop: req/s, p50/p95 per page (LOADTEST_*: scripts/loadtest.py)
 	$(BIN)/python scripts/loadtest.py
 
+.PHONY: profile-page
+profile-page: install ## cProfile one page in-process under production settings, page cache off, on the kept loadtest database (URL=/konkurranser/<ref>/ AS=supplier N=200)
+	$(BIN)/python scripts/profile_page.py "$(URL)" -n $(or $(N),200) $(if $(AS),--as $(AS))
+
 clean: ## Remove the virtualenv, local database and generated files
 	rm -rf $(VENV) var node_modules static/vendor

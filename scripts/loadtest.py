@@ -21,6 +21,10 @@
 4. Prints the table and, unless ``LOADTEST_WRITE=0``, writes it to docs/benchmarks.md as
    "HTTP load test: <sizes>" (other sections are kept).
 
+``LOADTEST_PAGES=healthz,tender_detail_uncached`` measures only those pages (the ``key`` of each
+page in scripts/loadtest_site.py; ``/healthz`` is always measured first, as the ceiling); the
+section's heading then names them, so a partial run does not replace the full table.
+
 ``make bench BENCH_HTTP=1`` runs this after the in-process benchmarks at 2,000 tenders / 10,000
 suppliers, so docs/benchmarks.md holds the HTTP figures at two sizes. Where wrk is missing
 (``apt-get install wrk``) saturation is measured with the generator's closed loop instead, and
@@ -91,6 +95,7 @@ class Options:
     keep: bool
     reuse: bool
     write: bool
+    pages: tuple[str, ...] = ()  # page keys (LOADTEST_PAGES); empty: every page
 
     @classmethod
     def from_environment(cls) -> Options:
@@ -105,7 +110,22 @@ class Options:
             keep=flag("LOADTEST_KEEP"),
             reuse=flag("LOADTEST_REUSE"),
             write=_setting("LOADTEST_WRITE", "1") != "0",
+            pages=tuple(
+                key for key in _setting("LOADTEST_PAGES", "").replace(" ", "").split(",") if key
+            ),
         )
+
+
+def chosen(page_list: list[Page], keys: tuple[str, ...]) -> list[Page]:
+    """The pages named by ``keys`` (all when there are none), after the /healthz ceiling."""
+    if not keys:
+        return page_list
+    known = {page.key for page in page_list}
+    unknown = sorted(set(keys) - known)
+    if unknown:
+        raise DrillError(f"LOADTEST_PAGES: no page {', '.join(unknown)} (known: {sorted(known)})")
+    ceiling = page_list[0]
+    return [ceiling, *(page for page in page_list[1:] if page.key in keys)]
 
 
 @dataclass
@@ -345,8 +365,9 @@ def report(rows, options, sizes, extra: list[str]) -> list[str]:
         if _pinning()
         else "no CPU pinning (fewer than two CPUs or no sched_setaffinity)"
     )
+    only = f" (pages: {', '.join(options.pages)})" if options.pages else ""
     return [
-        f"## HTTP load test: {sizes}",
+        f"## HTTP load test: {sizes}{only}",
         "",
         f"- Machine: {machine()}",
         f"- Software: {extra[0]}",
@@ -422,7 +443,7 @@ def run(options: Options) -> int:
         rare, documents = rare_word()
         broad = documents_holding(BROAD_WORD)
         words = f"{BROAD_WORD!r} in {broad:,} documents, {rare!r} in {documents:,}"
-        page_list = pages(rare)
+        page_list = chosen(pages(rare), options.pages)
         software = versions(redis_url)
         from django.db import connections
 

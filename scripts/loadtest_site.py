@@ -24,6 +24,7 @@ class Page:
     path: str
     session: str = ""  # "supplier" or "buyer": signed in with that person's session cookie
     goal: str = ""  # "cached": ≥ 1,000 req/s; "uncached": ≥ 15 % of /healthz
+    key: str = ""  # a short name for LOADTEST_PAGES (scripts/loadtest.py)
 
 
 def built_sizes(database_url: str) -> str:
@@ -144,35 +145,56 @@ def pages(rare: str) -> list[Page]:
     from django.utils.encoding import iri_to_uri
 
     return [
-        Page(page.label, iri_to_uri(page.path), page.session, page.goal)
+        Page(page.label, iri_to_uri(page.path), page.session, page.goal, page.key)
         for page in _pages(reference, stories.get_url(), news.get_url(), rare)
     ]
 
 
 def _pages(reference: str, stories: str, news: str, rare: str) -> list[Page]:
+    # A query string the page does not read keeps an anonymous request out of the page cache
+    # (marketplace/page_cache.py caches no query but a page number): the page's own cost.
+    uncached = "?uncached=1"
     return [
-        Page("/healthz (ceiling)", "/healthz"),
+        Page("/healthz (ceiling)", "/healthz", key="healthz"),
         # The same view with a session: what a signed-in person's middleware costs.
-        Page("/healthz, signed in", "/healthz", session="supplier"),
-        Page("home", "/", goal="cached"),
-        Page("opportunities list", "/konkurranser/", goal="cached"),
-        Page("tender detail, anonymous", f"/konkurranser/{reference}/", goal="cached"),
+        Page("/healthz, signed in", "/healthz", session="supplier", key="healthz_signed_in"),
+        Page("home", "/", goal="cached", key="home"),
+        Page("opportunities list", "/konkurranser/", goal="cached", key="opportunities"),
+        Page(
+            "opportunities list, anonymous (uncached)",
+            f"/konkurranser/{uncached}",
+            key="opportunities_uncached",
+        ),
+        Page(
+            "tender detail, anonymous",
+            f"/konkurranser/{reference}/",
+            goal="cached",
+            key="tender_detail",
+        ),
+        Page(
+            "tender detail, anonymous (uncached)",
+            f"/konkurranser/{reference}/{uncached}",
+            goal="uncached",
+            key="tender_detail_uncached",
+        ),
         Page(
             "tender detail, signed in (uncached)",
             f"/konkurranser/{reference}/",
             session="supplier",
             goal="uncached",
+            key="tender_detail_signed_in",
         ),
-        Page("supplier directory", "/leverandorer/", goal="cached"),
-        Page("supplier directory ?q=renhold", "/leverandorer/?q=renhold"),
-        Page(f"site search, broad ({BROAD_WORD})", f"/sok/?q={BROAD_WORD}"),
-        Page(f"site search, rare ({rare})", f"/sok/?q={rare}"),
-        Page("success stories", stories, goal="cached"),
-        Page("news", news, goal="cached"),
+        Page("supplier directory", "/leverandorer/", goal="cached", key="directory"),
+        Page("supplier directory ?q=renhold", "/leverandorer/?q=renhold", key="directory_q"),
+        Page(f"site search, broad ({BROAD_WORD})", f"/sok/?q={BROAD_WORD}", key="search_broad"),
+        Page(f"site search, rare ({rare})", f"/sok/?q={rare}", key="search_rare"),
+        Page("success stories", stories, goal="cached", key="stories"),
+        Page("news", news, goal="cached", key="news"),
         Page(
             "explained match (buyer)",
             f"/innkjop/konkurranser/{reference}/leverandorer/",
             session="buyer",
+            key="match",
         ),
-        Page("dashboard (buyer)", "/min-side/", session="buyer"),
+        Page("dashboard (buyer)", "/min-side/", session="buyer", key="dashboard"),
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from scripts.load_generators import DriveResult, WrkResult
 from scripts.loadtest import Options, Page, Row, goal_text, merge_section, problems_of, table
 
@@ -112,3 +114,23 @@ def test_a_section_of_the_same_heading_is_replaced_where_it_stands():
     merged = merge_section(DOC, "## HTTP load test: 2,000 tenders, 10,000 suppliers\n\nnew\n")
 
     assert merged == DOC.replace("old figures", "new")
+
+
+def test_a_page_filter_keeps_the_ceiling_first_and_names_unknown_pages():
+    from scripts.drill_support import DrillError
+    from scripts.loadtest import chosen
+
+    ceiling = Page("/healthz (ceiling)", "/healthz", key="healthz")
+    detail = Page("tender detail", "/konkurranser/X/", key="tender_detail")
+    home = Page("home", "/", key="home")
+
+    assert chosen([ceiling, detail, home], ()) == [ceiling, detail, home]
+    assert chosen([ceiling, detail, home], ("home",)) == [ceiling, home]
+    with pytest.raises(DrillError, match="no page nope"):
+        chosen([ceiling, detail, home], ("nope",))
+
+
+def test_the_page_filter_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("LOADTEST_PAGES", "healthz, tender_detail_uncached")
+
+    assert Options.from_environment().pages == ("healthz", "tender_detail_uncached")
