@@ -8,20 +8,25 @@ from django.utils.translation import get_language_from_path
 
 from marketplace.models import BUYER_ROLES, SUPPLIER_ROLES
 from marketplace.policy import user_facts
-from marketplace.selectors.notifications import unread_count
 
 
 class Navigation:
-    """What the header shows for one request. Each answer costs a query only when asked for."""
+    """What the header shows for one request: the person's facts, read once (one query) when
+    first asked for."""
 
     def __init__(self, user) -> None:
         self.user = user
 
     @cached_property
+    def facts(self):
+        """What is read about the person once per request (marketplace.policy.user_facts)."""
+        return user_facts(self.user) if self.user.is_authenticated else None
+
+    @cached_property
     def roles(self) -> frozenset[str]:
-        if not self.user.is_authenticated:
+        if self.facts is None:
             return frozenset()
-        return frozenset(held.role for held in user_facts(self.user).memberships)
+        return frozenset(held.role for held in self.facts.memberships)
 
     @property
     def has_organisation(self) -> bool:
@@ -35,14 +40,15 @@ class Navigation:
     def is_supplier(self) -> bool:
         return bool(self.roles & {role.value for role in SUPPLIER_ROLES})
 
-    @cached_property
+    @property
     def is_editor(self) -> bool:
-        """Editors (the Wagtail group) and superusers may use the CMS admin."""
-        return self.user.is_authenticated and self.user.has_perm("wagtailadmin.access_admin")
+        """Editors (the Wagtail group) and superusers may use the CMS admin (Wagtail's
+        ``access_admin`` permission, read with the facts)."""
+        return self.facts is not None and self.facts.can_access_admin
 
-    @cached_property
+    @property
     def unread_count(self) -> int:
-        return unread_count(self.user)
+        return self.facts.unread_notifications if self.facts is not None else 0
 
 
 def path_without_language(path: str) -> str:

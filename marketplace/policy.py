@@ -11,14 +11,14 @@ import itertools
 from enum import StrEnum
 from typing import NamedTuple
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
-from django.db.models.functions import JSONObject
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from marketplace.models import ADMIN_ROLES, Membership, Organisation, Role, User
+from marketplace.models import ADMIN_ROLES, Membership, Notification, Organisation, Role, User
 
 # Wagtail's editors and moderators publish to the public site (marketplace.accounts.requires_mfa).
 WAGTAIL_MFA_GROUPS = ("Editors", "Moderators")
@@ -100,6 +100,12 @@ class UserFacts(NamedTuple):
 
     memberships: tuple[Held, ...]
     in_mfa_group: bool
+    # Wagtail's "access_admin" permission, as ``user.has_perm("wagtailadmin.access_admin")``
+    # answers it (ModelBackend: active superusers, or the permission given to the person or one
+    # of their groups), without its two queries.
+    can_access_admin: bool = False
+    # The header's count of notifications not yet opened.
+    unread_notifications: int = 0
 
 
 # The attribute that marks a user loaded for one request (RequestUserMemoMiddleware) and holds
@@ -124,6 +130,19 @@ post_delete.connect(_forget_what_was_read, sender=Membership, dispatch_uid="poli
 m2m_changed.connect(
     _forget_what_was_read, sender=User.groups.through, dispatch_uid="policy-memo-groups"
 )
+m2m_changed.connect(
+    _forget_what_was_read,
+    sender=User.user_permissions.through,
+    dispatch_uid="policy-memo-permissions",
+)
+m2m_changed.connect(
+    _forget_what_was_read, sender=Group.permissions.through, dispatch_uid="policy-memo-group-perms"
+)
+# A notification opened (or made, or deleted) in a request is counted afresh in its header.
+post_save.connect(_forget_what_was_read, sender=Notification, dispatch_uid="policy-memo-notif")
+post_delete.connect(
+    _forget_what_was_read, sender=Notification, dispatch_uid="policy-memo-notif-delete"
+)
 
 
 def remember_per_request(user):
@@ -133,8 +152,45 @@ def remember_per_request(user):
     return user
 
 
+_ADMIN_PERMISSION = {"codename": "access_admin", "content_type__app_label": "wagtailadmin"}
+
+
+def _person_columns() -> dict:
+    """What is read about the person beside the memberships (both databases alike)."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return {
+        "in_mfa_group": Exists(
+            Group.objects.filter(user=OuterRef("pk"), name__in=WAGTAIL_MFA_GROUPS)
+        ),
+        "own_admin_permission": Exists(
+            Permission.objects.filter(user=OuterRef("pk"), **_ADMIN_PERMISSION)
+        ),
+        "group_admin_permission": Exists(
+            Permission.objects.filter(group__user=OuterRef("pk"), **_ADMIN_PERMISSION)
+        ),
+        "unread": Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+    }
+
+
+_PERSON = ("in_mfa_group", "own_admin_permission", "group_admin_permission", "unread")
+_NOBODY = {
+    "held": [],
+    "in_mfa_group": False,
+    "own_admin_permission": False,
+    "group_admin_permission": False,
+    "unread": 0,
+}
+
+
 def _facts_row(user_pk: int) -> dict:
-    """PostgreSQL: the memberships as an array of JSON objects and the group test, one query."""
+    """PostgreSQL: the memberships as an array of JSON objects and the person's own facts, one
+    query."""
     held = Membership.objects.filter(user=OuterRef("pk")).values(
         json=JSONObject(
             organisation_id="organisation_id",
@@ -145,15 +201,10 @@ def _facts_row(user_pk: int) -> dict:
     )
     return (
         User.objects.filter(pk=user_pk)
-        .annotate(
-            held=ArraySubquery(held),
-            in_mfa_group=Exists(
-                Group.objects.filter(user=OuterRef("pk"), name__in=WAGTAIL_MFA_GROUPS)
-            ),
-        )
-        .values("held", "in_mfa_group")
+        .annotate(held=ArraySubquery(held), **_person_columns())
+        .values("held", *_PERSON)
         .first()
-    ) or {"held": [], "in_mfa_group": False}
+    ) or _NOBODY
 
 
 def _facts_rows(user_pk: int) -> dict:
@@ -161,13 +212,9 @@ def _facts_rows(user_pk: int) -> dict:
     membership (one row of nulls when there is none)."""
     rows = list(
         User.objects.filter(pk=user_pk)
-        .annotate(
-            in_mfa_group=Exists(
-                Group.objects.filter(user=OuterRef("pk"), name__in=WAGTAIL_MFA_GROUPS)
-            )
-        )
+        .annotate(**_person_columns())
         .values(
-            "in_mfa_group",
+            *_PERSON,
             organisation_id=F("memberships__organisation_id"),
             kind=F("memberships__organisation__kind"),
             role=F("memberships__role"),
@@ -175,18 +222,18 @@ def _facts_rows(user_pk: int) -> dict:
         )
     )
     if not rows:
-        return {"held": [], "in_mfa_group": False}
+        return _NOBODY
     held = [
         {key: row[key] for key in ("organisation_id", "kind", "role", "unit_id")}
         for row in rows
         if row["organisation_id"] is not None
     ]
-    return {"held": held, "in_mfa_group": rows[0]["in_mfa_group"]}
+    return {"held": held, **{key: rows[0][key] for key in _PERSON}}
 
 
 def user_facts(user) -> UserFacts:
-    """The person's memberships (with the organisation's kind) and Wagtail groups, one query;
-    once per request for the request's user."""
+    """The person's memberships (with the organisation's kind), Wagtail groups and admin
+    permission, and unread notifications, one query; once per request for the request's user."""
     memo = getattr(user, REQUEST_MEMO, None)
     if memo is not None and memo.get("facts_generation") == _current:
         return memo["facts"]
@@ -194,6 +241,9 @@ def user_facts(user) -> UserFacts:
     facts = UserFacts(
         memberships=tuple(Held(**item) for item in row["held"]),
         in_mfa_group=row["in_mfa_group"],
+        can_access_admin=user.is_active
+        and (user.is_superuser or row["own_admin_permission"] or row["group_admin_permission"]),
+        unread_notifications=row["unread"],
     )
     if memo is not None:
         memo["facts"], memo["facts_generation"] = facts, _current

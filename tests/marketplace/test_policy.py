@@ -189,3 +189,67 @@ def test_a_role_of_the_other_kind_grants_nothing(role, organisation_factory):
     MembershipFactory(user=user, organisation=organisation, role=role)
 
     assert not any(user_can(user, action, organisation) for action in Action)
+
+
+# --- What is read about a person once per request (issue 14) ---------------------------------
+
+
+def _admin_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
+
+
+def test_the_admin_permission_in_the_facts_is_what_has_perm_answers():
+    from django.contrib.auth.models import Group
+
+    from marketplace.policy import user_facts
+
+    editors = Group.objects.get(name="Editors")
+    # given people with and without Wagtail's admin permission, by every route it is given
+    in_group = UserFactory()
+    in_group.groups.add(editors)
+    own = UserFactory()
+    own.user_permissions.add(_admin_permission())
+    people = {
+        "nobody special": UserFactory(),
+        "an editor": in_group,
+        "given it themselves": own,
+        "a superuser": UserFactory(is_superuser=True),
+        "an inactive superuser": UserFactory(is_superuser=True, is_active=False),
+        "an inactive editor": UserFactory(is_active=False),
+    }
+    people["an inactive editor"].groups.add(editors)
+
+    for who, user in people.items():
+        fresh = type(user).objects.get(pk=user.pk)  # no permission cache left on the object
+        assert user_facts(user).can_access_admin == fresh.has_perm("wagtailadmin.access_admin"), who
+    assert user_facts(in_group).can_access_admin
+    assert not user_facts(people["nobody special"]).can_access_admin
+
+
+def test_the_unread_count_in_the_facts_follows_a_notification_opened_in_the_request():
+    from marketplace.policy import remember_per_request, user_facts
+    from marketplace.services.notifications import notification_mark_read
+    from tests.factories.notifications import NotificationFactory
+
+    user = UserFactory()
+    first, _second = NotificationFactory(recipient=user), NotificationFactory(recipient=user)
+    NotificationFactory()  # someone else's
+    request_user = remember_per_request(type(user).objects.get(pk=user.pk))
+    assert user_facts(request_user).unread_notifications == 2
+
+    notification_mark_read(notification=first)
+
+    assert user_facts(request_user).unread_notifications == 1
+
+
+def test_a_permission_given_in_the_request_is_seen_by_the_facts():
+    from marketplace.policy import remember_per_request, user_facts
+
+    user = remember_per_request(UserFactory())
+    assert not user_facts(user).can_access_admin
+
+    user.user_permissions.add(_admin_permission())
+
+    assert user_facts(user).can_access_admin
