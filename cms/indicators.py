@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,13 +184,16 @@ def share(numerator: int, denominator: int) -> Figure:
 # --- Indicators from data that exists --------------------------------------------------------
 
 
-def needs_published(years: Sequence[int], *, areas: bool = True) -> Indicator:
-    """``areas=False``: the yearly figures only (the home page's), counted in the database."""
+def needs_published(
+    years: Sequence[int], *, areas: bool = True, counts: dict | None = None
+) -> Indicator:
+    """``areas=False``: the yearly figures only (the home page's), counted in the database, or
+    taken from ``counts`` (``headline_counts``)."""
     if areas:
         rows = _year_area_rows(_published_needs(), years).values_list("year", "unit_id")
         by_year, by_area, unit_ids = _counts(rows, years)
     else:
-        counts = _year_counts(_published_needs(), years)
+        counts = counts or _year_counts(_published_needs(), years)
         by_year, by_area, unit_ids = {y: c["total"] for y, c in counts.items()}, {}, set()
     return Indicator(
         key="needs_published",
@@ -208,13 +211,16 @@ def needs_published(years: Sequence[int], *, areas: bool = True) -> Indicator:
     )
 
 
-def tenders_published(years: Sequence[int], *, areas: bool = True) -> Indicator:
-    """``areas=False``: the yearly figures only (the home page's), counted in the database."""
+def tenders_published(
+    years: Sequence[int], *, areas: bool = True, counts: dict | None = None
+) -> Indicator:
+    """``areas=False``: the yearly figures only (the home page's), counted in the database, or
+    taken from ``counts`` (``headline_counts``)."""
     if areas:
         rows = _year_area_rows(_published_tenders(), years).values_list("year", "unit_id")
         by_year, by_area, unit_ids = _counts(rows, years)
     else:
-        counts = _year_counts(_published_tenders(), years)
+        counts = counts or _year_counts(_published_tenders(), years)
         by_year, by_area, unit_ids = {y: c["total"] for y, c in counts.items()}, {}, set()
     return Indicator(
         key="tenders_published",
@@ -232,12 +238,19 @@ def tenders_published(years: Sequence[int], *, areas: bool = True) -> Indicator:
     )
 
 
-def smb_lot_share(years: Sequence[int], *, areas: bool = True) -> Indicator:
-    """``areas=False``: the yearly figures only (the home page's), counted in the database."""
-    smb_lot = Lot.objects.filter(tender=OuterRef("pk"), suitable_for_smb=True)
+def _smb_lot():
+    return Lot.objects.filter(tender=OuterRef("pk"), suitable_for_smb=True)
+
+
+def smb_lot_share(
+    years: Sequence[int], *, areas: bool = True, counts: dict | None = None
+) -> Indicator:
+    """``areas=False``: the yearly figures only (the home page's), counted in the database, or
+    taken from ``counts`` (``headline_counts``)."""
+    smb_lot = _smb_lot()
     area_counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     if not areas:
-        counts = _year_counts(
+        counts = counts or _year_counts(
             _published_tenders(), years, smb=Count("pk", filter=Q(Exists(smb_lot)))
         )
         totals = {year: [c["smb"], c["total"]] for year, c in counts.items()}
@@ -521,14 +534,49 @@ def all_indicators(years: Sequence[int] | None = None) -> list[Indicator]:
     return [compute(years) for compute in INDICATORS]
 
 
-def headline_indicators(year: int | None = None) -> list[tuple[Indicator, Figure]]:
-    """Three figures for the home page: this year's needs, tenders and SMB-lot share."""
+def headline_counts(year: int) -> dict[str, dict[int, dict[str, int]]]:
+    """What the three headline figures count, in one query: ``{"needs": {year: {"total": n}},
+    "tenders": {year: {"total": n, "smb": m}}}`` (plain numbers, so they can be cached)."""
+    what = {"needs": 0, "tenders": 1}
+    none = Value(0, output_field=IntegerField())
+    needs = (
+        _year_area_rows(_published_needs(), [year])
+        .order_by()
+        .values("year")
+        .annotate(what=Value(what["needs"]), total=Count("pk"), smb=none)
+    )
+    tenders = (
+        _year_area_rows(_published_tenders(), [year])
+        .order_by()
+        .values("year")
+        .annotate(
+            what=Value(what["tenders"]),
+            total=Count("pk"),
+            smb=Count("pk", filter=Q(Exists(_smb_lot()))),
+        )
+    )
+    counts = {
+        "needs": {year: {"total": 0}},
+        "tenders": {year: {"total": 0, "smb": 0}},
+    }
+    for row in needs.union(tenders, all=True):
+        name = "needs" if row["what"] == what["needs"] else "tenders"
+        counts[name][year] = {key: row[key] for key in counts[name][year]}
+    return counts
+
+
+def headline_indicators(
+    year: int | None = None, *, counts: dict | None = None
+) -> list[tuple[Indicator, Figure]]:
+    """Three figures for the home page: this year's needs, tenders and SMB-lot share, from
+    ``counts`` (``headline_counts(year)``, read when not given)."""
     year = year or oslo_year(timezone.now())
+    counts = counts or headline_counts(year)
     return [
         (indicator, indicator.by_year[year])
         for indicator in (
-            needs_published([year], areas=False),
-            tenders_published([year], areas=False),
-            smb_lot_share([year], areas=False),
+            needs_published([year], areas=False, counts=counts["needs"]),
+            tenders_published([year], areas=False, counts=counts["tenders"]),
+            smb_lot_share([year], areas=False, counts=counts["tenders"]),
         )
     ]

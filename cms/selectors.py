@@ -2,17 +2,71 @@
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
-from django.utils import timezone
-from wagtail.models import Locale, Page
+import time
+import uuid
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from wagtail.models import Locale, Page, PageViewRestriction
+
+from marketplace.page_cache import GENERATION_KEY
 from tenders.models import Need, Tender
 from tenders.selectors.needs import public_needs
 from tenders.selectors.public import public_tenders
 
 HOME_LIST_SIZE = 3
+
+
+def _home_tenders(*, limit: int = HOME_LIST_SIZE) -> tuple[list[Tender], list[Tender]]:
+    """The tenders open for bids with the nearest deadlines, and the newest published pilot
+    tenders, ``limit`` of each, in one query (each list ranked by a window over its own rows:
+    the same order as ``closing_soon_opportunities`` and ``newest_pilot_opportunities``)."""
+    open_for_bids = Q(submission_deadline__gt=timezone.now())
+    tenders = list(
+        public_tenders()
+        .filter(status=Tender.Status.PUBLISHED)
+        .filter(open_for_bids | Q(is_pilot=True))
+        .annotate(is_open=ExpressionWrapper(open_for_bids, output_field=BooleanField()))
+        .annotate(
+            closing_rank=Window(
+                RowNumber(),
+                partition_by=[F("is_open")],
+                order_by=[F("submission_deadline").asc(), F("pk").asc()],
+            ),
+            pilot_rank=Window(
+                RowNumber(),
+                partition_by=[F("is_pilot")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(Q(is_open=True, closing_rank__lte=limit) | Q(is_pilot=True, pilot_rank__lte=limit))
+    )
+    closing = [t for t in tenders if t.is_open and t.closing_rank <= limit]
+    pilots = [t for t in tenders if t.is_pilot and t.pilot_rank <= limit]
+    closing.sort(key=lambda tender: tender.closing_rank)
+    pilots.sort(key=lambda tender: tender.pilot_rank)
+    return closing, pilots
+
+
+def home_opportunities(*, limit: int = HOME_LIST_SIZE) -> tuple[list[Tender], list]:
+    """``closing_soon_opportunities`` and ``newest_pilot_opportunities`` for the home page, in
+    two queries (one for both tender lists, one for the needs)."""
+    closing, pilot_tenders = _home_tenders(limit=limit)
+    return closing, _newest_first(_pilot_needs(limit=limit), pilot_tenders, limit=limit)
 
 
 def closing_soon_opportunities(*, limit: int = HOME_LIST_SIZE) -> list[Tender]:
@@ -24,19 +78,16 @@ def closing_soon_opportunities(*, limit: int = HOME_LIST_SIZE) -> list[Tender]:
     )
 
 
-def newest_pilot_opportunities(*, limit: int = HOME_LIST_SIZE) -> list[Need | Tender]:
-    """The newest open pilot needs and pilot tenders, newest first."""
-    needs = list(
+def _pilot_needs(*, limit: int) -> list[Need]:
+    return list(
         public_needs(pilot=True)
         .prefetch_related(None)  # the home page shows no themes
         .filter(status=Need.Status.OPEN)
         .order_by("-published_at", "-pk")[:limit]
     )
-    tenders = list(
-        public_tenders()
-        .filter(is_pilot=True, status=Tender.Status.PUBLISHED)
-        .order_by("-published_at", "-pk")[:limit]
-    )
+
+
+def _newest_first(needs: list, tenders: list, *, limit: int) -> list[Need | Tender]:
     both = sorted(
         needs + tenders,
         key=lambda item: item.published_at or item.created_at,
@@ -45,10 +96,46 @@ def newest_pilot_opportunities(*, limit: int = HOME_LIST_SIZE) -> list[Need | Te
     return both[:limit]
 
 
-def private_q() -> Q:
-    """What ``PageQuerySet.public()`` excludes (one query for the view restrictions), so that
-    several listings on one page ask for the restrictions once."""
-    return Page.objects.all().private_q()
+def newest_pilot_opportunities(*, limit: int = HOME_LIST_SIZE) -> list[Need | Tender]:
+    """The newest open pilot needs and pilot tenders, newest first."""
+    tenders = list(
+        public_tenders()
+        .filter(is_pilot=True, status=Tender.Status.PUBLISHED)
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    return _newest_first(_pilot_needs(limit=limit), tenders, limit=limit)
+
+
+# Where a request keeps the view restrictions it has read (view_restrictions).
+_RESTRICTIONS = "_pm_view_restrictions"
+
+
+def view_restrictions(request=None) -> list[PageViewRestriction]:
+    """Every page view restriction with its page, read once per request (one query).
+
+    Each carries ``has_aliases``: whether its page has aliases, which Wagtail's own check
+    (``Page.get_view_restrictions``) follows and ``BasePage.get_view_restrictions`` leaves to it.
+    """
+    restrictions = getattr(request, _RESTRICTIONS, None)
+    if restrictions is None:
+        restrictions = list(
+            PageViewRestriction.objects.select_related("page").annotate(
+                has_aliases=Exists(Page.objects.filter(alias_of=OuterRef("page_id")))
+            )
+        )
+        if request is not None:
+            setattr(request, _RESTRICTIONS, restrictions)
+    return restrictions
+
+
+def private_q(request=None) -> Q:
+    """What ``PageQuerySet.public()`` excludes, from the request's view restrictions (one query
+    per request however many listings ask)."""
+    q = Q()
+    for restriction in view_restrictions(request):
+        q |= Page.objects.all().descendant_of_q(restriction.page, inclusive=True)
+    # do not match any page if no private section exists (as Wagtail's own private_q)
+    return q if q else Q(pk__in=[])
 
 
 def latest_success_stories(
@@ -66,10 +153,44 @@ def latest_success_stories(
 
 
 def headline_figures() -> list:
-    """Three headline indicators for this year, as (indicator, figure) pairs."""
-    from cms.indicators import headline_indicators
+    """Three headline indicators for this year, as (indicator, figure) pairs.
 
-    return headline_indicators()
+    Their counts are kept in the default cache beside the cached pages, under the same
+    generation (``marketplace.page_cache``): every event that makes the cached pages stale
+    (a tender or need published or changed, a page published) makes these stale too, and what
+    no event announces lags at most ``PAGE_CACHE_MAX_AGE``. With the server-side cache off
+    (``PAGE_CACHE_ENABLED``) or Redis down they are counted for every page.
+    """
+    from cms.indicators import headline_counts, headline_indicators, oslo_year
+
+    year = oslo_year(timezone.now())
+    counts = _kept_with_the_pages(f"cms:headline:{year}", lambda: headline_counts(year))
+    return headline_indicators(year, counts=counts)
+
+
+def _kept_with_the_pages(key: str, compute):
+    """``compute()``, kept in the cache under the page cache's generation (read, as the page
+    cache does, before computing: a change that commits meanwhile leaves it stale)."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return compute()
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, entry = found.get(GENERATION_KEY), found.get(key)
+    if (
+        generation is not None
+        and entry is not None
+        and entry["generation"] == generation
+        and time.time() - entry["stored_at"] < settings.PAGE_CACHE_MAX_AGE
+    ):
+        return entry["value"]
+    value = compute()
+    if generation is None:
+        # No generation yet (an emptied cache, or Redis down: then nothing is stored).
+        generation = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            return value
+    entry = {"generation": generation, "stored_at": time.time(), "value": value}
+    cache.set(key, entry, timeout=settings.PAGE_CACHE_MAX_AGE)
+    return value
 
 
 def index_pages(model_labels: list[str], locale: Locale | int, *, private: Q | None = None):
@@ -89,6 +210,34 @@ def index_pages(model_labels: list[str], locale: Locale | int, *, private: Q | N
     for page in pages:
         first.setdefault(page.content_type_id, page)
     return {label: first.get(types[model].pk) for label, model in models.items()}
+
+
+def index_pages_and_translations(
+    model_labels: list[str], page: Page, *, private: Q
+) -> tuple[dict, list[Page]]:
+    """``index_pages`` in ``page``'s language, and ``page``'s live public translations (itself
+    included, with their locales: ``BasePage.language_alternates``), in one query."""
+    models = {label: apps.get_model(label) for label in model_labels}
+    types = ContentType.objects.get_for_models(*models.values(), for_concrete_models=False)
+    pages = (
+        Page.objects.live()
+        .exclude(private)
+        .filter(
+            Q(locale=page.locale_id, content_type__in=types.values())
+            | Q(translation_key=page.translation_key)
+        )
+        .select_related("locale")
+        .order_by("path")
+    )
+    first: dict[int, Page] = {}
+    translations = []
+    for found in pages:
+        if found.translation_key == page.translation_key:
+            translations.append(found)
+        elif found.locale_id == page.locale_id:
+            first.setdefault(found.content_type_id, found)
+    indexes = {label: first.get(types[model].pk) for label, model in models.items()}
+    return indexes, translations
 
 
 def index_page(model_label: str, locale: Locale) -> Page | None:

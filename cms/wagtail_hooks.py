@@ -1,4 +1,4 @@
-"""Wagtail admin hooks for the CMS."""
+"""Wagtail hooks for the CMS: admin views, and what serving a page reads once."""
 
 from wagtail import hooks
 
@@ -15,3 +15,13 @@ def register_pilot_chooser():
     from cms.pilot_chooser import pilot_chooser_viewset
 
     return pilot_chooser_viewset
+
+
+@hooks.register("before_serve_page")
+def read_view_restrictions_once(page, request, serve_args, serve_kwargs):
+    """The served page's view check (Wagtail's ``check_view_restrictions``, which runs after
+    this) and the page's own listings read the view restrictions in one query between them
+    (``BasePage.get_view_restrictions``, ``cms.selectors.private_q``)."""
+    from cms.selectors import view_restrictions
+
+    page.served_with_restrictions = view_restrictions(request)

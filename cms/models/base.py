@@ -57,14 +57,44 @@ class BasePage(Page):
                 return Truncator(" ".join(text.split())).chars(300)
         return ""
 
-    def live_translations(self):
-        """This page in every language it is published in, this one included."""
-        return self.get_translations(inclusive=True).live().public().select_related("locale")
+    def get_view_restrictions(self):
+        """Wagtail's answer, from the view restrictions read once for the request when the page
+        is being served (``cms.wagtail_hooks.read_view_restrictions_once``).
+
+        Exactly Wagtail's rule: a restriction on the page or an ancestor counts, one on an alias
+        never does (an alias follows its source's), and where an alias is involved (the page is
+        one, or a restricted page has any) Wagtail's own two queries decide.
+        """
+        every = getattr(self, "served_with_restrictions", None)
+        if every is None or self.alias_of_id or any(r.has_aliases for r in every):
+            return super().get_view_restrictions()
+        return [
+            restriction
+            for restriction in every
+            if restriction.page.alias_of_id is None and self.path.startswith(restriction.page.path)
+        ]
+
+    def live_translations(self, private=None):
+        """This page in every language it is published in, this one included.
+
+        ``private``: what ``PageQuerySet.public()`` would exclude, when the caller has it
+        (``cms.selectors.private_q``)."""
+        translations = self.get_translations(inclusive=True).live()
+        translations = translations.public() if private is None else translations.exclude(private)
+        return translations.select_related("locale")
 
     def language_alternates(self, request=None) -> list[dict]:
-        """``[{"lang_code": "nb", "location": "https://…/x/"}, …]`` for hreflang tags."""
+        """``[{"lang_code": "nb", "location": "https://…/x/"}, …]`` for hreflang tags.
+
+        The translations come from ``self.translations_read`` when the page's context read them
+        already (the home page reads them with its index pages)."""
+        translations = getattr(self, "translations_read", None)
+        if translations is None:
+            translations = self.live_translations()
         alternates = []
-        for page in self.live_translations():
+        for page in translations:
+            if page.pk == self.pk and not self._meta.get_field("locale").is_cached(self):
+                self.locale = page.locale  # the page's own language, for its og:locale
             url = page.get_full_url(request)
             if url:
                 alternates.append({"lang_code": page.locale.language_code, "location": url})

@@ -52,16 +52,16 @@ class HomePage(BasePage):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["closing_soon"] = selectors.closing_soon_opportunities()
-        context["pilot_opportunities"] = selectors.newest_pilot_opportunities()
-        # One query for the view restrictions and one for both index pages.
-        private = selectors.private_q()
+        context["closing_soon"], context["pilot_opportunities"] = selectors.home_opportunities()
+        # The view restrictions the request read when it served the page (cms.wagtail_hooks),
+        # and one query for both index pages and the page's translations (hreflang alternates).
+        private = selectors.private_q(request)
         context["latest_stories"] = selectors.latest_success_stories(
             locale=self.locale_id, private=private
         )
         context["headline_indicators"] = selectors.headline_figures()
-        indexes = selectors.index_pages(
-            ["cms.IndicatorsPage", "cms.SuccessStoryIndexPage"], self.locale_id, private=private
+        indexes, self.translations_read = selectors.index_pages_and_translations(
+            ["cms.IndicatorsPage", "cms.SuccessStoryIndexPage"], self, private=private
         )
         context["indicators_page"] = indexes["cms.IndicatorsPage"]
         context["stories_index"] = indexes["cms.SuccessStoryIndexPage"]

@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Role
+from marketplace.page_cache import page_cache_invalidate
 from matching.selectors.facts import facts_of, text_of
 from tenders.models import Tender
 from tenders.selectors.buyer import tender_for_buyer
@@ -118,15 +119,18 @@ def listed_supplier_client(client, supplier, supplier_admin, catalogue):
     return client
 
 
-# Pages still over budget (issue 14), with what they spend today. Signed in, the session, the
-# user, what is read about the user once per request (memberships and groups,
-# marketplace.policy.user_facts), the Wagtail-admin permission (two queries, Django's backend) and
-# the header's unread count come before the page's own reads.
-def _over_budget(today: int, why: str):
-    return pytest.mark.xfail(strict=True, reason=f"{today} queries today: {why}")
+# Signed in, the user and what is read about them once per request (memberships, groups, the
+# Wagtail-admin permission and the header's unread count: marketplace.policy.user_facts) come
+# before the page's own reads; the session is read from the cache (marketplace.sessions).
 
 
-SIGNED_IN = "session, user, user facts, admin permission (2), unread count"
+@pytest.fixture
+def server_side_cache(settings, django_capture_on_commit_callbacks):
+    """The server-side cache on, as in production (test.py turns it off), from a fresh
+    generation so nothing another test left behind answers (marketplace.page_cache)."""
+    settings.PAGE_CACHE_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache_invalidate()
 
 
 def _get(client, url, budget, django_assert_max_num_queries):
@@ -144,7 +148,6 @@ def test_tender_detail_anonymous(client, catalogue, django_assert_max_num_querie
     assert "Delkontrakt 3" in html or "Lot 3" in html
 
 
-@_over_budget(12, SIGNED_IN + ", follow tag, supplier organisations and Q&A (one query)")
 def test_tender_detail_signed_in_supplier(
     listed_supplier_client, catalogue, django_assert_max_num_queries
 ):
@@ -152,15 +155,26 @@ def test_tender_detail_signed_in_supplier(
     _get(listed_supplier_client, url, TENDER_DETAIL, django_assert_max_num_queries)
 
 
-@_over_budget(20, "Wagtail's routing (5), three headline counts, hreflang alternates, cold caches")
 def test_home(client, catalogue, django_assert_max_num_queries):
+    """Rendered, not answered from the page cache (which is off here): what a visitor meets when
+    the cached copy has expired. After one request, as every visitor but the first after a
+    deploy or a change of sites meets it: Wagtail's site root paths are in the cache and the
+    content types in Django's per-process cache."""
     make_home_page()
-    _get(client, "/", HOME, django_assert_max_num_queries)
+    client.get("/")
+    page = _get(client, "/", HOME, django_assert_max_num_queries)
+    assert "Programvare for drift" in page.content.decode()
 
 
-@_over_budget(26, SIGNED_IN + ", Wagtail's routing, headline counts, alternates")
-def test_home_signed_in_supplier(listed_supplier_client, django_assert_max_num_queries):
+def test_home_signed_in_supplier(
+    listed_supplier_client, server_side_cache, django_assert_max_num_queries
+):
+    """Signed-in pages are never cached whole; the headline counts are, beside the cached pages
+    and under their generation (cms.selectors.headline_figures). After one request, as a
+    visitor meets them whenever anyone has opened the home page in the last minute and nothing
+    has been published since (and the site root paths and content types, as in test_home)."""
     make_home_page()
+    listed_supplier_client.get("/")
     _get(listed_supplier_client, "/", HOME, django_assert_max_num_queries)
 
 
@@ -206,7 +220,6 @@ def test_dashboard_buyer(
     _get(buyer_client, reverse("marketplace:dashboard"), DASHBOARD, django_assert_max_num_queries)
 
 
-@_over_budget(33, "candidates by code and area, text scores, names, search documents built")
 def test_explained_match(buyer_client, catalogue, django_assert_max_num_queries):
     url = reverse("matching:tender_suppliers", kwargs={"reference": catalogue[0].reference})
     page = _get(buyer_client, url, EXPLAINED_MATCH, django_assert_max_num_queries)
