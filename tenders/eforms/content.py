@@ -29,8 +29,8 @@ from marketplace.errors import DomainError
 from marketplace.models import SupplierProfile
 from marketplace.services.organisations import default_language_path
 
-from ..models import Procedure, Tender
-from ..models.thresholds import ThresholdBand
+from ..models import ClimateConsideration, Procedure, Tender
+from ..models.thresholds import ThresholdBand, cpv_contract_type_message, cpv_fits_contract_type
 from . import identifiers
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -131,6 +131,14 @@ class NoticeLot:
 
 
 @dataclass(frozen=True)
+class NoticeCriterion:
+    name: str
+    description: str
+    weight: int
+    kind: str  # a Criterion.Kind value
+
+
+@dataclass(frozen=True)
 class LotResult:
     """The result of one lot: who won at what price, out of how many bids."""
 
@@ -162,12 +170,15 @@ class NoticeContent:
     submission_deadline: datetime.datetime | None
     question_deadline: datetime.datetime | None
     lots: tuple[NoticeLot, ...]
-    criteria: tuple[tuple[str, str, int], ...]
+    criteria: tuple[NoticeCriterion, ...]
     tender_url: str
     duration_months: int | None = None
     max_lots: int | None = None
     results: tuple[LotResult, ...] = field(default=())
     suppliers: tuple[Party, ...] = field(default=())
+    # FOA § 7-9 when no award criterion carries it: a ClimateConsideration value and its note.
+    climate_consideration: str = ClimateConsideration.CRITERION
+    climate_note: str = ""
 
 
 def plain(text: str, limit: int = 6000) -> str:
@@ -253,10 +264,12 @@ def _lots(tender: Tender, nuts: str, url: str) -> tuple[NoticeLot, ...]:
     result = []
     for lot in lots:
         cpvs = sorted(lot.cpv_codes.all(), key=lambda code: code.code)
-        codes = [code.code for code in cpvs]
-        title_en, description_en = english(
-            cpvs[0] if cpvs else tender.main_cpv, f"{tender.reference} lot {lot.number}", url
-        )
+        # A lot's main code must fit the contract type too (BR-BT-00262-0209): the first of its
+        # codes that does, else the tender's main code; the others are additional codes.
+        fitting = [c for c in cpvs if cpv_fits_contract_type(c.code, tender.contract_type)]
+        main = fitting[0] if fitting else tender.main_cpv
+        codes = [main.code] + [c.code for c in cpvs if c.code != main.code]
+        title_en, description_en = english(main, f"{tender.reference} lot {lot.number}", url)
         result.append(
             NoticeLot(
                 id=identifiers.lot_id(lot.number),
@@ -265,7 +278,7 @@ def _lots(tender: Tender, nuts: str, url: str) -> tuple[NoticeLot, ...]:
                 description=plain(lot.description) or lot.title,
                 title_en=title_en,
                 description_en=description_en,
-                main_cpv=codes[0] if codes else main_cpv,
+                main_cpv=codes[0],
                 additional_cpv=tuple(codes[1:]),
                 nuts=_nuts(lot.municipalities.all()) if lot.municipalities.exists() else nuts,
                 estimated_value=lot.estimated_value,
@@ -287,6 +300,9 @@ def notice_content(tender: Tender, *, tender_url: str = "") -> NoticeContent:
         )
     if not tender.main_cpv_id:
         raise NoticeNotPossible("The tender has no main CPV code.", code="eforms_no_cpv")
+    mismatch = cpv_contract_type_message(tender.main_cpv_id, tender.contract_type)
+    if mismatch:
+        raise NoticeNotPossible(mismatch, code="eforms_cpv_contract_type")
     nuts = _nuts(tender.municipalities.select_related("county"))
     url = tender_url or _tender_url(tender)
     title_en, description_en = english(tender.main_cpv, tender.reference, url)
@@ -309,11 +325,14 @@ def notice_content(tender: Tender, *, tender_url: str = "") -> NoticeContent:
         question_deadline=tender.question_deadline,
         lots=_lots(tender, nuts, url),
         criteria=tuple(
-            (c.name, plain(c.description, 400), c.weight) for c in tender.criteria.all()
+            NoticeCriterion(c.name, plain(c.description, 400), c.weight, c.kind)
+            for c in tender.criteria.all()
         ),
         tender_url=url,
         duration_months=tender.pilot_duration_months,
         max_lots=tender.max_lots_per_bidder,
+        climate_consideration=tender.climate_consideration,
+        climate_note=plain(tender.climate_consideration_note, 2000),
     )
 
 

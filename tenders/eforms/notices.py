@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 from lxml import etree
 
-from ..models import Amendment, Tender
+from ..models import Amendment, ClimateConsideration, Criterion, Tender
 from . import identifiers
 from .content import (
     OSLO,
@@ -31,7 +31,6 @@ from .xml import add, path, root, serialise
 KINDS = ("contract", "change", "award")
 NORWEGIAN = "NOR"  # Doffin's code for Norwegian (Bokmål) text in eForms
 CURRENCY = "NOK"
-ENVIRONMENT_WORDS = ("miljø", "klima", "environment", "climate")
 REVIEW_NOB = (
     "Klage kan sendes til Klagenemnda for offentlige anskaffelser (KOFA); søksmål reises for "
     "tingretten som er nevnt som klageorgan. Oppdragsgiver venter med å inngå kontrakt til "
@@ -163,9 +162,13 @@ def _project(parent, content, *, texts, value, main_cpv, additional, nuts, inter
 
 
 def _environmental(content: NoticeContent) -> bool:
-    return any(
-        criterion_type(name, national=content.form.national) == "quality-nor-env-criteria"
-        for name, _description, _weight in content.criteria
+    """Whether the lot names the strategic aim "reduction of environmental impacts": on the
+    national forms when climate and environment is an award criterion or in the specification
+    (Norway's rule EFORMS-NOR-NATIONAL-SP-R004 asks for it then)."""
+    if not content.form.national:
+        return False
+    return content.climate_consideration == ClimateConsideration.SPECIFICATION or any(
+        criterion.kind == Criterion.Kind.CLIMATE for criterion in content.criteria
     )
 
 
@@ -262,35 +265,66 @@ def _lot_terms(lot_element, content: NoticeContent, kind: str) -> None:
             add(post_award, "cbc:ElectronicPaymentUsageIndicator", "true")
 
 
+def _weighted(criterion_element, code: str, weight: int):
+    sub = add(criterion_element, "cac:SubordinateAwardingCriterion")
+    weighting = path(
+        sub,
+        "ext:UBLExtensions",
+        "ext:UBLExtension",
+        "ext:ExtensionContent",
+        "efext:EformsExtension",
+        "efac:AwardCriterionParameter",
+    )
+    add(weighting, "efbc:ParameterCode", "per-exa", listName="number-weight")
+    add(weighting, "efbc:ParameterNumeric", str(weight))
+    add(sub, "cbc:AwardingCriterionTypeCode", code, listName="award-criterion-type")
+    return sub
+
+
 def _criteria(terms, content: NoticeContent) -> None:
     criterion = path(terms, "cac:AwardingTerms", "cac:AwardingCriterion")
-    for name, description, weight in content.criteria:
-        sub = add(criterion, "cac:SubordinateAwardingCriterion")
-        weighting = path(
+    national = content.form.national
+    for item in content.criteria:
+        sub = _weighted(criterion, criterion_type(item.kind, national=national), item.weight)
+        _texts(sub, "cbc:Name", content.form.languages, item.name, f"Criterion: {item.name}")
+        _texts(
             sub,
-            "ext:UBLExtensions",
-            "ext:UBLExtension",
-            "ext:ExtensionContent",
-            "efext:EformsExtension",
-            "efac:AwardCriterionParameter",
+            "cbc:Description",
+            content.form.languages,
+            item.description or item.name,
+            f"{item.weight} %",
         )
-        add(weighting, "efbc:ParameterCode", "per-exa", listName="number-weight")
-        add(weighting, "efbc:ParameterNumeric", str(weight))
-        code = criterion_type(name, national=content.form.national)
-        add(sub, "cbc:AwardingCriterionTypeCode", code, listName="award-criterion-type")
-        _texts(sub, "cbc:Name", content.form.languages, name, f"Criterion: {name}")
-        _texts(sub, "cbc:Description", content.form.languages, description or name, f"{weight} %")
+    consideration = CLIMATE_CONSIDERATION_TYPES.get(content.climate_consideration)
+    if national and consideration:
+        # FOA § 7-9 met otherwise (Norway's rule EFORMS-NOR-NATIONAL-EC-R001D): an entry of
+        # that type, weight 0, saying how.
+        sub = _weighted(criterion, consideration, 0)
+        _texts(sub, "cbc:Description", content.form.languages, content.climate_note)
 
 
-def criterion_type(name: str, *, national: bool) -> str:
-    """price, quality, or, on Norway's national forms, the climate and environment criterion
-    the regulations ask for (FOA § 7-9, code list award-criterion-type.no)."""
-    lowered = name.lower()
-    if any(word in lowered for word in ("pris", "price", "kostnad", "cost")):
-        return "price"
-    if national and any(word in lowered for word in ENVIRONMENT_WORDS):
-        return "quality-nor-env-criteria"
-    return "quality"
+# eForms award-criterion-type for a Criterion.Kind; climate and environment is Norway's own
+# code (award-criterion-type.no), which the EU forms do not know: there it is quality.
+CRITERION_TYPES = {
+    Criterion.Kind.PRICE: "price",
+    Criterion.Kind.COST: "cost",
+    Criterion.Kind.QUALITY: "quality",
+    Criterion.Kind.CLIMATE: "quality-nor-env-criteria",
+}
+# The other ways to meet FOA § 7-9, as Norway's national forms code them.
+CLIMATE_CONSIDERATION_TYPES = {
+    ClimateConsideration.SPECIFICATION: "quality-nor-env-spec",
+    ClimateConsideration.EXEMPT_INSIGNIFICANT: "quality-nor-env-exempt-insignificant",
+    ClimateConsideration.EXEMPT_CRITICAL_INTEREST: "quality-nor-env-exempt-critical-interest",
+    ClimateConsideration.EXEMPT_NATIONAL_MINIMUM: "quality-nor-env-exempt-national-minimum",
+}
+
+
+def criterion_type(kind: str, *, national: bool) -> str:
+    """The eForms award-criterion type of a criterion of ``kind``."""
+    code = CRITERION_TYPES.get(kind, "quality")
+    if code.startswith("quality-nor") and not national:
+        return "quality"
+    return code
 
 
 def _lot_process(lot_element, content: NoticeContent, kind: str) -> None:

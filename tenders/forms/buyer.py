@@ -13,7 +13,15 @@ from django.utils.translation import pgettext_lazy
 from marketplace.models import CpvCode, Municipality, OrganisationUnit
 from marketplace.widgets import CpvPickerWidget
 from tenders.forms.needs import OsloDateTimeInput
-from tenders.models import Need, Tender, Theme
+from tenders.models import (
+    ClimateConsideration,
+    Criterion,
+    Need,
+    Tender,
+    Theme,
+    cpv_contract_type_message,
+)
+from tenders.services.tender_rules import climate_problem
 from tenders.services.tenders import TenderInput
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -93,9 +101,13 @@ class TenderForm(forms.ModelForm):
             "pilot_duration_months",
             "pilot_budget",
             "scale_up_option",
+            "climate_consideration",
+            "climate_consideration_note",
         ]
         labels = {"title": TITLE_LABEL}
         widgets = {
+            "climate_consideration": forms.RadioSelect,
+            "climate_consideration_note": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 8}),
             "no_lots_justification": forms.Textarea(attrs={"rows": 3}),
             "scale_up_option": forms.Textarea(attrs={"rows": 3}),
@@ -110,10 +122,15 @@ class TenderForm(forms.ModelForm):
         self.fields["description"].help_text = _(
             "Paragraphs, headings, lists, links and tables are kept; other markup is removed."
         )
+        # Left unanswered, the duty is met by an award criterion (the model's default).
+        self.fields["climate_consideration"].required = False
         self.fields["opening_at"].help_text = _(
             "When the bids may be opened, in Norwegian time (Europe/Oslo); the submission "
             "deadline when left empty."
         )
+
+    def clean_climate_consideration(self) -> str:
+        return self.cleaned_data.get("climate_consideration") or ClimateConsideration.CRITERION
 
     def clean(self):
         data = super().clean()
@@ -122,6 +139,11 @@ class TenderForm(forms.ModelForm):
             self.add_error(
                 "opening_at", _("The bids cannot be opened before the submission deadline.")
             )
+        main_cpv, contract_type = data.get("main_cpv"), data.get("contract_type")
+        if main_cpv and contract_type:
+            message = cpv_contract_type_message(main_cpv.code, contract_type)
+            if message:
+                self.add_error("main_cpv", message)
         return data
 
     def tender_fields(self) -> dict:
@@ -162,6 +184,15 @@ class CriterionForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Criterion.Kind.choices,
+        initial=Criterion.Kind.QUALITY,
+        required=False,
+    )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or Criterion.Kind.QUALITY
 
 
 class RequirementForm(forms.Form):
@@ -216,7 +247,7 @@ class TenderForms:
                 for lot in tender.lots.all()
             ]
             criteria = [
-                {"name": c.name, "description": c.description, "weight": c.weight}
+                {"name": c.name, "description": c.description, "weight": c.weight, "kind": c.kind}
                 for c in tender.criteria.all()
             ]
             requirements = [
@@ -245,7 +276,18 @@ class TenderForms:
         return forms_ + ([self.amend] if self.amend is not None else [])
 
     def is_valid(self) -> bool:
-        return all([form.is_valid() for form in self.all])
+        if not all([form.is_valid() for form in self.all]):
+            return False
+        # FOA § 7-9: with two or more criteria, climate and environment weigh at least 30 %
+        # unless the tender says it is covered otherwise (the rule lives in tender_rules).
+        problem = climate_problem(
+            self.tender.cleaned_data["climate_consideration"],
+            [(item["kind"], item["weight"]) for item in _kept(self.criteria)],
+        )
+        if problem:
+            self.tender.add_error("climate_consideration", problem)
+            return False
+        return True
 
     def tender_input(self) -> TenderInput:
         data = self.tender.cleaned_data

@@ -4,6 +4,7 @@ from .eforms import NoticeSubmission
 from .needs import Need, NeedInvitation, NeedResponse, Theme
 from .tenders import (
     Amendment,
+    ClimateConsideration,
     Criterion,
     Lot,
     Procedure,
@@ -13,10 +14,19 @@ from .tenders import (
     Tender,
     TenderDocument,
 )
-from .thresholds import ContractType, Threshold, ThresholdBand, threshold_band
+from .thresholds import (
+    ContractType,
+    Threshold,
+    ThresholdBand,
+    contract_type_for_cpv,
+    cpv_contract_type_message,
+    cpv_fits_contract_type,
+    threshold_band,
+)
 
 __all__ = [
     "Amendment",
+    "ClimateConsideration",
     "ContractType",
     "Criterion",
     "Follow",
@@ -36,5 +46,8 @@ __all__ = [
     "Theme",
     "Threshold",
     "ThresholdBand",
+    "contract_type_for_cpv",
+    "cpv_contract_type_message",
+    "cpv_fits_contract_type",
     "threshold_band",
 ]

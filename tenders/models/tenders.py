@@ -8,6 +8,7 @@ Doffin: read-only, linking out, the buyer known only by name and organisation nu
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -36,6 +37,27 @@ class Procedure(models.TextChoices):
 class Source(models.TextChoices):
     OWN = "own", _("Pilotmarked")
     DOFFIN = "doffin", _("Doffin")
+
+
+class ClimateConsideration(models.TextChoices):
+    """How a tender meets the climate and environment duty of the regulations (FOA § 7-9):
+    a climate and environment award criterion weighing at least 30 %, requirements in the
+    technical specification, or one of the three exemptions (eForms award-criterion-type.no)."""
+
+    CRITERION = "criterion", _("An award criterion for climate and environment")
+    SPECIFICATION = "specification", _("Climate and environment in the technical specification")
+    EXEMPT_INSIGNIFICANT = (
+        "exempt_insignificant",
+        _("Exempt: the purchase has insignificant climate and environmental impact"),
+    )
+    EXEMPT_CRITICAL_INTEREST = (
+        "exempt_critical_interest",
+        _("Exempt: it would harm important interests of health, safety or preparedness"),
+    )
+    EXEMPT_NATIONAL_MINIMUM = (
+        "exempt_national_minimum",
+        _("Exempt: standard national minimum requirements for climate footprint apply"),
+    )
 
 
 class TenderQuerySet(models.QuerySet):
@@ -173,6 +195,24 @@ class Tender(models.Model):
         _("pilot budget (NOK)"), max_digits=14, decimal_places=0, null=True, blank=True
     )
     scale_up_option = models.TextField(_("scale-up option"), blank=True, max_length=2000)
+    climate_consideration = models.CharField(
+        _("climate and environment"),
+        max_length=30,
+        choices=ClimateConsideration.choices,
+        default=ClimateConsideration.CRITERION,
+        help_text=_(
+            "How the purchase meets the duty to weigh climate and environment (FOA § 7-9)."
+        ),
+    )
+    climate_consideration_note = models.TextField(
+        _("climate and environment: how"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "What the specification requires, or why the exemption applies. Required unless "
+            "an award criterion covers climate and environment."
+        ),
+    )
     # Deadlines (UTC in the database, Europe/Oslo on screen)
     question_deadline = models.DateTimeField(_("question deadline"), null=True, blank=True)
     submission_deadline = models.DateTimeField(
@@ -240,6 +280,20 @@ class Tender(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.climate_consideration != ClimateConsideration.CRITERION
+            and not self.climate_consideration_note.strip()
+        ):
+            raise ValidationError(
+                {
+                    "climate_consideration_note": _(
+                        "Say what the specification requires, or why the exemption applies."
+                    )
+                }
+            )
 
     def policy_scope(self):
         return self.buyer, self.unit
@@ -318,7 +372,14 @@ class Lot(models.Model):
 
 
 class Criterion(models.Model):
-    """An award criterion; a tender's weights sum to 100."""
+    """An award criterion; a tender's weights sum to 100. Its kind is what eForms calls the
+    award-criterion type (climate and environment is Norway's ``quality-nor-env-criteria``)."""
+
+    class Kind(models.TextChoices):
+        PRICE = "price", _("Price")
+        COST = "cost", _("Cost")
+        QUALITY = "quality", _("Quality")
+        CLIMATE = "climate", _("Climate and environment")
 
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("tender")
@@ -329,6 +390,7 @@ class Criterion(models.Model):
     weight = models.PositiveSmallIntegerField(
         _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.QUALITY)
 
     class Meta:
         verbose_name = _("award criterion")
@@ -337,6 +399,10 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight} %)"
+
+    @property
+    def is_climate(self) -> bool:
+        return self.kind == self.Kind.CLIMATE
 
     def policy_scope(self):
         return self.tender.policy_scope()

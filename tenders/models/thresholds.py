@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +19,47 @@ class ContractType(models.TextChoices):
     GOODS = "goods", _("Goods")
     SERVICES = "services", _("Services")
     WORKS = "works", _("Works")
+
+
+# Which contract type a CPV code belongs to, as the eForms SDK's rules BR-BT-00262-0202/0205/0208
+# decide for the main code: works are division 45, supplies 0x-3x, 40-44 and 48, services 49
+# and 5x-9x. Every CPV code implies exactly one type.
+CPV_CONTRACT_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("45",), "works"),
+    (("0", "1", "2", "3", "40", "41", "42", "43", "44", "48"), "goods"),
+    (("49", "5", "6", "7", "8", "9"), "services"),
+)
+
+
+def contract_type_for_cpv(code: str) -> str:
+    """The contract type (a ``ContractType`` value) a CPV code implies; empty when unknown."""
+    code = (code or "").strip()
+    for prefixes, contract_type in CPV_CONTRACT_TYPES:
+        if code.startswith(prefixes):
+            return contract_type
+    return ""
+
+
+def cpv_fits_contract_type(code: str, contract_type: str) -> bool:
+    """Whether ``code`` may be the main CPV code of a contract of ``contract_type``."""
+    implied = contract_type_for_cpv(code)
+    return not implied or not contract_type or implied == contract_type
+
+
+def cpv_contract_type_message(code: str, contract_type: str) -> str:
+    """Why ``code`` cannot be the main CPV code of ``contract_type`` (empty when it can)."""
+    if cpv_fits_contract_type(code, contract_type):
+        return ""
+    labels = dict(ContractType.choices)
+    return gettext(
+        "The main CPV code %(code)s is a code for %(implied)s, but the contract type is "
+        "%(contract_type)s: choose a main CPV code for %(contract_type)s (and give %(code)s as an "
+        "additional code), or change the contract type."
+    ) % {
+        "code": code,
+        "implied": str(labels[contract_type_for_cpv(code)]).lower(),
+        "contract_type": str(labels.get(contract_type, contract_type)).lower(),
+    }
 
 
 class ThresholdBand(models.TextChoices):

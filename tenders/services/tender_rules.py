@@ -13,9 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
-from tenders.models import Tender, ThresholdBand, threshold_band
+from tenders.models import ClimateConsideration, Criterion, Tender, ThresholdBand, threshold_band
 
 CRITERIA_TOTAL = 100
+# FOA § 7-9 (2) and Norway's eForms rule EFORMS-NOR-NATIONAL-EC-R001D: with two or more award
+# criteria, climate and environment weigh at least 30 % (the weights of its criteria summed).
+CLIMATE_MIN_WEIGHT = 30
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,22 @@ def publication_problems(
             )
         )
     return problems
+
+
+def climate_problem(consideration: str, criteria: list[tuple[str, int]]) -> str:
+    """Why the award criteria (``(kind, weight)`` pairs) do not meet the climate and
+    environment duty (FOA § 7-9); empty when they do, or when the tender meets it in the
+    specification or is exempt (``consideration``), or has fewer than two criteria."""
+    if consideration != ClimateConsideration.CRITERION or len(criteria) < 2:
+        return ""
+    climate = sum(weight or 0 for kind, weight in criteria if kind == Criterion.Kind.CLIMATE)
+    if climate >= CLIMATE_MIN_WEIGHT:
+        return ""
+    return _(
+        "With two or more award criteria, criteria of the kind “climate and environment” must "
+        "weigh at least %(minimum)s %% in all (FOA § 7-9); they weigh %(weight)s %%. Otherwise "
+        "choose how the tender meets the duty: in the technical specification, or an exemption."
+    ) % {"minimum": CLIMATE_MIN_WEIGHT, "weight": climate}
 
 
 def require_publishable(

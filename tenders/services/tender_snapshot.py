@@ -30,6 +30,8 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "pilot_duration_months",
     "pilot_budget",
     "scale_up_option",
+    "climate_consideration",
+    "climate_consideration_note",
     "question_deadline",
     "submission_deadline",
     "opening_at",

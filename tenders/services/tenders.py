@@ -45,7 +45,7 @@ class TenderInput:
 
     ``lots`` items: {"id"?, "title", "description", "estimated_value", "suitable_for_smb",
     "cpv_codes", "municipalities"} (numbered 1.. in list order); ``criteria`` items: {"name",
-    "description", "weight"}; ``requirements`` items: {"text", "documentation"}.
+    "description", "weight", "kind"?}; ``requirements`` items: {"text", "documentation"}.
     """
 
     fields: dict[str, Any] = field(default_factory=dict)
@@ -124,6 +124,7 @@ def _sync_criteria(tender: Tender, criteria: list[dict]) -> None:
             name=item["name"],
             description=item.get("description", ""),
             weight=item["weight"],
+            kind=item.get("kind") or Criterion.Kind.QUALITY,
         )
         criterion.full_clean(exclude=["tender"])
         criterion.save()

@@ -57,8 +57,10 @@ def _tender_post(unit, **overrides) -> dict:
         **_management("criteria", 2),
         "criteria-0-name": "Pris",
         "criteria-0-weight": "60",
-        "criteria-1-name": "Kvalitet",
+        "criteria-0-kind": "price",
+        "criteria-1-name": "Klima og miljø",
         "criteria-1-weight": "40",
+        "criteria-1-kind": "climate",
         **_management("requirements", 1),
         "requirements-0-text": "Godkjent for sikkerhet",
     }
@@ -150,8 +152,10 @@ def test_amend_a_published_tender_through_the_form(buyer_client, published):
             "criteria-0-weight": "100",
             "criteria-0-name": published.criteria.get().name,
             "criteria-0-description": published.criteria.get().description,
+            "criteria-0-kind": "quality",
             "criteria-1-name": "",
             "criteria-1-weight": "",
+            "criteria-1-kind": "quality",  # the empty extra form, as the page renders it
             "requirements-0-text": "",
             **_management("lots", 2, 2),
             **_management("requirements", 1),
