@@ -110,23 +110,31 @@ def _tier_conditions(codes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     return tiers
 
 
-# One tier: at most TIER_ROWS code links in the tier's range (the foreign key's index, no join),
-# ordered by code and firm so the cut is the same on every run; a link counts when its firm is a
-# published supplier, looked up by primary key row by row (a scalar subquery), so the plan never
-# hashes every profile of the catalogue. A later tier is read only while the tiers before it
-# found fewer than WIDE_ENOUGH firms (a condition without columns: checked once, before the scan).
+# Each tier reads at most TIER_ROWS code links in its range (the foreign key's index, no join),
+# ordered by code and firm so the cut is the same on every run. Whether a firm is a published
+# supplier is looked up once per firm, by primary key (a scalar subquery, so the plan never
+# hashes every profile of the catalogue), in the tier where it shows first; a link counts when
+# its firm is one. A later tier is read only while the tiers before it found fewer than
+# WIDE_ENOUGH firms (a condition without columns: checked once, before the scan).
 _TIER_SQL = """
-tier_{n} AS MATERIALIZED (
-  SELECT link.supplierprofile_id AS profile_id, link.cpvcode_id AS code
-    FROM (SELECT supplierprofile_id, cpvcode_id FROM marketplace_supplierprofile_cpv_codes
-           WHERE ({condition}){gate}
-           ORDER BY cpvcode_id, supplierprofile_id LIMIT %s) link
+links_{n} AS MATERIALIZED (
+  SELECT supplierprofile_id AS profile_id, cpvcode_id AS code
+    FROM marketplace_supplierprofile_cpv_codes
+   WHERE ({condition}){gate}
+   ORDER BY cpvcode_id, supplierprofile_id LIMIT %s),
+firms_{n} AS MATERIALIZED (
+  SELECT firm.id FROM (SELECT DISTINCT profile_id AS id FROM links_{n}{unseen}) firm
    WHERE (SELECT p.is_published AND o.kind = %s
             FROM marketplace_supplierprofile p
             JOIN marketplace_organisation o ON o.id = p.organisation_id
-           WHERE p.id = link.supplierprofile_id))"""
+           WHERE p.id = firm.id))"""
 _GATE_SQL = """
-             AND (SELECT COUNT(DISTINCT profile_id) FROM ({found}) found) < %s"""
+     AND (SELECT COUNT(*) FROM ({found}) found) < %s"""
+_UNSEEN_SQL = """
+         WHERE profile_id NOT IN ({seen})"""
+_ROWS_SQL = """
+SELECT {n} AS tier, profile_id, code FROM links_{n}
+ WHERE profile_id IN ({found})"""
 
 
 def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
@@ -135,37 +143,92 @@ def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
     division (2). Stops widening once ``WIDE_ENOUGH`` firms are found; each tier reads at most
     ``TIER_ROWS`` code links, so a crowded division never floods the shortlist. One statement
     on PostgreSQL and SQLite alike (``_TIER_SQL``)."""
-    tiers = []
+    tiers, rows = [], []
     params: list = []
     for n, (condition, bounds) in enumerate(_tier_conditions(codes)):
-        gate = ""
-        gate_params: list = []
+        gate, unseen, gate_params = "", "", []
         if n:
-            found = " UNION ALL ".join(f"SELECT profile_id FROM tier_{k}" for k in range(n))  # noqa: S608
+            # Firms are disjoint between tiers (each is checked where it shows first).
+            found = " UNION ALL ".join(f"SELECT id FROM firms_{k}" for k in range(n))  # noqa: S608
+            seen = " UNION ALL ".join(f"SELECT profile_id FROM links_{k}" for k in range(n))  # noqa: S608
             gate = _GATE_SQL.format(found=found)
+            unseen = _UNSEEN_SQL.format(seen=seen)
             gate_params = [WIDE_ENOUGH]
-        tiers.append(_TIER_SQL.format(n=n, condition=condition, gate=gate))
+        tiers.append(_TIER_SQL.format(n=n, condition=condition, gate=gate, unseen=unseen))
         params += [*bounds, *gate_params, TIER_ROWS, Organisation.Kind.SUPPLIER.value]
-    rows = " UNION ALL ".join(
-        f"SELECT {n} AS tier, profile_id, code FROM tier_{n}"  # noqa: S608
-        for n in range(len(tiers))
-    )
+        found = " UNION ALL ".join(f"SELECT id FROM firms_{k}" for k in range(n + 1))  # noqa: S608
+        rows.append(_ROWS_SQL.format(n=n, found=found))
     # Our constant SQL around placeholders; every value is a parameter.
-    sql = f"WITH {','.join(tiers)}\n{rows}\nORDER BY 1, 3, 2"
-    found: dict[int, list[str]] = {}
+    sql = f"WITH {','.join(tiers)}\n{' UNION ALL '.join(rows)}\nORDER BY 1, 3, 2"
+    found_codes: dict[int, list[str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for _tier, pk, code in cursor.fetchall():
-            codes_of = found.setdefault(pk, [])
+            codes_of = found_codes.setdefault(pk, [])
             if code not in codes_of:
                 codes_of.append(code)
-    return found
+    return found_codes
 
 
-def _in_area(supplier: SupplierFacts, facts: OpportunityFacts) -> bool:
-    """Whether the supplier delivers where the opportunity is, in any way the score counts."""
-    how, _place = area_fit(supplier, facts)
-    return how != "elsewhere"
+_AREA_SQL = """
+SELECT p.id FROM marketplace_supplierprofile p
+ WHERE p.id = ANY(%(ids)s)
+   AND (p.delivers_nationwide OR p.municipality_id IN (
+        SELECT id FROM marketplace_municipality WHERE number = ANY(%(municipalities)s)))
+UNION
+SELECT d.supplierprofile_id FROM marketplace_supplierprofile_delivery_municipalities d
+ WHERE d.supplierprofile_id = ANY(%(ids)s) AND d.municipality_id IN (
+        SELECT id FROM marketplace_municipality WHERE number = ANY(%(municipalities)s))
+UNION
+SELECT c.supplierprofile_id FROM marketplace_supplierprofile_delivery_counties c
+ WHERE c.supplierprofile_id = ANY(%(ids)s) AND c.county_id IN (
+        SELECT id FROM marketplace_county WHERE number = ANY(%(counties)s))
+"""
+
+
+def _area_ids(candidates: list[int], facts: OpportunityFacts) -> set[int]:
+    """The candidates that deliver where the opportunity is: one query, a union of four
+    index lookups on the candidates' primary keys (no join fan-out, no DISTINCT over it)."""
+    if not facts.municipalities:
+        return set(candidates)
+    if connection.vendor == "postgresql":
+        # The candidates as ONE array parameter (not hundreds of IN-list parameters to adapt
+        # and plan), each arm an index lookup.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _AREA_SQL,
+                {
+                    "ids": list(candidates),
+                    "municipalities": list(facts.municipalities),
+                    "counties": list(facts.counties),
+                },
+            )
+            return {row[0] for row in cursor.fetchall()}
+    mine = SupplierProfile.objects.filter(pk__in=candidates).order_by()
+    by_municipality = (
+        SupplierProfile.delivery_municipalities.through.objects.filter(
+            supplierprofile_id__in=candidates, municipality__number__in=facts.municipalities
+        )
+        .values_list("supplierprofile_id", flat=True)
+        .order_by()
+    )
+    by_county = (
+        SupplierProfile.delivery_counties.through.objects.filter(
+            supplierprofile_id__in=candidates, county__number__in=facts.counties
+        )
+        .values_list("supplierprofile_id", flat=True)
+        .order_by()
+    )
+    union = (
+        mine.filter(delivers_nationwide=True)
+        .values_list("pk", flat=True)
+        .union(
+            mine.filter(municipality__number__in=facts.municipalities).values_list("pk", flat=True),
+            by_municipality,
+            by_county,
+        )
+    )
+    return set(union)
 
 
 class Matches(list):
@@ -200,9 +263,9 @@ def suppliers_for(obj, *, limit: int = 20) -> Matches:
     its own, the codes are inferred from its words (``Matches.inferred`` says which).
 
     The candidates near its codes come in one statement; the best ``SHORTLIST * 5`` on CPV fit
-    are read with their facts and profiles in one more, ranked on CPV and area, and the best
-    ``SHORTLIST`` scored in full; only the best ``TEXT_SHORTLIST`` of those ask the search
-    backend for their text relevance."""
+    are ranked on CPV and area (one query), the best ``SHORTLIST`` are read with their facts and
+    profiles (one query) and scored in full; only the best ``TEXT_SHORTLIST`` of those ask the
+    search backend for their text relevance."""
     opportunity = opportunity_of(obj)
     facts, names = opportunity.facts, opportunity.cpv_names
     inferred = None
@@ -215,15 +278,14 @@ def suppliers_for(obj, *, limit: int = 20) -> Matches:
     candidates = _tiered_candidates(facts.cpv_codes)
     cpv_points = {pk: cpv_fit(facts.cpv_codes, codes).points for pk, codes in candidates.items()}
     ranked = sorted(cpv_points, key=lambda pk: (-cpv_points[pk], pk))[: SHORTLIST * 5]
-    all_facts, profiles = supplier_profiles_with_facts(ranked)
+    in_area = _area_ids(ranked, facts)
     area_weight = WEIGHTS["area"] * AREA_POINTS["municipality"]
     prelim = {
-        pk: WEIGHTS["cpv"] * cpv_points[pk]
-        + (area_weight if _in_area(all_facts[pk], facts) else 0.0)
+        pk: WEIGHTS["cpv"] * cpv_points[pk] + (area_weight if pk in in_area else 0.0)
         for pk in ranked
-        if pk in all_facts
     }
     shortlist = sorted(prelim, key=lambda pk: (-prelim[pk], pk))[:SHORTLIST]
+    all_facts, profiles = supplier_profiles_with_facts(shortlist)
     matches = _score_suppliers(
         obj, facts, shortlist, all_facts, profiles, names, opportunity.places, limit=limit
     )
@@ -243,7 +305,9 @@ def _score_suppliers(
 ) -> list[Match]:
     """Rank the shortlist on everything but text, ask the backend for the text relevance of the
     best ``TEXT_SHORTLIST`` only, rank those again and explain the top ``limit``."""
-    without_text = sorted((-score(all_facts[pk], facts, explain=False).total, pk) for pk in ids)
+    without_text = sorted(
+        (-score(all_facts[pk], facts, explain=False).total, pk) for pk in ids if pk in all_facts
+    )
     best = [pk for _total, pk in without_text[:TEXT_SHORTLIST]]
     texts = text_relevance("supplier", text_of(obj), best)
     ranked = sorted(
