@@ -193,30 +193,15 @@ def _kept_with_the_pages(key: str, compute):
     return value
 
 
-def index_pages(model_labels: list[str], locale: Locale | int, *, private: Q | None = None):
-    """The live page of each of ``model_labels`` in ``locale`` (or None), in one query.
-
-    The pages are plain ``Page`` objects: enough for their title and ``{% pageurl %}``.
-    """
-    models = {label: apps.get_model(label) for label in model_labels}
-    types = ContentType.objects.get_for_models(*models.values(), for_concrete_models=False)
-    pages = (
-        Page.objects.live()
-        .exclude(private if private is not None else private_q())
-        .filter(locale=locale, content_type__in=types.values())
-        .order_by("path")
-    )
-    first: dict[int, Page] = {}
-    for page in pages:
-        first.setdefault(page.content_type_id, page)
-    return {label: first.get(types[model].pk) for label, model in models.items()}
-
-
 def index_pages_and_translations(
     model_labels: list[str], page: Page, *, private: Q
 ) -> tuple[dict, list[Page]]:
-    """``index_pages`` in ``page``'s language, and ``page``'s live public translations (itself
-    included, with their locales: ``BasePage.language_alternates``), in one query."""
+    """The live public page of each of ``model_labels`` (or None) in ``page``'s language, and
+    ``page``'s live public translations (itself included, with their locales:
+    ``BasePage.language_alternates``), in one query.
+
+    The pages are plain ``Page`` objects: enough for their title, ``{% pageurl %}`` and an
+    hreflang link."""
     models = {label: apps.get_model(label) for label in model_labels}
     types = ContentType.objects.get_for_models(*models.values(), for_concrete_models=False)
     pages = (
