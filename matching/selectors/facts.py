@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     CharField,
     Count,
     F,
@@ -37,6 +36,7 @@ from marketplace.models import (
     SupplierReference,
 )
 from matching.scoring import OpportunityFacts, SupplierFacts, branch_code
+from search.backends.db_unindexed import JsonGroupArray
 from tenders.models import Lot, Need, Tender
 
 # --- Suppliers ------------------------------------------------------------------------------------
@@ -117,20 +117,13 @@ _MANY = (
 _MANY_NAMES = tuple(f"many_{n}" for n in range(len(_MANY)))
 
 
-class _JsonGroupArray(Aggregate):
-    """SQLite's ``json_group_array``: the values of a group as one JSON array (text)."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = TextField()
-
-
 def _values_of(through, column: str):
     """The ``column`` values of one profile's rows in ``through``: an array on PostgreSQL, a
     JSON array on other databases (SQLite, the embedded default), decoded by ``_listed``."""
     rows = through.objects.filter(supplierprofile_id=OuterRef("pk"))
     if connection.vendor == "postgresql":
         return ArraySubquery(rows.values(column))
-    grouped = rows.order_by().values("supplierprofile_id").annotate(values=_JsonGroupArray(column))
+    grouped = rows.order_by().values("supplierprofile_id").annotate(values=JsonGroupArray(column))
     return Subquery(grouped.values("values"), output_field=TextField())
 
 
@@ -325,11 +318,6 @@ def _opportunity(
     return Opportunity(facts, found.cpv_names, places)
 
 
-def certifications_named(text: str) -> frozenset[str]:
-    """Slugs of the certifications whose name appears in ``text`` (the requirements)."""
-    return lookups(certifications=True).certifications_named(text)
-
-
 def _loaded(owner, name: str) -> list | None:
     """What a page already read of ``owner.<name>`` (``prefetch_related`` or
     ``tenders.selectors.relations``), or None when it was not read."""
@@ -443,16 +431,8 @@ def facts_of(obj) -> OpportunityFacts:
     return opportunity_of(obj).facts
 
 
-def tender_facts(tender: Tender) -> OpportunityFacts:
-    return tender_opportunity(tender).facts
-
-
 def lot_facts(lot: Lot) -> OpportunityFacts:
     return lot_opportunity(lot).facts
-
-
-def need_facts(need: Need) -> OpportunityFacts:
-    return need_opportunity(need).facts
 
 
 def text_of(obj) -> str:

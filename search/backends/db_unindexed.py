@@ -44,7 +44,7 @@ def unindexed_documents(kind: str, ids: Sequence[int]) -> list[docs.Document]:
     return [docs.build(kind, obj) for obj in objects.iterator(chunk_size=500)]
 
 
-class _JsonGroupArray(Aggregate):
+class JsonGroupArray(Aggregate):
     """SQLite's ``json_group_array``: a group's values as one JSON array."""
 
     function = "JSON_GROUP_ARRAY"
@@ -59,7 +59,7 @@ def _rows_of(through, **values):
     grouped = (
         rows.order_by()
         .values("supplierprofile_id")
-        .annotate(rows=_JsonGroupArray(JSONObject(**values)))
+        .annotate(rows=JsonGroupArray(JSONObject(**values)))
     )
     return Subquery(grouped.values("rows"), output_field=TextField())
 

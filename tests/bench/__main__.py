@@ -36,7 +36,10 @@ def setup_django() -> str:
     django.setup()
     from django.core.management import call_command
 
-    call_command("flush", "--noinput", verbosity=0) if "BENCH_DATABASE_URL" in os.environ else None
+    # BENCH_ONLY=match with BENCH_MATCH_REUSE=1 measures the data set the database holds.
+    keep = os.environ.get("BENCH_ONLY") == "match" and os.environ.get("BENCH_MATCH_REUSE") == "1"
+    if "BENCH_DATABASE_URL" in os.environ and not keep:
+        call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", "--noinput", verbosity=0)
     return os.environ["DATABASE_URL"].split("://", 1)[0]
 
@@ -228,6 +231,18 @@ def bench_search_at_size() -> list[tuple[str, str, str]]:
     return bench_search()
 
 
+def bench_match_page_at_size() -> list[tuple[str, str, str]]:
+    """Issue 14: the explained match page at two sizes (tests/bench/match_page.py), on
+    PostgreSQL only, as the goal is set."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return [("explained match page at size", "", "runs on PostgreSQL: set BENCH_DATABASE_URL")]
+    from tests.bench.match_page import bench_match_page
+
+    return bench_match_page()
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -259,6 +274,14 @@ HOW_SEARCH = (
     "make bench` (the scratch\n  database is emptied). Sizes: BENCH_SEARCH_SIZES "
     '("tenders:profiles,..."), rounds: BENCH_SEARCH_ROUNDS\n  (tests/bench/search_speed.py '
     "says what is timed). The machine is shared: other work ran while it ran."
+)
+HOW_MATCH_PAGE = (
+    "- How: `BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/<scratch> BENCH_ONLY=match "
+    "make bench` (the scratch\n  database is emptied unless BENCH_MATCH_REUSE=1 and it holds a "
+    "data set of the size asked for).\n  Sizes: BENCH_MATCH_PAGE_SIZES "
+    '("tenders:profiles,..."), tenders sampled: BENCH_MATCH_SAMPLES\n  '
+    "(tests/bench/match_page.py says what is timed). The machine is shared: other work ran "
+    "while it ran."
 )
 HOW_AT_SIZE = (
     "- How: `BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/<scratch> BENCH_ONLY=matching "
@@ -303,11 +326,17 @@ def main() -> int:
     if only == "matching":
         steps = (bench_cpv_only, bench_matching_at_size)
         vendor = f"{vendor}, matching at size"
+    elif only == "match":
+        steps = (bench_cpv_only, bench_match_page_at_size)
+        vendor = f"{vendor}, explained match page at size"
     elif only == "search":
         steps = (bench_cpv_only, bench_search_at_size)
         vendor = f"{vendor}, site search at size"
     elif only:
-        print(f"BENCH_ONLY={only!r}: only 'matching' and 'search' are known", file=sys.stderr)
+        print(
+            f"BENCH_ONLY={only!r}: only 'matching', 'match' and 'search' are known",
+            file=sys.stderr,
+        )
         return 2
     for step in steps:
         print(f"  {step.__name__}", file=sys.stderr)
@@ -319,6 +348,7 @@ def main() -> int:
         f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
         *([HOW_AT_SIZE] if only == "matching" else []),
         *([HOW_SEARCH] if only == "search" else []),
+        *([HOW_MATCH_PAGE] if only == "match" else []),
         "",
         "| what | size | result |",
         "| --- | --- | --- |",

@@ -1,0 +1,87 @@
+"""How the best suppliers for a tender are read (issue 14): the candidate tiers widen only while
+too few firms are found, the text part is the same whether the search index holds the firms or
+not, and the buyer's match page only reads."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from matching.selectors import matches as selector
+from search.indexing import rebuild
+from tests.factories import ListedSupplierProfileFactory, TenderFactory
+
+
+def _firms(matches) -> set[int]:
+    return {match.obj.pk for match in matches}
+
+
+def test_the_net_widens_only_while_too_few_published_firms_are_found(cpv, monkeypatch):
+    # given two firms under the tender's own code, one of them unlisted, and a firm that only
+    # shares the CPV division
+    tender = TenderFactory(published=True, main_cpv=cpv["72212000"])
+    exact = ListedSupplierProfileFactory(cpv_codes=[cpv["72212000"]])
+    broader = ListedSupplierProfileFactory(cpv_codes=[cpv["72000000"]])  # holds 72212000
+    ListedSupplierProfileFactory(cpv_codes=[cpv["72212000"]], is_published=False)
+    division = ListedSupplierProfileFactory(cpv_codes=[cpv["72500000"]])
+    # when two firms are enough, the two published firms of the narrowest tier are all
+    monkeypatch.setattr(selector, "WIDE_ENOUGH", 2)
+    assert _firms(selector.suppliers_for(tender)) == {exact.pk, broader.pk}
+    # then with three wanted (the unlisted firm does not count), the division is read too
+    monkeypatch.setattr(selector, "WIDE_ENOUGH", 3)
+    assert _firms(selector.suppliers_for(tender)) == {exact.pk, broader.pk, division.pk}
+
+
+def _explained(tender) -> list[tuple[int, float, dict, str]]:
+    return [
+        (m.obj.pk, m.total, dict(m.score.parts), m.score.explanation("en"))
+        for m in selector.suppliers_for(tender)
+    ]
+
+
+def test_the_text_part_is_the_same_whether_the_index_holds_the_firms_or_not(cpv, places):
+    # given firms that describe the tender's work in different words, not indexed yet
+    tender = TenderFactory(
+        published=True,
+        main_cpv=cpv["72212000"],
+        title="Ny app for skoleskyss",
+        description="Vi trenger en app som viser skoleskyss i sanntid.",
+    )
+    for text in (
+        "Vi lager apper for skoleskyss og kollektivtrafikk.",
+        "Vi utvikler programvare.",
+        "Sanntid, app og skyss er det vi kan best.",
+    ):
+        ListedSupplierProfileFactory(cpv_codes=[cpv["72212000"]], description_nb=text)
+    with CaptureQueriesContext(connection) as unindexed_queries:
+        unindexed = _explained(tender)
+    # when the index is built
+    assert rebuild("supplier") == 3
+    with CaptureQueriesContext(connection) as indexed_queries:
+        indexed = _explained(tender)
+    # then every firm has the same score, parts and words, read in as many queries
+    assert indexed == unindexed
+    assert any(parts["text"] > 0 for _pk, _total, parts, _words in indexed)
+    assert len(indexed_queries) == len(unindexed_queries)
+
+
+def test_the_match_page_never_writes_the_search_index(buyer, buyer_unit, buyer_client, cpv):
+    # given the buyer's published tender and firms the search index does not hold yet
+    tender = TenderFactory(buyer=buyer, unit=buyer_unit, published=True, main_cpv=cpv["72212000"])
+    for _ in range(3):
+        ListedSupplierProfileFactory(cpv_codes=[cpv["72212000"]], description_nb="Apper.")
+    url = reverse("matching:tender_suppliers", kwargs={"reference": tender.reference})
+    # when the buyer opens the match page
+    with CaptureQueriesContext(connection) as queries:
+        response = buyer_client.get(url)
+    # then the firms are shown, scored from their fresh rows, and nothing wrote index rows
+    assert response.status_code == 200
+    assert len(response.context["matches"]) == 3
+    written = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE", "COPY"}
+        and "search_" in query["sql"]
+    ]
+    assert written == []
