@@ -77,10 +77,11 @@ def _amount(parent, name: str, value: Decimal) -> None:
 
 def _organisation(parent, party: Party, languages) -> None:
     company = path(parent, "efac:Organization", "efac:Company")
-    if party.size:
-        add(company, "efbc:CompanySizeCode", party.size, listName="economic-operator-size")
+    # The schema's order: website (BT-505), then size (BT-165), then the identifier.
     if party.website:
         add(company, "cbc:WebsiteURI", party.website)
+    if party.size:
+        add(company, "efbc:CompanySizeCode", party.size, listName="economic-operator-size")
     add(path(company, "cac:PartyIdentification"), "cbc:ID", party.id, schemeName="organization")
     for language in languages:
         add(path(company, "cac:PartyName"), "cbc:Name", party.name, languageID=language)

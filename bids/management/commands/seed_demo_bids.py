@@ -1,5 +1,7 @@
 """Demo bids: one past-deadline pilot tender with two submitted bids (one joint), opened,
-evaluated and awarded, so a newcomer sees the buyer's whole bid journey.
+evaluated and awarded, so a newcomer sees the buyer's whole bid journey; and the bids of the
+demo framework agreement that seed_demo_tenders leaves closed, opened before its award (its
+award notice names the winner and counts the bids from the opening protocol).
 
 Called by ``manage.py seed_demo`` after the demo people and tenders exist. Idempotent: the demo
 tender is found by its title, and nothing is made twice. The bids are sealed exactly as the
@@ -20,12 +22,21 @@ from django.utils import timezone
 from bids.content import BidContent, Subcontractor
 from bids.models import Bid, BidDocument, ConsortiumMember
 from bids.services import award, evaluation, opening, sealing
-from marketplace.models import Organisation, User
+from marketplace.models import CpvCode, Organisation, User
 from marketplace.services.audit import audit_record
-from tenders.models import Criterion, Lot, Procedure, QualificationRequirement, Tender
+from tenders.models import (
+    ClimateConsideration,
+    Criterion,
+    Lot,
+    Procedure,
+    QualificationRequirement,
+    Tender,
+)
 from tenders.services.references import reference_next
 
 TITLE = "Pilot: energistyring i skolebygg"
+FRAMEWORK_TITLE = "Rammeavtale om rådgivning for digital innkalling"  # from seed_demo_tenders
+MAIN_CPV = "72000000"  # IT services: the energy management is a service
 BUYER_SLUG = "akershus-fylkeskommune"
 UNIT_SLUG = "utdanning"
 LEAD_SLUG, PARTNER_SLUG, OTHER_SLUG = "nordlys-sensorikk", "bakke-berg", "storby-digital"
@@ -37,20 +48,62 @@ class Command(BaseCommand):
     help = "Create the demo pilot tender with opened, evaluated and awarded bids."
 
     def handle(self, *args, **options):
-        if Tender.objects.filter(title=TITLE, buyer__slug=BUYER_SLUG).exists():
-            self.stdout.write("Demo bids ready (0 new rows).")
-            return
         people = self._people()
         organisations = self._organisations()
-        with transaction.atomic():
-            tender = self._tender(organisations["buyer"])
-            self.stdout.write(f"  tender {tender.reference}: {TITLE}")
-            bids = self._bids(tender, organisations, people["grunder"])
-            self.stdout.write(f"  bids: {len(bids)} submitted, one joint")
-            self._evaluate_and_award(tender, bids, people)
-            audit_record(actor=None, action="demo.bids_seeded", obj=tender)
+        created = 0
+        if not Tender.objects.filter(title=TITLE, buyer__slug=BUYER_SLUG).exists():
+            with transaction.atomic():
+                tender = self._tender(organisations["buyer"])
+                self.stdout.write(f"  tender {tender.reference}: {TITLE}")
+                bids = self._bids(tender, organisations, people["grunder"])
+                self.stdout.write(f"  bids: {len(bids)} submitted, one joint")
+                self._evaluate_and_award(tender, bids, people)
+                audit_record(actor=None, action="demo.bids_seeded", obj=tender)
+            created += 1
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo bids ready: {tender.reference} opened, evaluated, awarded."
+                )
+            )
+        framework = Tender.objects.filter(
+            title=FRAMEWORK_TITLE, buyer__slug=BUYER_SLUG, status=Tender.Status.CLOSED
+        ).first()
+        if framework is not None and not Bid.objects.filter(tender=framework).exists():
+            with transaction.atomic():
+                self._framework(framework, organisations, people)
+                audit_record(actor=None, action="demo.bids_seeded", obj=framework)
+            created += 1
+        if not created:
+            self.stdout.write("Demo bids ready (0 new rows).")
+
+    def _framework(self, tender: Tender, organisations, people) -> None:
+        """Two bids on the framework agreement, opened after its deadline, agreed by the
+        officer and awarded to Storby Digital (the demo pilot on it follows from that award)."""
+        deadline = tender.submission_deadline
+        winner = self._bid(
+            tender,
+            organisations["other"],
+            None,
+            price="1150000",
+            submitted_at=deadline - datetime.timedelta(days=2),
+        )
+        other = self._bid(
+            tender,
+            organisations["partner"],
+            None,
+            price="990000",
+            submitted_at=deadline - datetime.timedelta(hours=3),
+        )
+        self._evaluate_and_award(
+            tender,
+            [winner, other],
+            people,
+            agreed={winner.pk: ("8", "7"), other.pk: ("5", "9")},
+            evaluators=False,
+            reasons="Best vektet kompetanse og pris.",
+        )
         self.stdout.write(
-            self.style.SUCCESS(f"Demo bids ready: {tender.reference} opened, evaluated, awarded.")
+            f"  {tender.reference}: two bids, opened and awarded to {winner.supplier}"
         )
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -115,6 +168,11 @@ class Command(BaseCommand):
             status=Tender.Status.CLOSED,
             published_at=deadline - datetime.timedelta(days=30),
             closed_at=deadline,
+            main_cpv=CpvCode.objects.filter(code=MAIN_CPV).first(),
+            # FOA § 7-9: the specification asks for measured energy savings.
+            climate_consideration=ClimateConsideration.SPECIFICATION,
+            climate_consideration_note="Kravspesifikasjonen krever målt energibesparelse og "
+            "rapport om reduserte klimagassutslipp fra skolebyggene.",
         )
         tender.full_clean(exclude=["created_by"])
         tender.save()
@@ -202,21 +260,25 @@ class Command(BaseCommand):
         )
         return [joint, single]
 
-    def _evaluate_and_award(self, tender, bids, people) -> None:
+    def _evaluate_and_award(
+        self, tender, bids, people, *, agreed=None, evaluators=True, reasons=""
+    ) -> None:
         officer, opener, evaluator = people["officer"], people["opener"], people["evaluator"]
         opened_at = tender.submission_deadline + datetime.timedelta(hours=1)
         opening.opening_start(tender=tender, by=opener, now=opened_at)
         self.stdout.write(f"  opened by {opener.email}")
-        evaluation.evaluator_assign(tender=tender, user=evaluator, by=officer)
+        if evaluators:
+            evaluation.evaluator_assign(tender=tender, user=evaluator, by=officer)
         lot = tender.lots.get()
         criteria = list(tender.criteria.order_by("order"))
-        agreed = {bids[0].pk: ("8.5", "7"), bids[1].pk: ("6", "9")}
+        agreed = agreed or {bids[0].pk: ("8.5", "7"), bids[1].pk: ("6", "9")}
         for bid in bids:
             evaluation.qualification_assess(bid=bid, by=officer, result="qualified")
             for criterion, points in zip(criteria, agreed[bid.pk], strict=True):
-                evaluation.score_set(
-                    bid=bid, lot=lot, criterion=criterion, by=evaluator, points=points
-                )
+                if evaluators:
+                    evaluation.score_set(
+                        bid=bid, lot=lot, criterion=criterion, by=evaluator, points=points
+                    )
                 evaluation.consensus_set(
                     bid=bid,
                     lot=lot,
@@ -225,12 +287,13 @@ class Command(BaseCommand):
                     points=points,
                     rationale="Enighet i evalueringsmøtet.",
                 )
-        self.stdout.write(f"  evaluated by {evaluator.email}, consensus by {officer.email}")
+        self.stdout.write(f"  evaluated, consensus by {officer.email}")
         award.award_decide(
             tender=tender,
             lot=lot,
             bid=bids[0],
             by=officer,
-            reasons="Høyest vektet poengsum: best løsningsbeskrivelse og gjennomføringsplan.",
+            reasons=reasons
+            or "Høyest vektet poengsum: best løsningsbeskrivelse og gjennomføringsplan.",
         )
         self.stdout.write(f"  awarded to {bids[0].supplier.name}")

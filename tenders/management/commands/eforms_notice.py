@@ -14,11 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
 from tenders.eforms.notices import KINDS, notice_xml
 from tenders.eforms.validation import validate
 from tenders.models import Tender
+from tenders.services.tender_rules import deadline_problems
+from tenders.templatetags.oslo_time import oslo_datetime
 
 
 class Command(BaseCommand):
@@ -43,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc.message)) from exc
         if report is not None and not report.valid:
             lines = [report.summary(), *(f"- {problem}" for problem in report.problems)]
-            raise CommandError("\n".join(lines))
+            raise CommandError("\n".join([*_deadline_passed(tender, kind), *lines]))
         if output:
             Path(output).write_bytes(notice.xml)
         else:
@@ -53,3 +57,20 @@ class Command(BaseCommand):
             f"{kind} notice {notice.business_id} (subtype {notice.subtype}, procedure "
             f"{notice.procedure_id}) for {tender.reference}. {verdict}"
         )
+
+
+def _deadline_passed(tender: Tender, kind: str) -> list[str]:
+    """The plain reason a contract or change notice of a closed tender cannot be valid."""
+    if kind == "award":
+        return []
+    problems = deadline_problems(tender, now=timezone.now(), changed={"submission_deadline"})
+    if not any(problem.code == "submission_deadline_past" for problem in problems):
+        return []
+    deadline = oslo_datetime(tender.submission_deadline)
+    return [
+        _(
+            "The submission deadline (%(deadline)s) has passed: a contract or "
+            "change notice announces a competition still open, so this one cannot be valid."
+        )
+        % {"deadline": deadline}
+    ]

@@ -20,6 +20,7 @@ from marketplace.models import CpvCode, Municipality, Organisation
 from marketplace.services.audit import audit_record
 from tenders.models import (
     Amendment,
+    ClimateConsideration,
     Criterion,
     Lot,
     Need,
@@ -242,6 +243,10 @@ class Command(BaseCommand):
         return created
 
     def _tender(self, *, title: str, unit: str, lots=(), criteria=(), cpv=(), **fields):
+        """A tender with its lots, its award criteria ((name, weight, kind?): quality unless
+        given; FOA § 7-9 asks for climate and environment at 30 % with two or more) and one
+        qualification requirement. The first CPV code is the main one and fits the contract
+        type (the eForms rules check it)."""
         existing = Tender.objects.filter(buyer=self.buyer, title=title).first()
         if existing is not None:
             return existing, False
@@ -272,8 +277,14 @@ class Command(BaseCommand):
                 suitable_for_smb=smb,
             )
             lot.cpv_codes.set(self._codes(lot_cpv))
-        for order, (name, weight) in enumerate(criteria):
-            Criterion.objects.create(tender=tender, order=order, name=name, weight=weight)
+        for order, (name, weight, *kind) in enumerate(criteria):
+            Criterion.objects.create(
+                tender=tender,
+                order=order,
+                name=name,
+                weight=weight,
+                kind=kind[0] if kind else Criterion.Kind.QUALITY,
+            )
         QualificationRequirement.objects.create(
             tender=tender,
             text="Leverandøren skal ha tilstrekkelig økonomisk og finansiell kapasitet.",
@@ -308,8 +319,13 @@ class Command(BaseCommand):
                 ("Sensorer og målestasjoner", Decimal("1600000"), False, ["38431000"]),
                 ("Varslingstjeneste og app", Decimal("800000"), True, ["72212000"]),
             ],
-            criteria=[("Kvalitet", 50), ("Pris", 30), ("Miljø", 20)],
-            cpv=["38431000", "72212000", "90000000"],
+            criteria=[
+                ("Kvalitet", 40, Criterion.Kind.QUALITY),
+                ("Pris", 30, Criterion.Kind.PRICE),
+                ("Klima og miljø", 30, Criterion.Kind.CLIMATE),
+            ],
+            # Snow clearing is a service; the sensors (a supplies code) are an additional code.
+            cpv=["90620000", "38431000", "72212000", "90000000"],
         )
         if new:
             created += 1
@@ -339,7 +355,11 @@ class Command(BaseCommand):
             submission_deadline=self._oslo(12),
             status=Tender.Status.PUBLISHED,
             published_at=self._oslo(-2, 10),
-            criteria=[("Pris", 60), ("Kvalitet", 40)],
+            criteria=[
+                ("Pris", 50, Criterion.Kind.PRICE),
+                ("Kvalitet", 20, Criterion.Kind.QUALITY),
+                ("Klima og miljø", 30, Criterion.Kind.CLIMATE),
+            ],
             cpv=["60112000", "34144900"],
         )
         created += new
@@ -355,7 +375,11 @@ class Command(BaseCommand):
             status=Tender.Status.CLOSED,
             published_at=self._oslo(-45, 10),
             closed_at=self._oslo(-12),
-            criteria=[("Pris", 70), ("Gjennomføring", 30)],
+            criteria=[
+                ("Pris", 50, Criterion.Kind.PRICE),
+                ("Gjennomføring", 20, Criterion.Kind.QUALITY),
+                ("Klima og miljø", 30, Criterion.Kind.CLIMATE),
+            ],
             cpv=["45000000", "09331000"],
         )
         created += new
@@ -368,12 +392,25 @@ class Command(BaseCommand):
             estimated_value=Decimal("1200000"),
             question_deadline=self._oslo(-60),
             submission_deadline=self._oslo(-50),
-            status=Tender.Status.AWARDED,
+            # Closed here; seed_demo_bids adds its bids, opens, evaluates and awards it.
+            status=Tender.Status.CLOSED,
             published_at=self._oslo(-80, 10),
             closed_at=self._oslo(-50),
-            evaluation_started_at=self._oslo(-49, 9),
-            awarded_at=self._oslo(-20, 14),
-            criteria=[("Kompetanse", 60), ("Pris", 40)],
+            climate_consideration=ClimateConsideration.EXEMPT_INSIGNIFICANT,
+            climate_consideration_note="Rådgivningen har ubetydelig klima- og miljøpåvirkning: "
+            "oppdraget løses i hovedsak digitalt, uten reiser eller varer.",
+            lots=[
+                (
+                    "Rådgivning om digital innkalling",
+                    Decimal("1200000"),
+                    True,
+                    ["79410000", "72000000"],
+                )
+            ],
+            criteria=[
+                ("Kompetanse", 60, Criterion.Kind.QUALITY),
+                ("Pris", 40, Criterion.Kind.PRICE),
+            ],
             cpv=["79410000", "72000000"],
         )
         created += new
@@ -382,7 +419,7 @@ class Command(BaseCommand):
             unit="utdanning",
             description="<p>Konkurransen er avlyst fordi behovet er endret.</p>",
             procedure=Procedure.OPEN,
-            contract_type="services",
+            contract_type="goods",  # a software package (CPV 48) is bought as goods
             estimated_value=Decimal("3000000"),
             question_deadline=self._oslo(-30),
             submission_deadline=self._oslo(-25),
@@ -394,7 +431,9 @@ class Command(BaseCommand):
             cpv=["48000000", "80000000"],
         )
         created += new
-        self.stdout.write("  tenders: 5 (2 open, 1 closed, 1 awarded, 1 cancelled)")
+        self.stdout.write(
+            "  tenders: 5 (2 open, 2 closed, 1 cancelled; seed_demo_bids awards one of the closed)"
+        )
         return created
 
     def _questions(self, tender: Tender) -> None:

@@ -106,6 +106,7 @@ def make_tender(buyer, cpv, place, *, band: str, value: str, lots: int = 0, **kw
     )
     criteria = list(tender.criteria.order_by("order"))
     criteria[0].name, criteria[1].name = "Pris", "Klima og miljø"
+    criteria[0].kind, criteria[1].kind = "price", "climate"  # FOA § 7-9: climate at 40 %
     for criterion in criteria:
         criterion.save()
     for number in range(1, lots + 1):

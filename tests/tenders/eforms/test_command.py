@@ -48,7 +48,7 @@ def test_writes_a_valid_award_notice(eforms_rules, tmp_path, awarded):
 
 @pytest.mark.eforms_rules
 def test_an_invalid_notice_exits_non_zero_reason_first(eforms_rules, tmp_path, settings, above):
-    settings.EFORMS_BUYER_ADDRESSES = {}
+    settings.EFORMS_BUYER_ADDRESSES = {"930580783": {"phone": "+47 00 00 00 00"}}
     output = tmp_path / "n.xml"
 
     with pytest.raises(CommandError) as refused, translation.override("en"):
@@ -58,3 +58,13 @@ def test_an_invalid_notice_exits_non_zero_reason_first(eforms_rules, tmp_path, s
     assert first.startswith("The notice is not valid")
     assert any("BT-513" in line and "city" in line for line in problems)
     assert not output.exists()
+
+
+@pytest.mark.eforms_rules
+def test_a_closed_tenders_contract_notice_says_the_deadline_has_passed(eforms_rules, awarded):
+    with pytest.raises(CommandError) as refused, translation.override("en"):
+        call_command("eforms_notice", awarded.reference, "--kind", "contract")
+
+    first, second, *_problems = str(refused.value).splitlines()
+    assert first.startswith("The submission deadline (") and "has passed" in first
+    assert second.startswith("The notice is not valid")

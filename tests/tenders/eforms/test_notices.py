@@ -240,3 +240,50 @@ def test_a_broken_notice_is_rejected_with_the_field_in_words(eforms_rules, setti
     assert not report.valid
     lines = [str(p) for p in report.problems]
     assert any("BT-513" in line and "city" in line for line in lines), lines
+
+
+def test_a_main_cpv_code_of_another_contract_type_is_refused_in_words(below):
+    from tests.factories import cpv_code
+
+    below.main_cpv = cpv_code("38431000", "Detection apparatus", "Deteksjonsapparater")
+    below.save()
+
+    with pytest.raises(NoticeNotPossible) as refused:
+        notice_xml(below, kind="contract")
+
+    assert refused.value.code == "eforms_cpv_contract_type"
+    assert "38431000 is a code for goods" in str(refused.value.message)
+
+
+def test_criterion_kinds_are_the_award_criterion_types(below, above):
+    from tenders.models import Criterion
+
+    for tender in (below, above):
+        tender.criteria.filter(name="Pris").update(kind=Criterion.Kind.PRICE)
+        tender.criteria.filter(name="Klima og miljø").update(kind=Criterion.Kind.CLIMATE)
+    types = "//cac:SubordinateAwardingCriterion/cbc:AwardingCriterionTypeCode"
+
+    national = text(tree(notice_xml(below, kind="contract")), types)
+    eu = text(tree(notice_xml(above, kind="contract")), types)
+
+    assert national == ["price", "quality-nor-env-criteria"]
+    assert set(eu) == {"price", "quality"}  # Norway's own code is not on the EU forms
+
+
+def test_an_exemption_is_a_criterion_entry_of_weight_zero_with_the_note(below):
+    from tenders.models import ClimateConsideration
+
+    below.climate_consideration = ClimateConsideration.EXEMPT_CRITICAL_INTEREST
+    below.climate_consideration_note = "Beredskapshensyn går foran."
+    below.save()
+
+    document = tree(notice_xml(below, kind="contract"))
+
+    entry = document.xpath(
+        "//cac:SubordinateAwardingCriterion[cbc:AwardingCriterionTypeCode"
+        "='quality-nor-env-exempt-critical-interest']",
+        namespaces=NS,
+    )
+    assert len(entry) == 1
+    assert entry[0].findtext(".//efbc:ParameterNumeric", namespaces=NS) == "0"
+    assert entry[0].findtext("cbc:Description", namespaces=NS) == "Beredskapshensyn går foran."
