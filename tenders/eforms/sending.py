@@ -2,8 +2,10 @@
 
 ``notice_send`` (a procurement officer's action, ``tender.manage``) refuses unless Doffin is
 configured and the notice is valid, then records a ``NoticeSubmission`` and queues the submit
-task on commit. ``notice_submit`` (the task's service) sends it once, records Doffin's answer
-and the status; run again it sends nothing (only a queued row is sent).
+task on commit. ``notice_submit`` (the task's service) validates the notice again with the XSD
+and the business rules (the publish action checks the XSD only), records a refusal in words and
+sends nothing when it is not valid; otherwise it sends it once, records Doffin's answer and the
+status. Run again it sends nothing (only a queued row is sent).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from marketplace.services.audit import audit_record
 from ..models import Amendment, NoticeSubmission, Tender
 from . import doffin
 from .notices import notice_xml
+from .rulesets import EformsNotConfigured
 from .validation import validate
 
 PUBLISHED_WORDS = ("published", "publisert")
@@ -98,8 +101,49 @@ def _record(*, tender: Tender, kind: str, by, notice, previous: int) -> NoticeSu
     return submission
 
 
-@transaction.atomic
 def notice_submit(*, submission_id: int) -> NoticeSubmission:
+    """Validate the queued notice (XSD and business rules: seconds once the worker has compiled
+    them, so outside the row lock), then send it, or record why it was not sent."""
+    submission = NoticeSubmission.objects.get(pk=submission_id)
+    if submission.status != NoticeSubmission.Status.QUEUED:
+        return submission
+    try:
+        report = validate(submission.xml.encode("utf-8"))
+    except EformsNotConfigured as exc:
+        return _refuse(submission_id, summary=str(exc.message), problems=[])
+    if not report.valid:
+        return _refuse(
+            submission_id,
+            summary=report.summary(),
+            problems=[str(problem) for problem in report.problems],
+        )
+    return _send(submission_id)
+
+
+@transaction.atomic
+def _refuse(submission_id: int, *, summary: str, problems: list[str]) -> NoticeSubmission:
+    """Record that the notice was not sent because it does not validate (or cannot be)."""
+    submission = NoticeSubmission.objects.select_for_update().get(pk=submission_id)
+    if submission.status != NoticeSubmission.Status.QUEUED:
+        return submission
+    submission.status = NoticeSubmission.Status.INVALID
+    submission.response = {"validation": summary, "problems": problems}
+    submission.save(update_fields=["status", "response"])
+    audit_record(
+        actor=None,
+        action="tender.notice_invalid",
+        obj=submission,
+        after={
+            "notice": f"{submission.notice_id}-{submission.version}",
+            "validation": summary,
+            "problems": len(problems),
+        },
+    )
+    return submission
+
+
+@transaction.atomic
+def _send(submission_id: int) -> NoticeSubmission:
     submission = NoticeSubmission.objects.select_for_update().get(pk=submission_id)
     if submission.status != NoticeSubmission.Status.QUEUED:
         return submission

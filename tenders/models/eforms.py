@@ -22,6 +22,7 @@ class NoticeSubmission(models.Model):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected by Doffin")
         FAILED = "failed", _("Could not be sent")
+        INVALID = "invalid", _("Not sent: the notice is not valid")
 
     tender = models.ForeignKey(
         Tender,

@@ -28,13 +28,18 @@ def draft(buyer, cpv, place):
     """A national-band draft that meets every publishing rule (its notice is an E3)."""
     from decimal import Decimal
 
-    return TenderFactory(
+    from tenders.models import Criterion
+
+    tender = TenderFactory(
         buyer=buyer,
         main_cpv=cpv,
         estimated_value=Decimal("1500000"),
         municipalities=[place],
         criteria=[60, 40],
     )
+    # FOA § 7-9: climate and environment at 40 % (Norway's national rules check it)
+    tender.criteria.filter(order=1).update(name="Klima og miljø", kind=Criterion.Kind.CLIMATE)
+    return tender
 
 
 @pytest.fixture
@@ -74,8 +79,9 @@ def strict_sdk(settings, tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.eforms_rules
 def test_publishing_also_sends_the_contract_notice_to_doffin(
-    officer_client, draft, settings, django_capture_on_commit_callbacks
+    eforms_rules, officer_client, draft, settings, django_capture_on_commit_callbacks
 ):
     answer = {"doffinId": "2026-200001", "status": "Submitted"}
     with FakeDoffin([(201, answer)]) as fake:
@@ -94,8 +100,9 @@ def test_publishing_also_sends_the_contract_notice_to_doffin(
     assert draft.reference in submission.xml
 
 
+@pytest.mark.eforms_rules
 def test_the_notice_is_sent_only_after_the_publish_commits(
-    officer_client, draft, settings, django_capture_on_commit_callbacks
+    eforms_rules, officer_client, draft, settings, django_capture_on_commit_callbacks
 ):
     with FakeDoffin([(201, {"doffinId": "2026-1"})]) as fake:
         configure(settings, fake.url)
@@ -108,6 +115,34 @@ def test_the_notice_is_sent_only_after_the_publish_commits(
     assert sent_before_commit == 0
     assert len(fake.requests) == 1
     assert NoticeSubmission.objects.get(tender=draft).doffin_id == "2026-1"
+
+
+@pytest.mark.eforms_rules
+def test_a_notice_the_business_rules_refuse_is_never_sent_and_the_officer_sees_why(
+    eforms_rules, officer_client, draft, settings, django_capture_on_commit_callbacks
+):
+    # given a buyer without a city: the XSD (checked when publishing) accepts the notice, the
+    # business rules (checked by the send task) do not
+    settings.EFORMS_BUYER_ADDRESSES = {"930580783": {"phone": "+47 00 00 00 00"}}
+    with FakeDoffin([(201, {"doffinId": "2026-1"})]) as fake:
+        configure(settings, fake.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(officer_client, draft)
+
+    draft.refresh_from_db()
+    submission = NoticeSubmission.objects.get(tender=draft)
+    assert draft.status == Tender.Status.PUBLISHED
+    assert fake.requests == []  # never sent
+    assert submission.status == NoticeSubmission.Status.INVALID
+    assert submission.response["validation"] and submission.response["problems"]
+    assert any("BT-513" in line for line in submission.response["problems"])
+    with translation.override("en"):
+        url = reverse(
+            "tenders:notice_preview", kwargs={"reference": draft.reference, "kind": "contract"}
+        )
+    page = officer_client.get(url).content.decode()
+    assert "Not sent: the notice is not valid" in page
+    assert "BT-513" in page
 
 
 def test_unconfigured_publishing_works_as_before(officer_client, draft, settings):
