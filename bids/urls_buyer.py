@@ -12,6 +12,7 @@ B = T + "evaluering/tilbud/<uuid:public_id>/"
 urlpatterns = [
     path("innkjop/evalueringer/", buyer.my_evaluations, name="my_evaluations"),
     path(T + "espd/", espd.request_edit, name="espd_request"),
+    path(T + "espd.xml", espd.request_download, name="espd_request_download"),
     path(T + "tilbud/", buyer.bids_overview, name="buyer_bids"),
     path(T + "tilbud/apne/", buyer.bids_open, name="bids_open"),
     path(T + "tilbud/protokoll/", buyer.bids_protocol, name="bids_protocol"),

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bids.espd import answers as espd_answers
+from bids.espd import requirements as espd_requirements
 from bids.espd.names import question_text
 from bids.espd.services import ResponseContent
 from bids.espd.taxonomy import groups
@@ -36,9 +37,60 @@ class EspdRequestForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, stateable: list[EspdCriterion] = (), requirements=None, **kwargs):
+        """``stateable``: the selection criteria whose requirements the page offers to state
+        (``bids.espd.requirements``); ``requirements``: those stated so far, by property id."""
+        super().__init__(*args, **kwargs)
+        requirements = requirements or {}
+        self._requirements: dict[str, str] = {}  # field name → property id
+        self.requirement_sections: list[tuple[EspdCriterion, list[str]]] = []
+        for criterion in stateable:
+            names = []
+            for index, prop in enumerate(espd_requirements.stateable(criterion)):
+                name = f"req_{criterion.pk}_{index}"
+                kind = espd_requirements.STATED[prop.value_type]
+                if kind == "text":
+                    field = forms.CharField(
+                        max_length=espd_requirements.MAX_TEXT,
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                    )
+                else:
+                    field = forms.CharField(
+                        max_length=40,
+                        widget=forms.TextInput(
+                            attrs={"inputmode": "decimal" if kind != "integer" else "numeric"}
+                        ),
+                        help_text=_("NOK") if kind == "amount" else "",
+                    )
+                field.required = False
+                field.label = question_text(prop.description)
+                field.initial = requirements.get(prop.id, "")
+                self.fields[name] = field
+                self._requirements[name] = prop.id
+                names.append(name)
+            if names:
+                self.requirement_sections.append((criterion, names))
+
     @property
     def criteria(self) -> list[EspdCriterion]:
         return [*self.cleaned_data["exclusion"], *self.cleaned_data["selection"]]
+
+    @property
+    def requirements(self) -> dict[str, str]:
+        """The stated requirements by property id (the service cleans them)."""
+        return {
+            prop_id: self.cleaned_data.get(name) or ""
+            for name, prop_id in self._requirements.items()
+        }
+
+    def field_of(self, property_id: str) -> str | None:
+        return next((n for n, p in self._requirements.items() if p == property_id), None)
+
+    def requirement_layout(self) -> list[dict]:
+        return [
+            {"criterion": criterion, "fields": [self[name] for name in names]}
+            for criterion, names in self.requirement_sections
+        ]
 
 
 INDICATOR_CHOICES = [("true", _("Yes")), ("false", _("No"))]
@@ -94,8 +146,16 @@ class EspdAnswerForm(forms.Form):
         "size",
     )
 
-    def __init__(self, *args, criteria: list[EspdCriterion], content: ResponseContent, **kwargs):
+    def __init__(
+        self,
+        *args,
+        criteria: list[EspdCriterion],
+        content: ResponseContent,
+        requirements: dict[str, str] | None = None,
+        **kwargs,
+    ):
         self.content = content
+        self.requirements = requirements or {}  # what the buyer requires, by property id
         initial = {name: getattr(content.party, name) for name in self.PARTY_FIELDS}
         self.sections: list[Section] = []
         self._questions: dict[str, tuple[str, str]] = {}  # field name → (property id, type)
@@ -192,6 +252,7 @@ class EspdAnswerForm(forms.Form):
         return [
             {
                 "criterion": section.criterion,
+                "requirements": espd_requirements.stated(section.criterion, self.requirements),
                 "rows": [
                     {
                         "fields": [self[name] for name in row.names],

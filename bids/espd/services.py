@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from bids.espd import answers as espd_answers
 from bids.espd import integrity
+from bids.espd import requirements as espd_requirements
+from bids.espd.documents import procedure_of
 from bids.espd.lots import bid_lot_ids
 from bids.espd.names import ALWAYS_CODES, DEFAULT_CODES
 from bids.espd.taxonomy import groups
-from bids.espd.xml import CriterionXml, Party, Procedure, ResponseDocument, build_response
+from bids.espd.xml import CriterionXml, Party, ResponseDocument, build_response
 from bids.models import Bid, ConsortiumMember, EspdCriterion, EspdRequest, EspdResponse
 from bids.services import sealing
 from bids.services.bids import BidError, lock_bid, require_before_deadline, require_draft
@@ -31,15 +33,6 @@ from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.models import Tender, ThresholdBand
-
-# Our procedures as the EU's procurement-procedure-type codes.
-PROCEDURE_CODES = {
-    "open": "open",
-    "restricted": "restricted",
-    "negotiation": "neg-w-call",
-    "dialogue": "comp-dial",
-    "innovation": "innovation",
-}
 
 
 class EspdError(BidError):
@@ -74,8 +67,16 @@ def request_criteria(request: EspdRequest | None) -> list[EspdCriterion]:
 
 
 @transaction.atomic
-def espd_request_set(*, tender: Tender, criteria: Iterable[EspdCriterion], by) -> EspdRequest:
-    """Attach (or change) the tender's ESPD request while the tender is a draft."""
+def espd_request_set(
+    *,
+    tender: Tender,
+    criteria: Iterable[EspdCriterion],
+    by,
+    requirements: dict[str, str] | None = None,
+) -> EspdRequest:
+    """Attach (or change) the tender's ESPD request while the tender is a draft: the criteria,
+    and what the buyer requires on the selection criteria among them (``requirements`` by
+    property id, ``bids.espd.requirements``; None keeps those already stated)."""
     if not user_can(by, Action.TENDER_MANAGE, tender):
         raise PermissionDenied(_("You may not change this tender."))
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
@@ -98,16 +99,26 @@ def espd_request_set(*, tender: Tender, criteria: Iterable[EspdCriterion], by) -
     always = list(EspdCriterion.objects.filter(code__in=ALWAYS_CODES))
     request, created = EspdRequest.objects.get_or_create(tender=tender, defaults={"updated_by": by})
     before = sorted(request.criteria.values_list("code", flat=True)) if not created else []
+    before_requirements = dict(request.requirements or {})
+    try:
+        stated = espd_requirements.clean(
+            chosen, before_requirements if requirements is None else requirements
+        )
+    except espd_requirements.InvalidRequirement as error:
+        raise EspdError(
+            str(error), code="espd_invalid_requirement", field=error.property_id
+        ) from None
     request.criteria.set([*chosen, *always])
+    request.requirements = stated
     request.updated_by = by
     request.updated_at = timezone.now()
-    request.save(update_fields=["updated_by", "updated_at"])
+    request.save(update_fields=["requirements", "updated_by", "updated_at"])
     audit_record(
         actor=by,
         action="tender.espd_request_set",
         obj=tender,
-        before={"criteria": before} if before else None,
-        after={"criteria": sorted(c.code for c in [*chosen, *always])},
+        before={"criteria": before, "requirements": before_requirements} if before else None,
+        after={"criteria": sorted(c.code for c in [*chosen, *always]), "requirements": stated},
     )
     return request
 
@@ -463,24 +474,19 @@ def response_xml(response: EspdResponse, *, lot: str | None = None) -> bytes:
     tender = bid.tender
     lots = bid_lot_ids(bid)
     content = read_response(response)
-    criteria = request_criteria(request_for(tender))
+    request = request_for(tender)
+    criteria = request_criteria(request)
     role = role_of(bid, response.organisation) or EspdResponse.Role.SOLE
     return build_response(
         ResponseDocument(
-            procedure=Procedure(
-                reference=tender.reference,
-                title=tender.title,
-                buyer_name=tender.buyer.name if tender.buyer_id else tender.buyer_name,
-                buyer_org_number=(tender.buyer.org_number if tender.buyer_id else "")
-                or tender.buyer_org_number,
-                procedure_code=PROCEDURE_CODES.get(tender.procedure, "open"),
-            ),
+            procedure=procedure_of(tender),
             party=content.party,
             role=role,
             criteria=[CriterionXml(c.code, c.xml) for c in criteria],
             answers=content.answers,
             group_name=content.group_name or group_name(bid),
             lot=lot if lot in lots else lots[0],
+            requirements=dict(request.requirements or {}) if request else {},
             issued_at=response.updated_at,
             document_uuid=str(uuid.uuid5(bid.public_id, f"espd:{response.organisation_id}")),
         )

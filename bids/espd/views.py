@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bids.espd import services
+from bids.espd.documents import request_xml
 from bids.espd.forms import EspdAnswerForm, EspdImportForm, EspdRequestForm
 from bids.espd.importing import espd_response_import
 from bids.espd.lots import bid_lot_ids
@@ -53,6 +54,14 @@ def _filename(bid: Bid, organisation: Organisation, lot: str | None = None) -> s
 # --- The buyer's request ---------------------------------------------------------------------
 
 
+def _stateable(chosen: list[EspdCriterion], posted: list[str]) -> list[EspdCriterion]:
+    """The selection criteria whose requirements the request page offers: those chosen, and
+    those ticked in the form being sent."""
+    ids = {c.pk for c in chosen if c.kind == EspdCriterion.Kind.SELECTION}
+    ids |= {int(value) for value in posted if value.isdigit()}
+    return list(services.choosable_criteria().filter(kind=EspdCriterion.Kind.SELECTION, pk__in=ids))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_edit(request, reference: str):
@@ -65,14 +74,27 @@ def request_edit(request, reference: str):
         "exclusion": [c for c in chosen if c.kind == EspdCriterion.Kind.EXCLUSION],
         "selection": [c for c in chosen if c.kind == EspdCriterion.Kind.SELECTION],
     }
-    form = EspdRequestForm(request.POST or None, initial=initial)
+    form = EspdRequestForm(
+        request.POST or None,
+        initial=initial,
+        stateable=_stateable(chosen, request.POST.getlist("selection")),
+        requirements=espd_request.requirements if espd_request else {},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.espd_request_set(tender=tender, criteria=form.criteria, by=request.user)
+                services.espd_request_set(
+                    tender=tender,
+                    criteria=form.criteria,
+                    by=request.user,
+                    requirements=form.requirements,
+                )
             except DomainError as error:
-                _add_error(form, error)
+                if error.field and form.field_of(error.field):
+                    form.add_error(form.field_of(error.field), error.message)
+                else:
+                    _add_error(form, error)
             else:
                 messages.success(request, _("The ESPD request is saved."))
                 return redirect("bids:espd_request", reference=tender.reference)
@@ -90,6 +112,16 @@ def request_edit(request, reference: str):
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def request_download(request, reference: str):
+    tender = tender_for_buyer(request.user, reference)
+    espd_request = services.request_for(tender)
+    if espd_request is None:
+        raise Http404
+    return _xml_response(request_xml(espd_request), f"espd-request-{tender.reference}.xml")
 
 
 # --- The bidding side ------------------------------------------------------------------------
@@ -140,11 +172,17 @@ def bid_espd(request, public_id):
 def bid_espd_answer(request, public_id, organisation_id: int):
     bid, side = bid_for_bidder(request.user, public_id, what="bid.espd_answer")
     organisation = _answerer(request, bid, organisation_id, may_write=True)
-    criteria = services.request_criteria(services.request_for(bid.tender))
+    espd_request = services.request_for(bid.tender)
+    criteria = services.request_criteria(espd_request)
     if not criteria:
         raise Http404
     content = services.response_content_or_prefill(bid, organisation)
-    form = EspdAnswerForm(request.POST or None, criteria=criteria, content=content)
+    form = EspdAnswerForm(
+        request.POST or None,
+        criteria=criteria,
+        content=content,
+        requirements=espd_request.requirements,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -202,9 +240,11 @@ def bid_espd_import(request, public_id, organisation_id: int):
         else:
             messages.success(request, _("The ESPD response is imported."))
             return redirect("bids:supplier_espd", public_id=bid.public_id)
-    criteria = services.request_criteria(services.request_for(bid.tender))
+    espd_request = services.request_for(bid.tender)
     answer_form = EspdAnswerForm(
-        criteria=criteria, content=services.response_content_or_prefill(bid, organisation)
+        criteria=services.request_criteria(espd_request),
+        content=services.response_content_or_prefill(bid, organisation),
+        requirements=espd_request.requirements if espd_request else {},
     )
     return render(
         request,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid as uuidlib
 from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -19,6 +20,7 @@ from bids.espd import answers as espd_answers
 from bids.espd.taxonomy import CAC, CBC, groups, parse_fragment
 
 RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:QualificationApplicationResponse-2"
+REQUEST_NS = "urn:oasis:names:specification:ubl:schema:xsd:QualificationApplicationRequest-2"
 EDM_VERSION = "4.1.0"
 CURRENCY = "NOK"
 # ESPD-EDM's lot id for a procedure that is not divided into lots (the taxonomy's criteria carry
@@ -76,6 +78,22 @@ class ResponseDocument:
     answers: dict[str, str]
     group_name: str = ""
     lot: str = WHOLE_PROCEDURE_LOT  # the one lot this response is for (BR-LOT-10)
+    requirements: dict[str, str] = field(default_factory=dict)  # the buyer's, by property id
+    issued_at: datetime.datetime = field(
+        default_factory=lambda: datetime.datetime.now(datetime.UTC)
+    )
+    document_uuid: str = field(default_factory=lambda: str(uuidlib.uuid4()))
+
+
+@dataclass
+class RequestDocument:
+    """The buyer's ESPD request: the tender, its lots, the criteria asked and what the buyer
+    requires on them (by property id)."""
+
+    procedure: Procedure
+    criteria: list[CriterionXml]
+    lots: list[str] = field(default_factory=lambda: [WHOLE_PROCEDURE_LOT])
+    requirements: dict[str, str] = field(default_factory=dict)
     issued_at: datetime.datetime = field(
         default_factory=lambda: datetime.datetime.now(datetime.UTC)
     )
@@ -97,7 +115,7 @@ def _id_attrs() -> dict[str, str]:
     return {"schemeID": "Criterion", "schemeAgencyID": "OP", "schemeVersionID": EDM_VERSION}
 
 
-def _header(root, doc: ResponseDocument) -> None:
+def _header(root, doc: ResponseDocument | RequestDocument, *, prefix: str) -> None:
     _cbc(root, "UBLVersionID", "2.3", schemeAgencyID="OASIS-UBL-TC")
     _cbc(
         root,
@@ -106,7 +124,7 @@ def _header(root, doc: ResponseDocument) -> None:
         schemeAgencyID="OP",
         schemeVersionID=EDM_VERSION,
     )
-    _cbc(root, "ID", f"ESPDRESP-PILOTMARKED-{doc.document_uuid}", schemeAgencyID="PILOTMARKED")
+    _cbc(root, "ID", f"{prefix}-PILOTMARKED-{doc.document_uuid}", schemeAgencyID="PILOTMARKED")
     _cbc(root, "CopyIndicator", "false")
     _cbc(
         root,
@@ -120,7 +138,8 @@ def _header(root, doc: ResponseDocument) -> None:
     issued = doc.issued_at.astimezone(datetime.UTC)
     _cbc(root, "IssueDate", issued.date().isoformat())
     _cbc(root, "IssueTime", issued.strftime("%H:%M:%S") + "Z")
-    if doc.role in ("group-lead", "group-mem") and doc.group_name:
+    role = getattr(doc, "role", "")
+    if role in ("group-lead", "group-mem") and doc.group_name:
         _cbc(root, "EconomicOperatorGroupName", doc.group_name)
     _cbc(root, "VersionID", EDM_VERSION, schemeAgencyID="OP", schemeVersionID=EDM_VERSION)
     _cbc(
@@ -286,24 +305,95 @@ def criterion_for_lots(xml: str, lots: list[str]) -> etree._Element:
             anchor.addprevious(reference)
         for old in references:
             element.remove(old)
-    for prop in element.iter(f"{{{CAC}}}TenderingCriterionProperty"):
-        if prop.findtext(f"{{{CBC}}}ValueDataTypeCode", "").strip() == "LOT_IDENTIFIER":
-            expected = prop.find(f"{{{CBC}}}ExpectedID")
-            if expected is not None and lots:
-                expected.text = lots[0]
+    # The buyer's requirement group names the lot it applies to: one group per lot.
+    for group in element.findall(f"{{{CAC}}}TenderingCriterionPropertyGroup"):
+        if not _lot_properties(group, deep=False):
+            continue
+        previous = group
+        for lot in lots[1:]:
+            copy = deepcopy(group)
+            _expect_lot(copy, lot, deep=False)
+            previous.addnext(copy)
+            previous = copy
+        _expect_lot(group, lots[0], deep=False)
+    if lots:
+        _expect_lot(element, lots[0], deep=True)  # any left deeper down: the first lot
     return element
+
+
+def _lot_properties(parent, *, deep: bool) -> list:
+    found = (
+        parent.iter(f"{{{CAC}}}TenderingCriterionProperty")
+        if deep
+        else parent.findall(f"{{{CAC}}}TenderingCriterionProperty")
+    )
+    return [
+        prop
+        for prop in found
+        if prop.findtext(f"{{{CBC}}}ValueDataTypeCode", "").strip() == "LOT_IDENTIFIER"
+        and prop.find(f"{{{CBC}}}ExpectedID") is not None
+    ]
+
+
+def _expect_lot(parent, lot: str, *, deep: bool) -> None:
+    """Set the expected lot; deep down, only where the taxonomy's default is still there."""
+    for prop in _lot_properties(parent, deep=deep):
+        expected = prop.find(f"{{{CBC}}}ExpectedID")
+        if deep and (expected.text or "").strip() != WHOLE_PROCEDURE_LOT:
+            continue
+        expected.text = lot
+
+
+def with_requirements(element: etree._Element, requirements: dict[str, str]) -> etree._Element:
+    """The buyer's stated requirements (``bids.espd.requirements``) written into a criterion's
+    requirement group: each value into its property's own Expected…/Minimum… element, in place
+    of the taxonomy's example, amounts in NOK."""
+    if not requirements:
+        return element
+    for prop in element.iter(f"{{{CAC}}}TenderingCriterionProperty"):
+        value = requirements.get(prop.findtext(f"{{{CBC}}}ID", "").strip())
+        if not value:
+            continue
+        for child in prop:
+            if etree.QName(child).localname.startswith(("Expected", "Minimum", "Maximum")):
+                child.text = value
+                if "currencyID" in child.attrib:
+                    child.set("currencyID", CURRENCY)
+                break
+    return element
+
+
+def build_request(doc: RequestDocument) -> bytes:
+    """The ESPD-EDM 4.1.0 request XML (UBL 2.3 ``QualificationApplicationRequest``): the
+    tender's lots as its notice names them, each criterion's lot references and the buyer's
+    requirements written into the criterion's requirement groups."""
+    nsmap = {None: REQUEST_NS, "cac": CAC, "cbc": CBC}
+    root = etree.Element(f"{{{REQUEST_NS}}}QualificationApplicationRequest", nsmap=nsmap)
+    _header(root, doc, prefix="ESPDREQ")
+    _contracting_party(root, doc.procedure)
+    project = _cac(root, "ProcurementProject")
+    _cbc(project, "Name", doc.procedure.title[:200])
+    for lot in doc.lots:
+        _cbc(_cac(root, "ProcurementProjectLot"), "ID", lot, **_id_attrs())
+    for criterion in doc.criteria:
+        root.append(
+            with_requirements(criterion_for_lots(criterion.xml, doc.lots), doc.requirements)
+        )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def build_response(doc: ResponseDocument) -> bytes:
     root = etree.Element(f"{{{RESPONSE_NS}}}QualificationApplicationResponse", nsmap=NSMAP)
-    _header(root, doc)
+    _header(root, doc, prefix="ESPDRESP")
     _contracting_party(root, doc.procedure)
     _economic_operator(root, doc)
     project = _cac(root, "ProcurementProject")
     _cbc(project, "Name", doc.procedure.title[:200])
     _cbc(_cac(root, "ProcurementProjectLot"), "ID", doc.lot, **_id_attrs())
     for criterion in doc.criteria:
-        root.append(criterion_for_lots(criterion.xml, [doc.lot]))
+        root.append(
+            with_requirements(criterion_for_lots(criterion.xml, [doc.lot]), doc.requirements)
+        )
     answered = list(_answered(doc))
     evidence_ids = {
         value: f"EVIDENCE-{number:04d}"

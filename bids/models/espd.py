@@ -69,6 +69,9 @@ class EspdRequest(models.Model):
     criteria = models.ManyToManyField(
         EspdCriterion, related_name="+", verbose_name=_("exclusion grounds and selection criteria")
     )
+    # What the buyer requires on the chosen selection criteria (a minimum turnover, a number of
+    # references, a requirement in words), by the taxonomy's property id (bids.espd.requirements).
+    requirements = models.JSONField(_("requirements"), default=dict, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -20,6 +20,11 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
+            model_name="espdrequest",
+            name="requirements",
+            field=models.JSONField(blank=True, default=dict, verbose_name="requirements"),
+        ),
+        migrations.AddField(
             model_name="espdresponse",
             name="sha256",
             field=models.CharField(
