@@ -46,10 +46,15 @@ def tender_for_page(*, reference: str, user) -> Tender:
 
     A draft is found only for users who may manage it; other organisations get 404.
     """
-    tender = (
-        Tender.objects.select_related("buyer", "unit", "main_cpv", "need")
-        .filter(reference=reference)
-        .first()
+    # References are unique: no ORDER BY (first() would sort by Meta.ordering, and building
+    # that ordering cost the ORM about as much as the rest of the statement).
+    tender = next(
+        iter(
+            Tender.objects.select_related("buyer", "unit", "main_cpv", "need")
+            .filter(reference=reference)
+            .order_by()[:1]
+        ),
+        None,
     )
     if tender is None:
         raise Http404("No such tender.")

@@ -10,6 +10,7 @@ from tenders.forms.dialogue import QuestionForm
 from tenders.selectors.dialogue import (
     can_ask,
     is_following,
+    published_questions,
     questions_seen_by,
     supplier_organisations_of,
 )
@@ -28,7 +29,12 @@ def tender_questions(context, tender) -> dict:
     user = _user(context)
     organisations = list(supplier_organisations_of(user)) if user is not None else []
     asking = can_ask(tender)
-    published, pending = questions_seen_by(tender, organisations)
+    if organisations:
+        published, pending = questions_seen_by(tender, organisations)
+    else:
+        # Nothing of their own can be pending: the plain published list is a cheaper query
+        # (most readers of a tender page are not signed in).
+        published, pending = list(published_questions(tender)), []
     return {
         "published": published,
         "pending": pending,
