@@ -123,6 +123,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with the choice widgets (select, checkboxes, radios) written in
+# Python: the same bytes, without a template per option (marketplace/form_renderer.py).
+FORM_RENDERER = "marketplace.form_renderer.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL")}
