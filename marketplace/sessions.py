@@ -10,19 +10,30 @@ session ends, while Redis is unreachable) would be read again once Redis is back
 the session's own expiry (weeks). Here a cached copy lives at most ``CACHED_COPY_MAX_AGE``
 seconds, so a session ended during an outage is gone from the cache within that time; an active
 session is read from the database once per that time.
+
+And a cache that raises when Redis is unreachable (a plain ``RedisCache`` rather than the
+degrading one) is treated as the degrading one is: a miss, nothing stored or deleted, so logins
+and signed-in pages never depend on it.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.sessions.backends import cached_db
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+
+from config.cache import UNREACHABLE
+
+logger = logging.getLogger(__name__)
 
 # The longest a cached copy of a session is kept (seconds).
 CACHED_COPY_MAX_AGE = 5 * 60
 
 
 class _ShortLivedCopies:
-    """The session cache, with every copy's lifetime capped at ``CACHED_COPY_MAX_AGE``."""
+    """The session cache, with every copy's lifetime capped at ``CACHED_COPY_MAX_AGE``, and an
+    unreachable Redis answered as a miss (see the module docstring)."""
 
     def __init__(self, cache) -> None:
         self._cache = cache
@@ -30,8 +41,23 @@ class _ShortLivedCopies:
     def __getattr__(self, name):
         return getattr(self._cache, name)
 
+    def _or(self, operation: str, neutral, call):
+        try:
+            return call()
+        except UNREACHABLE as error:
+            logger.warning(
+                "Session cache unreachable (%s during %s)", type(error).__name__, operation
+            )
+            return neutral
+
     def __contains__(self, key) -> bool:
-        return key in self._cache
+        return self._or("has_key", False, lambda: key in self._cache)
+
+    def get(self, key, default=None, version=None):
+        return self._or("get", default, lambda: self._cache.get(key, default, version))
+
+    def delete(self, key, version=None):
+        return self._or("delete", False, lambda: self._cache.delete(key, version))
 
     @staticmethod
     def _capped(timeout):
@@ -40,7 +66,9 @@ class _ShortLivedCopies:
         return min(timeout, CACHED_COPY_MAX_AGE)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._cache.set(key, value, self._capped(timeout), version)
+        return self._or(
+            "set", None, lambda: self._cache.set(key, value, self._capped(timeout), version)
+        )
 
     async def aset(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return await self._cache.aset(key, value, self._capped(timeout), version)
