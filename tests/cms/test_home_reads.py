@@ -111,14 +111,29 @@ def test_the_home_page_tender_lists_read_together_equal_the_lists_read_apart():
 
 
 def test_the_home_page_reads_its_alternates_with_its_index_pages(client):
-    home = make_home_page()
+    make_home_page()
 
     html = client.get("/").content.decode()
 
     assert 'hreflang="nb" href="http://localhost/"' in html
     assert 'hreflang="en" href="http://localhost/en/"' in html
     assert 'property="og:locale" content="nb_NO"' in html
-    assert home.pk
+
+
+def test_the_home_page_leaves_out_a_restricted_section(client):
+    # given a success story shown on the home page
+    story = make_story()
+    index = story.get_parent()
+    html = client.get("/").content.decode()
+    assert story.title in html and f'href="{index.url}"' in html
+
+    # when its section is restricted to signed-in people
+    PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.LOGIN)
+
+    # then the home page names neither the story nor the section
+    html = client.get("/").content.decode()
+    assert story.title not in html
+    assert f'href="{index.url}"' not in html
 
 
 def test_headline_counts_are_kept_until_the_page_cache_generation_changes(
