@@ -20,6 +20,14 @@ def requirement(code: str, value_type: str) -> str:
     return next(p.id for p in espd_requirements.stateable(criterion) if p.value_type == value_type)
 
 
+@pytest.fixture(autouse=True)
+def criteria(db):
+    """The default set of criteria, loaded as the migration does (a flushed database has none)."""
+    from tests.factories.espd import default_espd_criteria
+
+    return default_espd_criteria()
+
+
 @pytest.fixture
 def draft_eea_tender(buyer, buyer_unit):
     from tests.factories import TenderFactory
