@@ -180,7 +180,9 @@ class Command(BaseCommand):
         Criterion.objects.create(
             tender=tender, order=0, name="Kvalitet og gjennomføring", weight=60
         )
-        Criterion.objects.create(tender=tender, order=1, name="Pris", weight=40)
+        Criterion.objects.create(
+            tender=tender, order=1, name="Pris", weight=40, kind=Criterion.Kind.PRICE
+        )
         QualificationRequirement.objects.create(
             tender=tender, text="Leverandøren skal ha erfaring med lignende oppdrag."
         )
