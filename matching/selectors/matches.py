@@ -110,12 +110,12 @@ def _tier_conditions(codes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     return tiers
 
 
-# Each tier reads at most TIER_ROWS code links in its range (the foreign key's index, no join),
-# ordered by code and firm so the cut is the same on every run. Whether a firm is a published
-# supplier is looked up once per firm, by primary key (a scalar subquery, so the plan never
-# hashes every profile of the catalogue), in the tier where it shows first; a link counts when
-# its firm is one. A later tier is read only while the tiers before it found fewer than
-# WIDE_ENOUGH firms (a condition without columns: checked once, before the scan).
+# Each tier reads at most TIER_ROWS code links in its range (an index in (code, firm) order,
+# matching/migrations/0003), ordered by code and firm so the cut is the same on every run.
+# Whether a firm is a published supplier is looked up once per firm, by primary key, in the tier
+# where it shows first; a link counts when its firm is one. A later tier is read only while the
+# tiers before it found fewer than WIDE_ENOUGH firms (a condition without columns: checked once,
+# before the scan).
 _TIER_SQL = """
 links_{n} AS MATERIALIZED (
   SELECT supplierprofile_id AS profile_id, cpvcode_id AS code
@@ -123,11 +123,13 @@ links_{n} AS MATERIALIZED (
    WHERE ({condition}){gate}
    ORDER BY cpvcode_id, supplierprofile_id LIMIT %s),
 firms_{n} AS MATERIALIZED (
-  SELECT firm.id FROM (SELECT DISTINCT profile_id AS id FROM links_{n}{unseen}) firm
-   WHERE (SELECT p.is_published AND o.kind = %s
-            FROM marketplace_supplierprofile p
-            JOIN marketplace_organisation o ON o.id = p.organisation_id
-           WHERE p.id = firm.id))"""
+  SELECT p.id FROM marketplace_supplierprofile p
+   WHERE p.id {among} (SELECT DISTINCT profile_id FROM links_{n}{unseen}){among_end}
+     AND p.is_published
+     AND (SELECT o.kind FROM marketplace_organisation o WHERE o.id = p.organisation_id) = %s)"""
+# PostgreSQL: the firms as one array, each looked up by primary key (a semi-join could hash
+# every profile of the catalogue); other databases (SQLite) look each one up for IN.
+_AMONG = {"postgresql": ("= ANY(ARRAY", ")"), "other": ("IN", "")}
 _GATE_SQL = """
      AND (SELECT COUNT(*) FROM ({found}) found) < %s"""
 _UNSEEN_SQL = """
@@ -145,6 +147,7 @@ def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
     on PostgreSQL and SQLite alike (``_TIER_SQL``)."""
     tiers, rows = [], []
     params: list = []
+    among, end = _AMONG["postgresql" if connection.vendor == "postgresql" else "other"]
     for n, (condition, bounds) in enumerate(_tier_conditions(codes)):
         gate, unseen, gate_params = "", "", []
         if n:
@@ -154,7 +157,11 @@ def _tiered_candidates(codes: tuple[str, ...]) -> dict[int, list[str]]:
             gate = _GATE_SQL.format(found=found)
             unseen = _UNSEEN_SQL.format(seen=seen)
             gate_params = [WIDE_ENOUGH]
-        tiers.append(_TIER_SQL.format(n=n, condition=condition, gate=gate, unseen=unseen))
+        tiers.append(
+            _TIER_SQL.format(
+                n=n, condition=condition, gate=gate, unseen=unseen, among=among, among_end=end
+            )
+        )
         params += [*bounds, *gate_params, TIER_ROWS, Organisation.Kind.SUPPLIER.value]
         found = " UNION ALL ".join(f"SELECT id FROM firms_{k}" for k in range(n + 1))  # noqa: S608
         rows.append(_ROWS_SQL.format(n=n, found=found))
