@@ -28,7 +28,7 @@ class Everything(forms.Form):
         required=False,
     )
     radio = forms.ChoiceField(
-        choices=[("yes", mark_safe("<em>Yes</em>")), ("no", "No \"quoted\"")],
+        choices=[("yes", mark_safe("<em>Yes</em>")), ("no", 'No "quoted"')],
         widget=forms.RadioSelect,
     )
     no_id = forms.ChoiceField(
@@ -71,9 +71,9 @@ def test_every_choice_widget_is_written_as_djangos_templates_write_it(data, lang
 
 
 def test_the_opportunity_filter_form_is_written_as_django_writes_it(db, rf):
-    from tests.factories import municipality
     from tenders.filters.public import OpportunityFilter
     from tenders.selectors.public import public_tenders
+    from tests.factories import municipality
 
     municipality("3201", "Bærum")
     municipality("3203", "Asker & Co")
