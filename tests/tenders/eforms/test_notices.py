@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from lxml import etree
 
 from tenders.eforms import identifiers
@@ -248,7 +249,7 @@ def test_a_main_cpv_code_of_another_contract_type_is_refused_in_words(below):
     below.main_cpv = cpv_code("38431000", "Detection apparatus", "Deteksjonsapparater")
     below.save()
 
-    with pytest.raises(NoticeNotPossible) as refused:
+    with pytest.raises(NoticeNotPossible) as refused, translation.override("en"):
         notice_xml(below, kind="contract")
 
     assert refused.value.code == "eforms_cpv_contract_type"
