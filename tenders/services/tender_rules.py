@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
-from tenders.models import ClimateConsideration, Criterion, Tender, ThresholdBand, threshold_band
+from tenders.models import (
+    ClimateConsideration,
+    Criterion,
+    Tender,
+    ThresholdBand,
+    cpv_contract_type_message,
+    threshold_band,
+)
 
 CRITERIA_TOTAL = 100
 # FOA § 7-9 (2) and Norway's eForms rule EFORMS-NOR-NATIONAL-EC-R001D: with two or more award
@@ -109,7 +116,8 @@ def publication_problems(
         )
     problems += deadline_problems(tender, now=now, changed=changed)
 
-    weights = [criterion.weight for criterion in tender.criteria.all()]
+    criteria = list(tender.criteria.all())
+    weights = [criterion.weight for criterion in criteria]
     if not weights:
         problems.append(
             Problem("criteria_missing", "criteria", _("Add at least one award criterion."))
@@ -123,6 +131,16 @@ def publication_problems(
                 % {"total": sum(weights)},
             )
         )
+
+    climate = climate_problem(
+        tender.climate_consideration, [(criterion.kind, criterion.weight) for criterion in criteria]
+    )
+    if climate:
+        problems.append(Problem("climate_duty", "climate_consideration", climate))
+    if tender.main_cpv_id is not None:
+        mismatch = cpv_contract_type_message(tender.main_cpv_id, tender.contract_type)
+        if mismatch:
+            problems.append(Problem("cpv_contract_type", "main_cpv", mismatch))
 
     lot_count = tender.lots.count()
     if tender.max_lots_per_bidder is not None and tender.max_lots_per_bidder > max(lot_count, 1):

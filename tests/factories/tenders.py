@@ -211,8 +211,15 @@ class TenderFactory(factory.django.DjangoModelFactory):
         if not create or extracted is False or obj.is_external:
             return
         weights = extracted if isinstance(extracted, list | tuple) else [100]
+        # With two or more criteria a publishable tender meets FOA § 7-9: the last one weighing
+        # at least 30 % is of the kind climate and environment.
+        climate_at = next(
+            (n for n in reversed(range(len(weights))) if len(weights) > 1 and weights[n] >= 30),
+            None,
+        )
         for order, weight in enumerate(weights):
-            CriterionFactory(tender=obj, order=order, weight=weight)
+            kind = Criterion.Kind.CLIMATE if order == climate_at else Criterion.Kind.QUALITY
+            CriterionFactory(tender=obj, order=order, weight=weight, kind=kind)
 
     @factory.post_generation
     def lots(obj, create, extracted, **kwargs):

@@ -131,3 +131,39 @@ def test_the_public_page_shows_the_kind_and_the_consideration(client, buyer, buy
     assert "<td>Price</td>" in body and "<td>Quality</td>" in body
     assert "Climate and environment in the technical specification" in body
     assert "Kravspesifikasjonen krever fossilfri drift." in body
+
+
+# --- the same two rules when publishing (one home: tender_rules.publication_problems) -----------
+
+
+def _codes(tender):
+    from tenders.services.tender_rules import publication_problems
+
+    return {problem.code: problem.field for problem in publication_problems(tender)}
+
+
+def test_publishing_refuses_two_criteria_without_climate_and_environment(buyer, buyer_unit):
+    from tests.factories import TenderFactory
+
+    tender = TenderFactory(buyer=buyer, unit=buyer_unit, criteria=[60, 40])
+    assert "climate_duty" not in _codes(tender)  # the factory's second criterion is climate
+
+    tender.criteria.update(kind=Criterion.Kind.QUALITY)
+
+    assert _codes(tender)["climate_duty"] == "climate_consideration"
+    Tender.objects.filter(pk=tender.pk).update(
+        climate_consideration=ClimateConsideration.EXEMPT_INSIGNIFICANT
+    )
+    tender.refresh_from_db()
+    assert "climate_duty" not in _codes(tender)
+
+
+def test_publishing_refuses_a_main_code_of_another_contract_type(buyer, buyer_unit, sensors):
+    from tests.factories import TenderFactory
+
+    tender = TenderFactory(buyer=buyer, unit=buyer_unit, main_cpv=sensors, contract_type="services")
+
+    assert _codes(tender)["cpv_contract_type"] == "main_cpv"
+    Tender.objects.filter(pk=tender.pk).update(contract_type="goods")
+    tender.refresh_from_db()
+    assert "cpv_contract_type" not in _codes(tender)

@@ -121,11 +121,15 @@ def test_the_notice_is_sent_only_after_the_publish_commits(
 def test_a_notice_the_business_rules_refuse_is_never_sent_and_the_officer_sees_why(
     eforms_rules, officer_client, draft, settings, django_capture_on_commit_callbacks
 ):
-    # given two criteria and none for climate and environment: the XSD (checked when
-    # publishing) accepts the notice, Norway's national rules (checked by the send task) do not
-    from tenders.models import Criterion
+    # given a tender that says climate and environment are met in the specification without
+    # saying how (a row written past the form, which asks for the note): publishing and the XSD
+    # (checked when publishing) accept the notice, Norway's national rules (the send task) do not
+    from tenders.models import ClimateConsideration, Criterion
 
     draft.criteria.update(kind=Criterion.Kind.QUALITY)
+    Tender.objects.filter(pk=draft.pk).update(
+        climate_consideration=ClimateConsideration.SPECIFICATION, climate_consideration_note=""
+    )
     with FakeDoffin([(201, {"doffinId": "2026-1"})]) as fake:
         configure(settings, fake.url)
         with django_capture_on_commit_callbacks(execute=True):
@@ -137,14 +141,14 @@ def test_a_notice_the_business_rules_refuse_is_never_sent_and_the_officer_sees_w
     assert fake.requests == []  # never sent
     assert submission.status == NoticeSubmission.Status.INVALID
     assert submission.response["validation"] and submission.response["problems"]
-    assert any("EC-R001C" in line for line in submission.response["problems"])
+    assert any("EC-R001D" in line for line in submission.response["problems"])
     with translation.override("en"):
         url = reverse(
             "tenders:notice_preview", kwargs={"reference": draft.reference, "kind": "contract"}
         )
     page = officer_client.get(url).content.decode()
     assert "Not sent: the notice is not valid" in page
-    assert "EC-R001C" in page
+    assert "EC-R001D" in page
 
 
 def test_unconfigured_publishing_works_as_before(officer_client, draft, settings):
