@@ -28,6 +28,7 @@ def draft(db, buyer, buyer_unit):
         buyer=buyer,
         unit=buyer_unit,
         main_cpv=cpv_code("45233141", "Road-maintenance works"),
+        contract_type="works",
         title="Brøyting av fylkesvei",
     )
 
