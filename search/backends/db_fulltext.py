@@ -108,8 +108,7 @@ def _pg_weight_case() -> str:
 # lacks, and the weighted tf of each lexeme it shares (title A, labels B, body C). The documents
 # come from ``source``; there is no "@@" here, so PostgreSQL reads the few documents asked for
 # by id instead of walking the GIN index for a word that half the index holds.
-_OVERLAPS = """
-WITH q AS (SELECT %s::text[] AS lexemes)
+_OVERLAP_ROWS = """
 SELECT s.id,
        coalesce(sum(power(1 + ln(u.tf), 2)) FILTER (WHERE NOT u.lexeme = ANY(q.lexemes)), 0),
        array_agg(u.lexeme) FILTER (WHERE u.lexeme = ANY(q.lexemes)),
@@ -122,6 +121,7 @@ SELECT s.id,
  GROUP BY s.id
 HAVING bool_or(u.lexeme = ANY(q.lexemes))
 """
+_OVERLAPS = "WITH q AS (SELECT %s::text[] AS lexemes)" + _OVERLAP_ROWS
 # Over this many documents (text_scores among everything indexable), only those holding one of
 # the query's rarer lexemes are scored: their frequencies are counted first (GIN), and the rarest
 # lexemes are kept while they hold at most this many documents together. A document that shares
@@ -145,24 +145,14 @@ SELECT lexeme, coalesce(array_length(positions, 1), 1)::float8 AS occurrences
  WHERE strpos(lexeme, chr(39)) = 0 AND strpos(lexeme, chr(92)) = 0
 """
 # A shortlist's scores in one statement: first a row without id holding the text's lexemes and
-# their counts (``_TEXT_LEXEMES``), then ``_OVERLAPS`` of each document of ``source``.
-_SHORTLIST_SCORES = """
+# their counts (``_TEXT_LEXEMES``), then ``_OVERLAP_ROWS`` for each document of ``source``.
+_SHORTLIST_HEAD = """
 WITH words AS ({lexemes}),
 q AS (SELECT array_agg(lexeme) AS lexemes FROM words)
 SELECT NULL::bigint, 0::float8, array_agg(lexeme), array_agg(occurrences) FROM words
 UNION ALL
-(SELECT s.id,
-       coalesce(sum(power(1 + ln(u.tf), 2)) FILTER (WHERE NOT u.lexeme = ANY(q.lexemes)), 0),
-       array_agg(u.lexeme) FILTER (WHERE u.lexeme = ANY(q.lexemes)),
-       array_agg(u.tf) FILTER (WHERE u.lexeme = ANY(q.lexemes))
-  FROM q, ({source}) s
-  CROSS JOIN LATERAL (
-       SELECT x.lexeme,
-              coalesce((SELECT sum({weight}) FROM unnest(x.weights) AS w), 1)::float8 AS tf
-         FROM unnest(s.vector) AS x) u
- GROUP BY s.id
-HAVING bool_or(u.lexeme = ANY(q.lexemes)))
 """
+_SHORTLIST_SCORES = "".join((_SHORTLIST_HEAD, "(", _OVERLAP_ROWS, ")\n"))
 
 
 def postgres_text_scores(
