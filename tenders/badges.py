@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tenders.lifecycle import effective_status_label, is_open_for_bids
 from tenders.models import Tender
 
 # "Closes in …" is shown this long before the submission deadline.
@@ -24,12 +25,6 @@ class Badge:
     label: str
     color: str  # a Designsystemet data-color: accent, neutral, success, warning, danger, info
     kind: str  # a stable name for tests and CSS: closing, status, pilot, smb, doffin
-
-
-def is_open_for_bids(tender: Tender, now: datetime.datetime) -> bool:
-    return tender.status == Tender.Status.PUBLISHED and (
-        tender.submission_deadline is None or tender.submission_deadline > now
-    )
 
 
 def closing_label(deadline: datetime.datetime, now: datetime.datetime) -> str:
@@ -48,9 +43,7 @@ def closing_label(deadline: datetime.datetime, now: datetime.datetime) -> str:
 
 def status_label(tender: Tender, now: datetime.datetime) -> str:
     """The status as a reader understands it: a published tender past its deadline is closed."""
-    if tender.status == Tender.Status.PUBLISHED and not is_open_for_bids(tender, now):
-        return str(Tender.Status.CLOSED.label)
-    return tender.get_status_display()
+    return effective_status_label(tender, now)
 
 
 def is_pilot(tender: Tender) -> bool:

@@ -42,6 +42,7 @@ from marketplace.errors import DomainError, InvalidTransition, PermissionDenied
 from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
+from tenders.lifecycle import deadline_passed
 from tenders.models import Source, Tender
 from tenders.services.locks import lock_shared as lock_tender_shared
 from tenders.templatetags.oslo_time import to_oslo
@@ -83,7 +84,7 @@ def deadline_message(tender: Tender) -> str:
 
 
 def require_before_deadline(tender: Tender, now: datetime.datetime) -> None:
-    if tender.submission_deadline is None or now >= tender.submission_deadline:
+    if deadline_passed(tender.submission_deadline, now):
         raise DeadlinePassed(deadline_message(tender), code="bid_deadline_passed")
     if tender.status != Tender.Status.PUBLISHED:
         raise BidError(_("This tender is not open for bids."), code="bid_tender_not_open")
@@ -97,7 +98,7 @@ def require_received_in_time(tender: Tender, received_at: datetime.datetime) -> 
     if (
         tender.status == Tender.Status.CLOSED
         and tender.submission_deadline is not None
-        and received_at < tender.submission_deadline
+        and not deadline_passed(tender.submission_deadline, received_at)
         and not sealing.tender_is_open(tender)
     ):
         return
@@ -109,7 +110,7 @@ def require_open_for_bids(tender: Tender, now: datetime.datetime) -> None:
         raise BidError(
             _("Bids on this tender are not made on Pilotmarked."), code="bid_tender_not_open"
         )
-    if tender.submission_deadline is None or now >= tender.submission_deadline:
+    if deadline_passed(tender.submission_deadline, now):
         raise DeadlinePassed(
             _("The deadline for bids on this tender has passed."), code="bid_deadline_passed"
         )
@@ -395,7 +396,7 @@ def bid_withdraw(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bid:
         raise InvalidTransition(
             _("Only a submitted bid can be withdrawn."), code="bid_not_submitted"
         )
-    if tender.submission_deadline is None or now >= tender.submission_deadline:
+    if deadline_passed(tender.submission_deadline, now):
         raise DeadlinePassed(
             _("The deadline has passed; the bid can no longer be withdrawn."),
             code="bid_deadline_passed",

@@ -49,6 +49,7 @@ from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
 from marketplace.receipt_time import received_at
 from marketplace.upload_limits import status_for as upload_status_for
+from tenders.lifecycle import deadline_passed
 from tenders.models import Source, Tender
 
 
@@ -142,8 +143,7 @@ def bid_detail(request, public_id):
             "is_lead": side == Side.BIDDER,
             "invitation": invitation_for(request.user, bid) if side == Side.CONSORTIUM else None,
             "versions": versions_of(bid) if side == Side.BIDDER else [],
-            "open_for_changes": bid.tender.submission_deadline is not None
-            and timezone.now() < bid.tender.submission_deadline,
+            "open_for_changes": not deadline_passed(bid.tender.submission_deadline, timezone.now()),
             "problems": services.completeness_problems(bid, content)
             if bid.status == Bid.Status.DRAFT
             else [],
@@ -187,7 +187,7 @@ def bid_edit(request, public_id):
         )
         return _detail(bid)
     tender = bid.tender
-    if tender.submission_deadline is None or timezone.now() >= tender.submission_deadline:
+    if deadline_passed(tender.submission_deadline, timezone.now()):
         messages.error(request, _("The deadline has passed; the bid can no longer be changed."))
         return _detail(bid)
     content = services.read_content(bid)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.forms.cpv_codes import CpvCodesField
 from marketplace.models import Municipality, OrganisationUnit, cpv_under_q
+from tenders.lifecycle import effective_status_q, open_for_bids_q
 from tenders.models import Lot, Procedure, Source, Tender, ThresholdBand
 from tenders.selectors.public import smb_lots_exist
 
@@ -85,13 +86,6 @@ class SourceChoice:
         (Source.OWN, _("Published on Pilotmarked")),
         (Source.DOFFIN, _("Imported from Doffin")),
     ]
-
-
-def open_for_bids_q(now: datetime.datetime) -> Q:
-    """Published and the submission deadline not passed (the closing job may not have run yet)."""
-    return Q(status=Tender.Status.PUBLISHED) & (
-        Q(submission_deadline__isnull=True) | Q(submission_deadline__gt=now)
-    )
 
 
 def oslo_day_start(day: datetime.date) -> datetime.datetime:
@@ -221,13 +215,11 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         chosen = value or StatusChoice.OPEN
-        passed = Q(status=Tender.Status.PUBLISHED, submission_deadline__lte=self.now)
         if chosen == StatusChoice.OPEN:
             return queryset.filter(open_for_bids_q(self.now))
         if chosen == StatusChoice.CLOSED:
-            return queryset.filter(
-                Q(status__in=[Tender.Status.CLOSED, Tender.Status.IN_EVALUATION]) | passed
-            )
+            closed = [Tender.Status.CLOSED, Tender.Status.IN_EVALUATION]
+            return queryset.filter(effective_status_q(closed, self.now))
         if chosen == StatusChoice.AWARDED:
             return queryset.filter(status=Tender.Status.AWARDED)
         if chosen == StatusChoice.CANCELLED:

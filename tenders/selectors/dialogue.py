@@ -7,9 +7,11 @@ No function here ever exposes who asked a question to anyone but the asking orga
 from __future__ import annotations
 
 from django.db.models import Case, F, Q, QuerySet, When
+from django.utils import timezone
 
 from marketplace.models import Membership, Organisation, OrganisationUnit, User
 from marketplace.policy import ROLE_GRANTS, Action
+from tenders.lifecycle import is_open_for_questions
 from tenders.models import Follow, Need, Question, Tender
 
 SUPPLIER_ACTING_ROLES = ROLE_GRANTS[Action.BID_PREPARE]
@@ -149,13 +151,7 @@ def questions_for_buyer(tender: Tender) -> QuerySet[Question]:
 
 def can_ask(tender: Tender, *, now=None) -> bool:
     """Whether the tender takes questions now: our own, open for bids, before the deadline."""
-    from django.utils import timezone
-
-    now = now or timezone.now()
-    if tender.is_external or tender.status != Tender.Status.PUBLISHED:
-        return False
-    deadline = tender.question_deadline or tender.submission_deadline
-    return deadline is None or now < deadline
+    return is_open_for_questions(tender, now or timezone.now())
 
 
 def units_managed_by(user, action: Action):

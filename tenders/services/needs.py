@@ -19,6 +19,7 @@ from marketplace.models import OrganisationUnit
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.events import need_event_on_commit
+from tenders.lifecycle import deadline_passed, need_due_to_close_q, need_is_due_to_close
 from tenders.models import Need, Tender
 from tenders.services.follows import followers_notify
 
@@ -106,11 +107,7 @@ def _check_arena(need: Need) -> None:
 
 
 def _check_deadline(need: Need) -> None:
-    if (
-        need.status == Status.OPEN
-        and need.dialogue_deadline
-        and need.dialogue_deadline <= timezone.now()
-    ):
+    if need.status == Status.OPEN and deadline_passed(need.dialogue_deadline, timezone.now()):
         raise DomainError(
             _("The dialogue deadline must be in the future."),
             code="need_deadline_past",
@@ -236,7 +233,7 @@ def _need_close_due(*, need: Need, now: datetime.datetime) -> bool:
     """Close one open need whose dialogue deadline has passed, as the system. False when another
     run (or the buyer) got there first, or the deadline was moved meanwhile."""
     need = _lock(need)
-    if need.status != Status.OPEN or need.dialogue_deadline is None or need.dialogue_deadline > now:
+    if not need_is_due_to_close(need, now):
         return False
     before = {"status": need.status}
     need.status = Status.CLOSED
@@ -259,7 +256,7 @@ def needs_close_due(*, now: datetime.datetime | None = None) -> list[str]:
     (the periodic task "needs-close-due" runs this). Returns the slugs closed; running it again
     closes nothing more."""
     now = now or timezone.now()
-    due = Need.objects.filter(status=Status.OPEN, dialogue_deadline__lte=now)
+    due = Need.objects.filter(need_due_to_close_q(now))
     return [
         need.slug
         for need in due.order_by("dialogue_deadline", "pk")

@@ -16,16 +16,14 @@ from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
+from tenders.lifecycle import need_is_open
 from tenders.models import Need, NeedInvitation, NeedResponse
 from tenders.selectors.dialogue import SUPPLIER_ACTING_ROLES, managers_of
 from tenders.services.follows import follow
 
 
 def need_open_for_responses(need: Need, *, now=None) -> bool:
-    now = now or timezone.now()
-    if need.status != Need.Status.OPEN:
-        return False
-    return need.dialogue_deadline is None or now < need.dialogue_deadline
+    return need_is_open(need, now or timezone.now())
 
 
 def _response_data(response: NeedResponse) -> dict:

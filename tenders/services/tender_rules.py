@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
+from tenders.lifecycle import deadline_passed
 from tenders.models import (
     ClimateConsideration,
     Criterion,
@@ -65,7 +66,7 @@ def deadline_problems(
         problems.append(
             Problem("submission_deadline_missing", "submission_deadline", _("Set a deadline."))
         )
-    elif (changed is None or "submission_deadline" in changed) and submission <= now:
+    elif (changed is None or "submission_deadline" in changed) and deadline_passed(submission, now):
         problems.append(
             Problem(
                 "submission_deadline_past",
@@ -81,7 +82,7 @@ def deadline_problems(
                 _("Set a deadline for questions."),
             )
         )
-    elif (changed is None or "question_deadline" in changed) and question <= now:
+    elif (changed is None or "question_deadline" in changed) and deadline_passed(question, now):
         problems.append(
             Problem(
                 "question_deadline_past",

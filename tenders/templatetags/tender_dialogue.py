@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 
 from tenders.forms.dialogue import QuestionForm
+from tenders.lifecycle import question_deadline
 from tenders.selectors.dialogue import (
     can_ask,
     is_following,
@@ -33,8 +34,12 @@ def tender_questions(context, tender) -> dict:
         published, pending = questions_seen_by(tender, organisations)
     else:
         # Nothing of their own can be pending: the plain published list is a cheaper query
-        # (most readers of a tender page are not signed in).
-        published, pending = list(published_questions(tender)), []
+        # (most readers of a tender page are not signed in), or none where the page read it
+        # with the tender (tenders.selectors.public.tender_for_page).
+        published = getattr(tender, "published_questions", None)
+        if published is None:
+            published = list(published_questions(tender))
+        pending = []
     return {
         "published": published,
         "pending": pending,
@@ -42,7 +47,7 @@ def tender_questions(context, tender) -> dict:
         "is_supplier": bool(organisations),
         "is_authenticated": bool(getattr(user, "is_authenticated", False)),
         "form": QuestionForm(organisations=organisations) if organisations and asking else None,
-        "deadline": tender.question_deadline or tender.submission_deadline,
+        "deadline": question_deadline(tender),
     }
 
 

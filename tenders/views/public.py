@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from marketplace.policy import Action, organisations_where, user_can
 from tenders.filters.public import OpportunityFilter, StatusChoice
+from tenders.lifecycle import is_open_for_bids
 from tenders.selectors.public import public_tenders, tender_for_page, tender_timeline
 
 TENDERS_PER_PAGE = 20
@@ -70,12 +71,7 @@ def tender_detail(request, reference: str):
     can_manage = user_can(request.user, Action.TENDER_MANAGE, tender)
     show_dialogue = not tender.is_external and tender.status != tender.Status.DRAFT
     now = timezone.now()
-    open_for_bids = (
-        not tender.is_external
-        and tender.status == tender.Status.PUBLISHED
-        and tender.submission_deadline is not None
-        and tender.submission_deadline > now
-    )
+    open_for_bids = not tender.is_external and is_open_for_bids(tender, now)
     return render(
         request,
         "tenders/public/tender_detail.html",
