@@ -74,6 +74,22 @@ def test_bid_page_documents_and_receipt_have_no_wcag_violations(
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
+def test_receipt_reflows_at_320_px(new_page, assert_accessible, prefix):
+    """WCAG 1.4.10: the SHA-256 tables scroll in their own keyboard-reachable region."""
+    user = supplier_member()
+    bid = submitted_bid(tender=_tender(), by=user, documents=[("tilbud.pdf", MINIMAL_PDF)])
+    page = new_page(user=user, width=320, height=640)
+
+    page.goto(f"{prefix}/tilbud/{bid.public_id}/kvittering/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    region = page.locator("main .table-scroll").first
+    assert region.get_attribute("tabindex") == "0"
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the hashes scroll inside"
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
 def test_draft_joint_bid_pages_have_no_wcag_violations(new_page, assert_accessible, prefix):
     tender = _tender()
     user = supplier_member()

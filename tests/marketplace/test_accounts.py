@@ -210,7 +210,10 @@ def test_totp_can_be_activated_from_its_page(client, settings):
 
     assert page.first("h1").text == "Activate Authenticator App"
     assert page.first("img", class_="allauth-img").get("src").startswith("data:image/svg+xml")
-    secret = page.first("input", id="authenticator_secret").get("value")
+    secret_input = page.first("input", id="authenticator_secret")
+    secret = secret_input.get("value")
+    # people who cannot scan the QR code type or copy the secret: readable, focusable, not disabled
+    assert "readonly" in secret_input.attrs and "disabled" not in secret_input.attrs
     assert page.first("input", name="code").get("autocomplete") == "one-time-code"
     response = client.post("/en/accounts/2fa/totp/activate/", {"code": current_code(secret)})
     assert response.status_code == 302
