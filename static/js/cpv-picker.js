@@ -224,9 +224,13 @@
       event.preventDefault();
       this.move(-1);
     } else if (event.key === "Enter") {
+      // Enter in the picker never submits the surrounding form (it saved unfinished drafts):
+      // it chooses the highlighted option, or the only one listed, or does nothing.
+      event.preventDefault();
       if (!this.listbox.hidden && this.active >= 0) {
-        event.preventDefault(); // choose, do not submit the form
         this.choose(this.active);
+      } else if (!this.listbox.hidden && this.results.length === 1) {
+        this.choose(0);
       }
     } else if (event.key === "Escape") {
       if (!this.listbox.hidden) {

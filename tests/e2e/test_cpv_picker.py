@@ -107,3 +107,23 @@ def test_type_ahead_keyboard_and_chips_keep_the_select_in_sync(picker_page, axe)
 
     page.get_by_role("button", name="Remove 72212000 Programming services").click()
     assert _selected(page) == [chosen]
+
+
+def test_enter_in_the_picker_never_submits_the_form(picker_page):
+    """Enter with nothing highlighted once saved an unfinished tender draft (issue 18)."""
+    page = picker_page
+    page.evaluate(
+        "window.submitted = 0;"
+        " document.querySelector('form').addEventListener('submit',"
+        " e => { window.submitted += 1; e.preventDefault(); })"
+    )
+    combobox = page.get_by_role("combobox", name="CPV codes")
+
+    combobox.fill("avfall")
+    page.wait_for_selector("[role=option]")
+    page.keyboard.press("Enter")  # results listed, none highlighted
+    combobox.fill("")
+    page.keyboard.press("Enter")  # empty picker
+
+    assert page.evaluate("window.submitted") == 0
+    assert _selected(page) == ["72212000"], "nothing was chosen either"
