@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import views
+from matching import views, views_lot_design
 
 app_name = "matching"
 
@@ -16,6 +16,12 @@ urlpatterns: list = [
         name="lot_suppliers",
     ),
     path(f"{T}leverandorer/inviter/", views.tender_invite, name="tender_invite"),
+    path(f"{T}inndeling/", views_lot_design.tender_lot_design, name="tender_lot_design"),
+    path(
+        f"{T}inndeling/begrunnelse/",
+        views_lot_design.tender_lot_design_justify,
+        name="tender_lot_design_justify",
+    ),
     path("innkjop/behov/<slug:slug>/leverandorer/", views.need_suppliers, name="need_suppliers"),
     path(
         "innkjop/behov/<slug:slug>/leverandorer/inviter/",
