@@ -34,6 +34,8 @@ class Action(StrEnum):
     TENDER_MANAGE = "tender.manage"
     BID_OPEN = "bid.open"
     BID_EVALUATE = "bid.evaluate"
+    # Naming an evaluator whose role is limited to another unit than the tender's.
+    EVALUATORS_ACROSS_UNITS = "bid.evaluators.across_units"
     PILOT_MANAGE = "pilot.manage"
     # Supplier work
     SUPPLIER_PROFILE_EDIT = "supplier.profile.edit"
@@ -52,6 +54,9 @@ ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.TENDER_MANAGE: frozenset({Role.BUYER_ADMIN, Role.PROCUREMENT_OFFICER}),
     Action.BID_OPEN: frozenset({Role.BID_OPENER}),
     Action.BID_EVALUATE: frozenset({Role.EVALUATOR}),
+    # Asked of the organisation as a whole (``user_can(by, ..., tender.buyer)``): an officer of
+    # one unit does not name another unit's people; the organisation's administrator does.
+    Action.EVALUATORS_ACROSS_UNITS: frozenset({Role.BUYER_ADMIN}),
     Action.PILOT_MANAGE: frozenset({Role.BUYER_ADMIN, Role.PROCUREMENT_OFFICER, Role.NEED_OWNER}),
     Action.SUPPLIER_PROFILE_EDIT: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
     Action.BID_PREPARE: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
@@ -62,6 +67,12 @@ ROLE_GRANTS: dict[Action, frozenset[Role]] = {
 # Actions on the organisation as a whole that any of its members may take, whatever unit their
 # role is limited to: a procurement officer of one service area still sees the county's page.
 ORGANISATION_WIDE_ACTIONS: frozenset[Action] = frozenset({Action.ORGANISATION_VIEW})
+
+# Actions a person takes on an object they were named to (an evaluator named to a tender). For
+# these a role held in any unit of the organisation counts: the naming chose the person, and
+# naming someone from another unit is itself decided here (``EVALUATORS_ACROSS_UNITS``). Callers
+# ask ``user_can_as_named`` and check the naming (the assignment row) themselves.
+NAMED_ACTIONS: frozenset[Action] = frozenset({Action.BID_EVALUATE})
 
 
 def _organisation_and_unit(obj) -> tuple[Organisation | None, object | None]:
@@ -287,6 +298,19 @@ def user_can(user, action: Action, obj=None) -> bool:
     granted = ROLE_GRANTS.get(action, frozenset())
     any_unit = unit is None and action in ORGANISATION_WIDE_ACTIONS
     return bool(roles_of(user, organisation, unit, any_unit=any_unit) & granted)
+
+
+def user_can_as_named(user, action: Action, obj) -> bool:
+    """Whether ``user``, named to ``obj`` (the caller checks the naming), may do ``action`` on it:
+    a role granting a ``NAMED_ACTIONS`` action counts in any unit of the object's organisation."""
+    if action not in NAMED_ACTIONS:
+        raise ValueError(f"{action} is not an action taken by a person named to the object.")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    organisation, unit = _organisation_and_unit(obj)
+    if organisation is None:
+        return False
+    return bool(roles_of(user, organisation, unit, any_unit=True) & ROLE_GRANTS[action])
 
 
 def organisations_where(user, action: Action):

@@ -25,7 +25,7 @@ from bids.models import (
 )
 from bids.services.sealing import tender_is_open
 from marketplace.models import Membership, Organisation, Role, User
-from marketplace.policy import Action, user_can
+from marketplace.policy import Action, organisations_where, user_can, user_can_as_named
 from tenders.models import Tender
 from tenders.selectors.dialogue import managed_scope_q
 
@@ -34,12 +34,13 @@ from tenders.selectors.dialogue import managed_scope_q
 
 def tenders_for_bid_work(user) -> QuerySet[Tender]:
     """Own tenders where ``user`` manages tenders or opens bids in the unit, or is an assigned
-    evaluator holding the evaluator role there."""
+    evaluator holding the evaluator role in the buyer (any unit: see ``user_can_as_named``)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Tender.objects.none()
     assigned = Q(
-        pk__in=EvaluatorAssignment.objects.filter(user=user).values("tender_id")
-    ) & managed_scope_q(user, Action.BID_EVALUATE)
+        pk__in=EvaluatorAssignment.objects.filter(user=user).values("tender_id"),
+        buyer__in=organisations_where(user, Action.BID_EVALUATE),
+    )
     return (
         Tender.objects.own()
         .filter(
@@ -78,7 +79,7 @@ def roles_on(user, tender: Tender) -> BidRoles:
     return BidRoles(
         manage=user_can(user, Action.TENDER_MANAGE, tender),
         open=user_can(user, Action.BID_OPEN, tender),
-        evaluate=user_can(user, Action.BID_EVALUATE, tender)
+        evaluate=user_can_as_named(user, Action.BID_EVALUATE, tender)
         and EvaluatorAssignment.objects.filter(tender=tender, user=user).exists(),
     )
 
@@ -89,18 +90,24 @@ def my_evaluations(user) -> QuerySet[Tender]:
         return Tender.objects.none()
     return (
         Tender.objects.own()
-        .filter(managed_scope_q(user, Action.BID_EVALUATE), evaluator_assignments__user=user)
+        .filter(
+            buyer__in=organisations_where(user, Action.BID_EVALUATE),
+            evaluator_assignments__user=user,
+        )
         .select_related("buyer", "unit", "opening")
         .distinct()
         .order_by("-submission_deadline")
     )
 
 
-def evaluator_candidates(tender: Tender) -> QuerySet[User]:
-    """People holding the evaluator role in the tender's buyer, for its unit or unlimited."""
+def evaluator_candidates(tender: Tender, *, across_units: bool = False) -> QuerySet[User]:
+    """People holding the evaluator role in the tender's buyer, for its unit or unlimited — or,
+    ``across_units`` (an organisation administrator naming them), for any of its units."""
     unit_q = Q(unit__isnull=True)
     if tender.unit_id:
         unit_q |= Q(unit_id=tender.unit_id)
+    if across_units:
+        unit_q = Q()
     ids = Membership.objects.filter(
         unit_q, organisation_id=tender.buyer_id, role=Role.EVALUATOR
     ).values("user_id")

@@ -1,10 +1,11 @@
 """Evaluation after opening: evaluators, the qualification check, scores and the consensus.
 
 An officer (``TENDER_MANAGE``) assigns evaluators — people holding the evaluator role in the
-buyer, for the tender's unit or unlimited. Officers and assigned evaluators judge qualification;
-each assigned evaluator scores each criterion 0–10 per lot of each qualified bid; the officer
-fixes the consensus score with a rationale. Every change of a score is an audit event with its
-before and after values.
+buyer, for the tender's unit or unlimited; an administrator of the whole buyer may also name
+evaluators of its other units (``EVALUATORS_ACROSS_UNITS``). Officers and assigned evaluators
+judge qualification; each assigned evaluator scores each criterion 0–10 per lot of each qualified
+bid; the officer fixes the consensus score with a rationale. Every change of a score is an audit
+event with its before and after values.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bids.selectors.buyer import bid_lot_ids, is_qualified
 from bids.services.sealing import tender_is_open
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.models import NotificationKind
-from marketplace.policy import Action, user_can
+from marketplace.policy import Action, user_can, user_can_as_named
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
@@ -43,7 +44,7 @@ def require_manage(by, tender: Tender) -> None:
 
 def is_assigned_evaluator(user, tender: Tender) -> bool:
     return (
-        user_can(user, Action.BID_EVALUATE, tender)
+        user_can_as_named(user, Action.BID_EVALUATE, tender)
         and EvaluatorAssignment.objects.filter(tender=tender, user=user).exists()
     )
 
@@ -87,16 +88,32 @@ def _scored_bid(bid: Bid, lot: Lot, criterion: Criterion) -> None:
 # --- Evaluators -----------------------------------------------------------------------------------
 
 
+def may_name_across_units(by, tender: Tender) -> bool:
+    """Whether ``by`` may name evaluators whose role is limited to another unit than the
+    tender's (an administrator of the whole buyer; the rule is the policy's)."""
+    return user_can(by, Action.EVALUATORS_ACROSS_UNITS, tender.buyer)
+
+
 @transaction.atomic
 def evaluator_assign(*, tender: Tender, user, by) -> EvaluatorAssignment:
     require_manage(by, tender)
     tender = lock(tender)
     if not user_can(user, Action.BID_EVALUATE, tender):
-        raise DomainError(
-            _("This person does not hold the evaluator role for the tender's service area."),
-            code="evaluator_role_missing",
-            field="user",
-        )
+        if not user_can_as_named(user, Action.BID_EVALUATE, tender):
+            raise DomainError(
+                _("This person does not hold the evaluator role in the buyer."),
+                code="evaluator_role_missing",
+                field="user",
+            )
+        if not may_name_across_units(by, tender):
+            raise DomainError(
+                _(
+                    "This person is an evaluator for another service area. Only an "
+                    "administrator of the whole organisation may name them for this tender."
+                ),
+                code="evaluator_other_unit",
+                field="user",
+            )
     if EvaluatorAssignment.objects.filter(tender=tender, user=user).exists():
         raise DomainError(
             _("This person is already an evaluator of the tender."),

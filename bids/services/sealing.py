@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from bids import crypto
 from bids.models import Bid, BidDocument, ConsortiumMember, EvaluatorAssignment
 from marketplace.errors import PermissionDenied
-from marketplace.policy import Action, user_can
+from marketplace.policy import Action, user_can, user_can_as_named
 from marketplace.services.audit import audit_record
 from marketplace.services.refusals import audit_refusal
 
@@ -92,7 +92,7 @@ def buyer_may_read_tender_bids(user, tender) -> bool:
     if user_can(user, Action.TENDER_MANAGE, tender) or user_can(user, Action.BID_OPEN, tender):
         return True
     return (
-        user_can(user, Action.BID_EVALUATE, tender)
+        user_can_as_named(user, Action.BID_EVALUATE, tender)
         and EvaluatorAssignment.objects.filter(tender=tender, user=user).exists()
     )
 

@@ -213,15 +213,25 @@ def bids_protocol_download(request, reference: str, fmt: str):
 # --- Evaluation -----------------------------------------------------------------------------------
 
 
+def _candidates(tender, user):
+    """Whom ``user`` may name: the tender's unit's evaluators, or the buyer's (an administrator
+    of the whole organisation)."""
+    across_units = evaluation_services.may_name_across_units(user, tender)
+    return selectors.evaluator_candidates(tender, across_units=across_units), across_units
+
+
 def _evaluation_context(tender, roles, user, assign_form=None):
     bids = list(selectors.opened_bids(tender))
+    candidates, across_units = _candidates(tender, user)
+    assign_form = assign_form or AssignEvaluatorForm(candidates=candidates)
     return {
         "tender": tender,
         "roles": roles,
         "bids": [(bid, selectors.protocol_entry(tender, bid)) for bid in bids],
         "assignments": selectors.assignments_of(tender),
-        "assign_form": assign_form
-        or AssignEvaluatorForm(candidates=selectors.evaluator_candidates(tender)),
+        "assign_form": assign_form,
+        "across_units": across_units,
+        "no_candidates": not assign_form.fields["user"].queryset.exists(),
     }
 
 
@@ -242,7 +252,7 @@ def evaluator_assign(request, reference: str):
     tender, roles, sealed = _gate(request, reference, what="buyer.evaluator_assign")
     if sealed is not None:
         return sealed
-    form = AssignEvaluatorForm(request.POST, candidates=selectors.evaluator_candidates(tender))
+    form = AssignEvaluatorForm(request.POST, candidates=_candidates(tender, request.user)[0])
     if form.is_valid():
         try:
             evaluation_services.evaluator_assign(
