@@ -69,10 +69,14 @@ def justification_prefill(design: LotDesign) -> str:
     else:
         lines.append(
             _(
-                "Divided %(how)s into %(lots)d lots, %(smb)d small or medium-sized businesses "
-                "could bid alone on at least one lot. It is not divided because: "
+                "Divided into %(lots)d lots (%(how)s), %(smb)d small or medium-sized "
+                "businesses could bid alone on at least one lot."
             )
-            % {"how": best.title.lower(), "lots": best.lot_count, "smb": best.smb}
+            % {
+                "how": best.title[:1].lower() + best.title[1:],
+                "lots": best.lot_count,
+                "smb": best.smb,
+            }
         )
     lines.append(placeholder())
     return "\n\n".join(lines)

@@ -218,7 +218,7 @@ def test_prefill_states_the_figures(procurement_officer, draft, registry, settin
         text = justification_prefill(design)
     assert "1 could deliver all of it alone, 0 of them small or medium-sized" in text
     assert "so 4 more suppliers can take part together" in text
-    assert "Divided by area into 2 lots, 2 small or medium-sized businesses" in text
+    assert "Divided into 2 lots (by area), 2 small or medium-sized businesses" in text
     assert text.endswith(placeholder())
     with translation.override("nb"):
         assert justification_prefill(design) != text
