@@ -32,6 +32,8 @@ install: $(VENV)/.installed ## Create .venv and install everything (Python packa
 migrate: install ## Apply database migrations
 	$(MANAGE) migrate --noinput
 
+# Links in e-mails, the sitemap and canonical addresses name the address the site is served on.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: migrate ## Set up, load demo data and serve on http://127.0.0.1:8000 (SQLite, no services)
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(HOST):$(PORT)

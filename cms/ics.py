@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils import timezone
+
+from marketplace.site_url import site_host
 
 PRODID = "-//Akershus fylkeskommune//Pilotmarked//NB"
 
@@ -49,7 +49,7 @@ def fold(line: str) -> str:
 def _host(request) -> str:
     if request is not None:
         return request.get_host().split(":")[0]
-    return urlsplit(getattr(settings, "SITE_URL", "")).hostname or "pilotmarked.local"
+    return site_host()
 
 
 def event_calendar(event, *, request=None, now: datetime.datetime | None = None) -> str:

@@ -45,6 +45,7 @@ from marketplace.services.organisations import (
     require_action,
     validate_role,
 )
+from marketplace.site_url import absolute_url
 
 
 def _invitation_data(invitation: Invitation) -> dict:
@@ -155,7 +156,7 @@ def invitation_email_send(*, invitation: Invitation, token: str) -> bool:
             "role_label": invitation.get_role_display(),
             "unit_name": invitation.unit.display_name if invitation.unit else "",
             "inviter_name": inviter.get_full_name() if inviter else "",
-            "accept_url": settings.SITE_URL.rstrip("/") + path,
+            "accept_url": absolute_url(path),
             "expires_at": invitation.expires_at,
         }
         subject = render_to_string(

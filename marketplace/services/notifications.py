@@ -10,7 +10,6 @@ unsubscribe link (RFC 8058) whose signed token is the authorisation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core import signing
@@ -39,6 +38,7 @@ from marketplace.selectors.notifications import (
     notifications_for,
 )
 from marketplace.services.audit import audit_record
+from marketplace.site_url import absolute_url, site_url
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 _EMAIL_TEMPLATES = "marketplace/notifications"
@@ -215,7 +215,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, list[str]]:
 
 
 def _absolute(url: str) -> str:
-    return urljoin(settings.SITE_URL.rstrip("/") + "/", url) if url else ""
+    return absolute_url(url)
 
 
 def localised_link(url: str, language: str) -> str:
@@ -251,7 +251,7 @@ def email_context(*, recipient: User, unsubscribe_url: str, context: dict) -> di
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": _absolute(reverse("marketplace:notification_preferences")),
         "inbox_url": _absolute(reverse("marketplace:notification_inbox")),
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
     }
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from marketplace.errors import DomainError
 from marketplace.models import SupplierProfile
 from marketplace.services.organisations import default_language_path
+from marketplace.site_url import absolute_url
 
 from ..models import ClimateConsideration, Procedure, Tender
 from ..models.thresholds import ThresholdBand, cpv_contract_type_message, cpv_fits_contract_type
@@ -289,7 +290,7 @@ def _lots(tender: Tender, nuts: str, url: str) -> tuple[NoticeLot, ...]:
 
 def _tender_url(tender: Tender) -> str:
     path = default_language_path("tenders:tender_detail", reference=tender.reference)
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def notice_content(tender: Tender, *, tender_url: str = "") -> NoticeContent:

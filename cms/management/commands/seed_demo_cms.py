@@ -31,6 +31,7 @@ from cms.models import (
     SuccessStoryPage,
 )
 from marketplace.models import Organisation
+from marketplace.site_url import sync_wagtail_site, wagtail_site_address
 from pilots.models import Pilot
 from tenders.models import Tender
 
@@ -87,8 +88,7 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost",
-                port=80,
+                **wagtail_site_address(),
                 root_page=home,
                 is_default_site=True,
                 site_name="Pilotmarked",
@@ -100,6 +100,7 @@ class Command(BaseCommand):
             # Wagtail's placeholder "Welcome" page goes once nothing points at it.
             if type(old_root) is Page and not old_root.get_children().exists():
                 old_root.delete()
+        sync_wagtail_site()  # canonical links, og:url and sitemap.xml name SITE_URL
         self.stdout.write("  cms: default site serves the home page")
 
     def _child(self, parent: Page, model, data: dict) -> Page:

@@ -29,6 +29,7 @@ from marketplace.models import (
 from marketplace.models.organisations import VerificationSource
 from marketplace.services.audit import audit_record
 from marketplace.services.classification_import import add_missing_classification_codes
+from marketplace.site_url import site_url
 
 DEFAULT_DEMO_PASSWORD = "pilot-demo-2026"  # noqa: S105 - printed for newcomers, dev only
 
@@ -169,7 +170,7 @@ class Command(BaseCommand):
                 call_command(name, stdout=self.stdout, stderr=self.stderr)
 
     def _print_logins(self, password: str) -> None:
-        site = settings.SITE_URL
+        site = site_url()
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins at {site}/accounts/login/"))
         self.stdout.write(f"  password for every account: {password}")
