@@ -21,7 +21,9 @@ from marketplace.services.organisations import default_language_path
 from tenders.models import Follow, Need, Tender
 from tenders.selectors.dialogue import followers_of
 
-TENDER_EVENTS = frozenset({"amended", "answer_published", "deadline_changed", "cancelled"})
+TENDER_EVENTS = frozenset(
+    {"amended", "answer_published", "deadline_changed", "cancelled", "tender_published"}
+)
 NEED_EVENTS = frozenset({"amended", "need_closed", "need_tendered", "deadline_changed"})
 
 
@@ -80,13 +82,40 @@ def unfollow(*, user, tender: Tender | None = None, need: Need | None = None) ->
     return True
 
 
+def followers_carry_over(*, tender: Tender) -> int:
+    """Whoever follows the need a tender was made from follows the tender too, and is told it
+    is published. Called when the tender is published (nobody can follow a draft); someone
+    who already follows the tender keeps that one follow. Returns how many follow it now."""
+    if tender.need_id is None or tender.status == Tender.Status.DRAFT:
+        return 0
+    users = list(followers_of(need=tender.need).values_list("pk", flat=True))
+    if not users:
+        return 0
+    Follow.objects.bulk_create(
+        [Follow(user_id=pk, tender=tender) for pk in users], ignore_conflicts=True
+    )
+    audit_record(
+        actor=None,
+        action="follow.carried_over",
+        obj=tender,
+        after={"need": tender.need.slug, "followers": len(users)},
+    )
+    followers_notify(
+        event="tender_published",
+        tender=tender,
+        context={"key": "published", "need_title": tender.need.title},
+    )
+    return len(users)
+
+
 # --- Telling followers -------------------------------------------------------------------------
 
 
 def followers_notify(*, event: str, tender=None, need=None, context: dict | None = None) -> None:
     """Tell everyone following ``tender`` (or ``need``) about ``event``, once each, on commit.
 
-    ``event`` is one of "amended", "answer_published", "deadline_changed", "cancelled" (tenders)
+    ``event`` is one of "amended", "answer_published", "deadline_changed", "cancelled",
+    "tender_published" (tenders)
     or "amended", "need_closed", "need_tendered", "deadline_changed" (needs). ``context`` holds
     plain values (strings, numbers; dates become ISO strings) for the notification templates in
     ``templates/tenders/notifications/<event>_{subject,body}.txt``, which also get the ``tender``
@@ -171,4 +200,11 @@ def followers_notify_now(
     return told
 
 
-__all__ = ["follow", "followers_notify", "followers_notify_now", "target_path", "unfollow"]
+__all__ = [
+    "follow",
+    "followers_carry_over",
+    "followers_notify",
+    "followers_notify_now",
+    "target_path",
+    "unfollow",
+]
