@@ -36,14 +36,65 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Every test starts in the default language and leaves none behind: a request under /en/
-    activates English for the rest of the thread, and a later test's ``reverse()`` would follow."""
-    from django.utils import translation
+def pytest_collection_modifyitems(items):
+    # The eForms Schematron rules take a minute or two to compile once per process: under
+    # pytest-xdist (--dist loadgroup) one worker runs all of them instead of each compiling its own.
+    for item in items:
+        if item.get_closest_marker("eforms_rules"):
+            item.add_marker(pytest.mark.xdist_group("eforms_rules"))
 
-    translation.deactivate()
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb):
+    """With ``--reuse-db``, a SQLite test database whose name stays the same from run to run.
+
+    PostgreSQL's test database is already ``test_<name of DATABASE_URL>`` plus ``_gw0``, ``_gw1``
+    under pytest-xdist (pytest-django's suffix), so it can be kept. SQLite's (config/settings/
+    test.py) carries the process id so that runs side by side in one checkout never share a file;
+    asked to reuse, it is named after DATABASE_URL's file and the xdist worker instead.
+    """
+    if not django_db_keepdb:
+        return
+    from pathlib import Path
+
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    for db_settings in settings.DATABASES.values():
+        name = Path(db_settings["NAME"])
+        if db_settings["ENGINE"] != "django.db.backends.sqlite3" or name.name == ":memory:":
+            continue
+        suffix = f"-{worker}" if worker else ""
+        db_settings.setdefault("TEST", {})["NAME"] = str(
+            name.with_name(f"{name.stem}-reused{suffix}.sqlite3")
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Every test starts as the first one would and leaves nothing behind for the next.
+
+    The suite runs in random order (pytest-randomly), so nothing may leak between tests: a
+    request under /en/ activates English for the rest of the thread (a later ``reverse()`` would
+    give /en/...), a request may activate a time zone, the default cache keeps pages, rate-limit
+    counters and Wagtail's site paths, and ``get_backend()`` keeps the search backend it built.
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.utils import timezone, translation
+
+    from search.backends import get_backend
+
+    def reset():
+        translation.activate(settings.LANGUAGE_CODE)
+        timezone.deactivate()
+        get_backend.cache_clear()
+        for cache in caches.all(initialized_only=True):
+            cache.clear()
+
+    reset()
     yield
+    reset()
     translation.deactivate()
 
 

@@ -18,6 +18,25 @@ os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 # Nothing listens on port 9: a registry check no test has pointed at its fake fails at once.
 os.environ.setdefault("BRREG_API_URL", "http://127.0.0.1:9/enhetsregisteret/api/enheter/{orgnr}")
 
+
+def _redis_db_per_xdist_worker(url: str, worker: str) -> str:
+    """REDIS_URL with its database number moved up by the pytest-xdist worker's index (gw1: +1).
+
+    Tests clear the cache (FLUSHDB) and run Celery workers on the broker: two pytest workers on
+    one Redis database would wipe each other's keys and take each other's tasks.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + int(worker.removeprefix('gw'))}"))
+
+
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_URL"] = _redis_db_per_xdist_worker(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, env  # noqa: E402
 
