@@ -12,7 +12,7 @@ PORT ?= 8000
 export PILOTMARKED_DATA_DIR ?= $(abspath ../shared/data)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate messages bench clean import-reference search-quality
+.PHONY: help install install-test run test lint format migrate messages bench clean import-reference search-quality
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,15 +22,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# What running needs (the runtime dependencies, Designsystemet's CSS); `make run` stops here.
 $(VENV)/.installed: pyproject.toml package-lock.json scripts/fetch_frontend.py | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
-	$(BIN)/python scripts/fetch_frontend.py
+	@echo "Installing Pilotmarked's Python packages into $(VENV) (quiet; the first time takes a while)"
+	@$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check -e .
+	@$(BIN)/python scripts/fetch_frontend.py
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install everything (Python packages, Designsystemet CSS)
+# What testing and linting add on top (the [test] and [dev] extras of pyproject.toml).
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv with what running needs (Python packages, Designsystemet CSS)
+
+install-test: $(VENV)/.installed-test ## Add the test and dev tools (pytest and its plugins, Playwright, ruff, import-linter)
 
 migrate: install ## Apply database migrations
-	$(MANAGE) migrate --noinput
+	@$(MANAGE) migrate --noinput -v 0
 
 # Links in e-mails, the sitemap and canonical addresses name the address the site is served on.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
@@ -38,11 +47,16 @@ run: migrate ## Set up, load demo data and serve on http://127.0.0.1:8000 (SQLit
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install ## Install test dependencies and run the whole suite (PostgreSQL if DATABASE_URL is set)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+# `make test` keeps its test databases between runs (--reuse-db; new migrations are applied);
+# .ci/run sets PYTEST_DB=--create-db to start from nothing. Two xdist workers, tests in random
+# order (pytest-randomly prints the seed: PYTEST_ARGS="-p randomly --randomly-seed=N" repeats one).
+PYTEST_DB ?= --reuse-db
+PYTEST_WORKERS ?= 2
+test: install-test ## Run the whole suite in random order on 2 workers, keeping the test database (PostgreSQL if DATABASE_URL is set)
+	@$(BIN)/python -m pytest $(PYTEST_DB) -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 
-lint: install ## ruff, import contracts, missing migrations, deploy checks, message catalogs
+lint: install-test ## ruff, import contracts, missing migrations, deploy checks, message catalogs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -53,7 +67,7 @@ lint: install ## ruff, import contracts, missing migrations, deploy checks, mess
 	  $(MANAGE) check --deploy --fail-level WARNING
 	$(BIN)/python scripts/check_messages.py
 
-format: install ## Format and fix what ruff can
+format: install-test ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -84,36 +98,36 @@ search-quality: install ## Import the real Doffin notices into a scratch SQLite 
 	done
 
 .PHONY: drill-restore
-drill-restore: install ## pg_dump and copy the files, restore into a fresh database and folders, verify_audit and verify_bid_integrity on both (BIDS=20 extra bids)
+drill-restore: install-test ## pg_dump and copy the files, restore into a fresh database and folders, verify_audit and verify_bid_integrity on both (BIDS=20 extra bids)
 	$(BIN)/python scripts/drill_restore.py --bids $(or $(BIDS),20)
 
 .PHONY: drill-deadline
-drill-deadline: install ## N suppliers (N=50) submit over HTTP around a deadline on gunicorn and PostgreSQL: every on-time bid accepted, every late one 409
+drill-deadline: install-test ## N suppliers (N=50) submit over HTTP around a deadline on gunicorn and PostgreSQL: every on-time bid accepted, every late one 409
 	$(BIN)/python scripts/drill_deadline.py --suppliers $(or $(N),50)
 
 .PHONY: drill-worker-kill
-drill-worker-kill: install ## kill -9 the Celery worker mid-way through N alert e-mails, restart: each arrives exactly once (N=1000)
+drill-worker-kill: install-test ## kill -9 the Celery worker mid-way through N alert e-mails, restart: each arrives exactly once (N=1000)
 	$(BIN)/python scripts/drill_worker_kill.py -n $(or $(N),1000)
 
 .PHONY: drill-alerts
-drill-alerts: install ## One new tender matching N saved searches (N=100000): every inbox and e-mail within 10 min on one worker, none twice, worker RSS <= 200 MB
+drill-alerts: install-test ## One new tender matching N saved searches (N=100000): every inbox and e-mail within 10 min on one worker, none twice, worker RSS <= 200 MB
 	$(BIN)/python scripts/drill_alerts.py -n $(or $(N),100000)
 
 .PHONY: drill-login
-drill-login: install ## Wrong passwords from one address, the owner from another, Redis up and down; HTTP Basic on the API (N=30 attempts)
+drill-login: install-test ## Wrong passwords from one address, the owner from another, Redis up and down; HTTP Basic on the API (N=30 attempts)
 	$(BIN)/python scripts/drill_login.py --attempts $(or $(N),30)
 
-bench: install ## Run benchmarks and write docs/benchmarks.md (BENCH_HTTP=1: then make loadtest at 2,000 tenders / 10,000 suppliers)
+bench: install-test ## Run benchmarks and write docs/benchmarks.md (BENCH_HTTP=1: then make loadtest at 2,000 tenders / 10,000 suppliers)
 	$(BIN)/python -m tests.bench
 	@if [ -n "$(BENCH_HTTP)" ]; then \
 	  LOADTEST_TENDERS=$${LOADTEST_TENDERS:-2000} LOADTEST_PROFILES=$${LOADTEST_PROFILES:-10000} $(MAKE) loadtest; fi
 
 .PHONY: loadtest
-loadtest: install ## gunicorn (1 worker, 1 core, production settings) on scratch PostgreSQL at 20k tenders/100k suppliers, wrk + open loop: req/s, p50/p95 per page (LOADTEST_*: scripts/loadtest.py)
+loadtest: install-test ## gunicorn (1 worker, 1 core, production settings) on scratch PostgreSQL at 20k tenders/100k suppliers, wrk + open loop: req/s, p50/p95 per page (LOADTEST_*: scripts/loadtest.py)
 	$(BIN)/python scripts/loadtest.py
 
 .PHONY: profile-page
-profile-page: install ## cProfile one page in-process under production settings, page cache off, on the kept loadtest database (URL=/konkurranser/<ref>/ AS=supplier N=200)
+profile-page: install-test ## cProfile one page in-process under production settings, page cache off, on the kept loadtest database (URL=/konkurranser/<ref>/ AS=supplier N=200)
 	$(BIN)/python scripts/profile_page.py "$(URL)" -n $(or $(N),200) $(if $(AS),--as $(AS))
 
 clean: ## Remove the virtualenv, local database and generated files
