@@ -130,6 +130,11 @@ class BarChart:
     bars: tuple[Bar, ...]
     ticks: tuple[Tick, ...]
 
+    @property
+    def tick_x(self) -> int:
+        """Where the right-aligned y-axis labels end."""
+        return self.plot_left - TICK_GAP
+
 
 def _nice_max(value: float) -> float:
     """1, 2, 5 × 10ⁿ at or above ``value`` (at least 1), so ticks fall on round numbers."""
@@ -142,16 +147,30 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude  # pragma: no cover - the loop always returns
 
 
+# The tick labels' font is 13 px (static/css/site.css, .indicator-chart__tick); a digit, space or
+# sign of the system sans-serif fonts is at most ~0.62 em wide. TICK_GAP is the template's offset.
+TICK_CHAR_WIDTH = 13 * 0.62
+TICK_GAP = 6
+
+
 def bar_chart(indicator: Indicator, *, width: int = 640, height: int = 240) -> BarChart:
     """Vertical bars, one per year, with the value written above each bar."""
-    left, right, top, bottom = 48, 16, 24, 32
-    plot_width = width - left - right
-    plot_height = height - top - bottom
     values = [indicator.by_year[year].value for year in indicator.years]
     if indicator.kind == Kind.PERCENT:
         top_value: float = 100
     else:
         top_value = _nice_max(float(max((v for v in values if v is not None), default=0)))
+    tick_labels = [
+        (fraction, format_value(indicator, Figure(_tick_value(top_value * fraction))))
+        for fraction in (0, 0.5, 1)
+    ]
+    # The y-axis labels are right-aligned 6 px left of the plot: leave room for the widest one
+    # ("100,0 %" was clipped to "00,0 %" with a fixed 48 px margin).
+    widest = max(len(label) for _fraction, label in tick_labels)
+    left = max(48, math.ceil(widest * TICK_CHAR_WIDTH) + TICK_GAP + 4)
+    right, top, bottom = 16, 24, 32
+    plot_width = width - left - right
+    plot_height = height - top - bottom
     slot = plot_width / max(len(values), 1)
     bar_width = min(slot * 0.6, 72)
     baseline = top + plot_height
@@ -172,11 +191,8 @@ def bar_chart(indicator: Indicator, *, width: int = 640, height: int = 240) -> B
             )
         )
     ticks = tuple(
-        Tick(
-            y=round(baseline - plot_height * fraction, 1),
-            label=format_value(indicator, Figure(_tick_value(top_value * fraction))),
-        )
-        for fraction in (0, 0.5, 1)
+        Tick(y=round(baseline - plot_height * fraction, 1), label=label)
+        for fraction, label in tick_labels
     )
     return BarChart(
         width=width,

@@ -83,3 +83,29 @@ def test_indicators_page_has_no_wcag_violations(new_page, assert_accessible, lan
     # every indicator has data now that bids, awards and pilots exist: one chart each
     assert page.locator("svg[role=img]").count() == 12
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_chart_label_lies_inside_its_chart(new_page, language):
+    """The y-axis labels were clipped ("100.0 %" showed as "00.0 %") in both languages."""
+    tender = TenderFactory(published=True)
+    LotFactory(tender=tender, number=1, suitable_for_smb=True)
+    indicators = make_indicators_page()
+    english = translate(indicators, title="Indicators")
+    page = new_page(width=1280)
+    page.goto({"nb": indicators, "en": english}[language].url)
+
+    outside = page.evaluate(
+        """() => Array.from(document.querySelectorAll('svg.indicator-chart__svg')).flatMap(svg => {
+             const box = svg.getBoundingClientRect();
+             return Array.from(svg.querySelectorAll('text')).filter(text => {
+               const r = text.getBoundingClientRect();
+               return r.left < box.left - 0.5 || r.right > box.right + 0.5
+                   || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+             }).map(text => text.textContent);
+           })"""
+    )
+    labels = page.locator("svg.indicator-chart__svg text.indicator-chart__tick").all_text_contents()
+
+    assert any("100" in label for label in labels), "a share chart with its 100 % tick is drawn"
+    assert outside == []
