@@ -1,8 +1,10 @@
 """eForms UBL notices (competition, planning and result notices; EU and national profiles).
 
 Only what a supplier needs to find the opportunity is read: identity, title, description, buyer,
-CPV codes, procedure, estimated value, lots and deadlines. Dates carry their UTC offset in
-eForms; TED-converted notices leave it out and mean Central European time, which is Oslo time.
+CPV codes, procedure, estimated value (with its currency), lots and deadlines. Dates carry their
+UTC offset in eForms; TED-converted notices leave it out and mean Central European time, which is
+Oslo time. A notice is known by what it says, never by the name of its file: its notice id, and
+for the link Doffin's number, the TED publication number or the procurement documents' address.
 """
 
 from __future__ import annotations
@@ -33,8 +35,12 @@ NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "efac": "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",
+    "efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
 }
+ESTIMATED_VALUE = "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"
 NOTICE_ROOTS = {"ContractNotice", "ContractAwardNotice", "PriorInformationNotice"}
+# Each root lives in its own UBL document namespace ("…:xsd:ContractNotice-2").
+ROOT_NAMESPACE = "urn:oasis:names:specification:ubl:schema:xsd:{root}-2"
 ROOT_KIND = {
     "ContractNotice": "competition",
     "ContractAwardNotice": "result",
@@ -62,9 +68,17 @@ LATEST_PLAUSIBLE_DEADLINE = datetime.timedelta(days=366 * 10)
 DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
 TIME = re.compile(r"^(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$")
 DEFAULT_DEADLINE_TIME = datetime.time(12, 0)
+MAX_LOT_NUMBER = 32767  # Lot.number is a small integer
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+# The Official Journal's publication number (BT-5; "2023/S 193-601506" in TED-converted notices,
+# "00601506-2023" in eForms) and the notice's page on TED.
+OJS_NUMBER = re.compile(
+    r"^(?:(?P<year>\d{4})/S \d{1,3}-0*(?P<number>\d+)|0*(?P<n>\d+)-(?P<y>\d{4}))$"
+)
+TED_NOTICE_URL = "https://ted.europa.eu/en/notice/-/detail/{number}-{year}"
 
 
-def parse(content: bytes, *, file_name: str = "") -> DoffinNotice:
+def parse(content: bytes) -> DoffinNotice:
     try:
         root = SafeElementTree.fromstring(content)
     except ParseError as exc:
@@ -77,7 +91,14 @@ def parse(content: bytes, *, file_name: str = "") -> DoffinNotice:
     root_name = _local(root)
     if root_name not in NOTICE_ROOTS:
         raise MalformedNotice("root element", f"<{root_name}> is not an eForms notice")
-    return _Notice(root, root_name, file_name).read()
+    namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+    expected = ROOT_NAMESPACE.format(root=root_name)
+    if namespace != expected:
+        raise MalformedNotice(
+            "root element",
+            f"<{root_name}> is in the namespace {namespace or '(none)'!s}, not {expected}",
+        )
+    return _Notice(root, root_name).read()
 
 
 def _local(element: Element) -> str:
@@ -132,15 +153,21 @@ def parse_datetime(
     return datetime.datetime.combine(day, clock, tzinfo=zone or OSLO)
 
 
-def _amount(element: Element | None, path: str) -> Decimal | None:
+def _amount(element: Element | None, path: str) -> tuple[Decimal | None, str]:
+    """An amount and its currency (ISO 4217, NOK when the notice names none)."""
     found = element.find(path, NS) if element is not None else None
-    if found is None or found.get("currencyID", "NOK") != "NOK" or not (found.text or "").strip():
-        return None
+    if found is None or not (found.text or "").strip():
+        return None, "NOK"
+    currency = found.get("currencyID", "NOK").strip().upper()
+    if not CURRENCY.match(currency):
+        raise MalformedNotice(path, f"not a currency code: {found.get('currencyID')!r}")
     try:
         value = Decimal(found.text.strip())
     except InvalidOperation as exc:
         raise MalformedNotice(path, f"not an amount: {found.text!r}") from exc
-    return value.quantize(Decimal(1)) if value >= 0 else None
+    if not value.is_finite() or value < 0:
+        return None, "NOK"
+    return value.quantize(Decimal(1)), currency
 
 
 def _cpv_codes(project: Element | None) -> list[str]:
@@ -154,10 +181,9 @@ def _cpv_codes(project: Element | None) -> list[str]:
 
 
 class _Notice:
-    def __init__(self, root: Element, root_name: str, file_name: str):
+    def __init__(self, root: Element, root_name: str):
         self.root = root
         self.root_name = root_name
-        self.file_name = file_name
         self.project = root.find("cac:ProcurementProject", NS)
         self.lots = root.findall("cac:ProcurementProjectLot", NS)
 
@@ -192,18 +218,14 @@ class _Notice:
         lot_projects = [lot.find("cac:ProcurementProject", NS) for lot in self.lots]
         codes = _cpv_codes(self.project) + [c for p in lot_projects for c in _cpv_codes(p)]
         cpv_codes = unique(codes)
-        number = self._doffin_number(notice_id)
+        number = notice_id if DOFFIN_NUMBER.match(notice_id) else ""
         procedure_code = _text(self.root, "cac:TenderingProcess/cbc:ProcedureCode")
         type_code = _text(self.project, "cbc:ProcurementTypeCode") or _text(
             first_lot_project, "cbc:ProcurementTypeCode"
         )
-        estimated_value = _amount(
-            self.project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"
-        )
+        estimated_value, currency = _amount(self.project, ESTIMATED_VALUE)
         if estimated_value is None and len(self.lots) == 1:
-            estimated_value = _amount(
-                first_lot_project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"
-            )
+            estimated_value, currency = _amount(first_lot_project, ESTIMATED_VALUE)
         question_deadline, submission_deadline = self._deadlines(published_at)
         return DoffinNotice(
             external_id=notice_id,
@@ -222,18 +244,11 @@ class _Notice:
             contract_type=CONTRACT_TYPES.get(type_code, "")
             or contract_type_for_cpv(cpv_codes[0] if cpv_codes else None),
             estimated_value=estimated_value,
+            estimated_value_currency=currency,
             question_deadline=question_deadline,
             submission_deadline=submission_deadline,
             lots=self._lots(lot_projects) if len(self.lots) > 1 else (),
         )
-
-    def _doffin_number(self, notice_id: str) -> str:
-        """Doffin's number: the notice id on Doffin's own notices, else the file's name (Doffin
-        names its downloads by number) when it looks like one."""
-        if DOFFIN_NUMBER.match(notice_id):
-            return notice_id
-        stem = self.file_name.rsplit(".", 1)[0]
-        return stem if DOFFIN_NUMBER.match(stem) else ""
 
     @staticmethod
     def _short_id(notice_id: str) -> str:
@@ -243,8 +258,19 @@ class _Notice:
             return re.sub(r"[^A-Za-z0-9-]", "", notice_id)[:30].upper()
 
     def _url(self, number: str) -> str:
+        """Doffin's page for its own notices, else TED's page when the notice was published
+        there, else the procurement documents or the buyer profile."""
         if number:
             return DOFFIN_NOTICE_URL.format(number=number)
+        publication = _text(
+            self.root, ".//efac:Publication/efbc:NoticePublicationID[@schemeName='ojs-notice-id']"
+        )
+        ojs = OJS_NUMBER.match(publication)
+        if ojs:
+            return TED_NOTICE_URL.format(
+                number=ojs.group("number") or ojs.group("n"),
+                year=ojs.group("year") or ojs.group("y"),
+            )
         for path in (
             ".//cac:CallForTendersDocumentReference/cac:Attachment/cac:ExternalReference/cbc:URI",
             "cac:ContractingParty/cbc:BuyerProfileURI",
@@ -295,21 +321,25 @@ class _Notice:
         return questions, submission
 
     def _lots(self, lot_projects) -> tuple[NoticeLot, ...]:
+        """The lots in the notice's order, numbered by their identifiers ("LOT-0002", "E60") when
+        those give distinct numbers, else by position."""
         numbers = []
         for lot in self.lots:
             digits = re.sub(r"\D", "", _text(lot, "cbc:ID"))
             numbers.append(int(digits) if digits else 0)
-        if 0 in numbers or len(set(numbers)) != len(numbers):
+        if 0 in numbers or len(set(numbers)) != len(numbers) or max(numbers) > MAX_LOT_NUMBER:
             numbers = list(range(1, len(self.lots) + 1))
-        return tuple(
-            NoticeLot(
-                number=number,
-                title=(_in_language(project, "cbc:Name") or f"{number}")[:300],
-                description=_in_language(project, "cbc:Description")[:10000],
-                cpv_codes=unique(_cpv_codes(project)),
-                estimated_value=_amount(
-                    project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"
-                ),
+        lots = []
+        for number, project in zip(numbers, lot_projects, strict=True):
+            value, currency = _amount(project, ESTIMATED_VALUE)
+            lots.append(
+                NoticeLot(
+                    number=number,
+                    title=(_in_language(project, "cbc:Name") or f"{number}")[:300],
+                    description=_in_language(project, "cbc:Description")[:10000],
+                    cpv_codes=unique(_cpv_codes(project)),
+                    estimated_value=value,
+                    estimated_value_currency=currency,
+                )
             )
-            for number, project in zip(numbers, lot_projects, strict=True)
-        )
+        return tuple(lots)

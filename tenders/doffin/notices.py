@@ -34,6 +34,7 @@ class NoticeLot:
     description: str = ""
     cpv_codes: tuple[str, ...] = ()
     estimated_value: Decimal | None = None
+    estimated_value_currency: str = "NOK"  # ISO 4217
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class DoffinNotice:
     procedure: str = ""  # one of tenders.models.Procedure, or "" when it has no equivalent
     contract_type: str = ""  # goods/services/works, "" when unknown
     estimated_value: Decimal | None = None
+    estimated_value_currency: str = "NOK"  # ISO 4217, as the notice gave the value
     question_deadline: datetime.datetime | None = None
     submission_deadline: datetime.datetime | None = None
     lots: tuple[NoticeLot, ...] = field(default=())
@@ -93,13 +95,25 @@ def contract_type_for_cpv(code: str | None) -> str:
     return "services"
 
 
-def read_notices(path: Path) -> list[tuple[str, DoffinNotice]]:
-    """Every notice in ``path`` with its position, or MalformedNotice. Reads the file whole."""
+def read_entries(path: Path) -> list[tuple[str, DoffinNotice | MalformedNotice]]:
+    """Every entry in ``path`` with its position: the notice, or the MalformedNotice saying why
+    that entry cannot be read. A file that cannot be read at all (not XML, not a JSON list, an
+    eForms notice with a bad value: one file, one notice) raises MalformedNotice."""
     from . import eforms, scrape
 
     suffix = path.suffix.lower()
     if suffix == ".xml":
-        return [("notice", eforms.parse(path.read_bytes(), file_name=path.name))]
+        return [("notice", eforms.parse(path.read_bytes()))]
     if suffix == ".json":
-        return scrape.parse(path.read_bytes())
+        return scrape.parse_entries(path.read_bytes())
     raise MalformedNotice("file", f"unknown format {suffix or '(no extension)'}; use .xml or .json")
+
+
+def read_notices(path: Path) -> list[tuple[str, DoffinNotice]]:
+    """Every notice in ``path`` with its position; the first entry that cannot be read raises
+    MalformedNotice. Reads the file whole."""
+    entries = read_entries(path)
+    for _position, entry in entries:
+        if isinstance(entry, MalformedNotice):
+            raise entry
+    return entries

@@ -33,6 +33,17 @@ URL_KEYS = ("url_dokumentasjon", "url_deltakelse", "nettside")
 
 
 def parse(content: bytes) -> list[tuple[str, DoffinNotice]]:
+    """Every notice with its position; the first entry that cannot be read raises."""
+    entries = parse_entries(content)
+    for _position, entry in entries:
+        if isinstance(entry, MalformedNotice):
+            raise entry
+    return entries
+
+
+def parse_entries(content: bytes) -> list[tuple[str, DoffinNotice | MalformedNotice]]:
+    """Every entry with its position: the notice, or why it cannot be read. A file that is not
+    a JSON list of entries raises MalformedNotice."""
     try:
         rows = json.loads(content)
     except UnicodeDecodeError as exc:
@@ -41,7 +52,14 @@ def parse(content: bytes) -> list[tuple[str, DoffinNotice]]:
         raise MalformedNotice(f"line {exc.lineno} column {exc.colno}", exc.msg) from exc
     if not isinstance(rows, list):
         raise MalformedNotice("top level", "expected a list of notices")
-    return [(f"entry {index}", _notice(row, f"entry {index}")) for index, row in enumerate(rows, 1)]
+    entries: list[tuple[str, DoffinNotice | MalformedNotice]] = []
+    for index, row in enumerate(rows, 1):
+        position = f"entry {index}"
+        try:
+            entries.append((position, _notice(row, position)))
+        except MalformedNotice as exc:
+            entries.append((position, exc))
+    return entries
 
 
 def _string(row: dict, key: str, position: str, *, required: bool = False) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +22,11 @@ from marketplace.models import CpvCode, Municipality, Organisation, Organisation
 from ..storage import private_document_storage
 from .needs import Need, Theme
 from .thresholds import ContractType, ThresholdBand
+
+# ISO 4217 codes as eForms gives them (currencyID="EUR").
+CURRENCY_CODE = RegexValidator(
+    r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code, such as NOK or EUR.")
+)
 
 
 class Procedure(models.TextChoices):
@@ -145,6 +150,13 @@ class Tender(models.Model):
     )
     estimated_value = models.DecimalField(
         _("estimated value (NOK excl. VAT)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    # Our own tenders are in NOK; an imported notice keeps the currency it gave its value in.
+    estimated_value_currency = models.CharField(
+        _("currency of the estimated value"),
+        max_length=3,
+        default="NOK",
+        validators=[CURRENCY_CODE],
     )
     threshold_band = models.CharField(
         _("threshold band"),
@@ -348,6 +360,12 @@ class Lot(models.Model):
     )
     estimated_value = models.DecimalField(
         _("estimated value (NOK excl. VAT)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    estimated_value_currency = models.CharField(
+        _("currency of the estimated value"),
+        max_length=3,
+        default="NOK",
+        validators=[CURRENCY_CODE],
     )
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="+", verbose_name=_("place of delivery")

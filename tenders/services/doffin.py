@@ -1,8 +1,10 @@
 """Writing Doffin notices as external tenders: read-only, linking out, matched on notice identity.
 
 One call imports one file's notices in one transaction: a notice that fails validation rolls
-back the whole file and names its position. Re-importing updates what changed and creates
-nothing twice (the unique constraint on (source, external_id) backs that up).
+back the whole file and names its position (or, asked to skip invalid notices, is left out on its
+own and listed). Re-importing updates what changed and creates nothing twice (the unique
+constraint on (source, external_id) backs that up); an unchanged notice writes nothing and sends
+no event.
 
 Status is decided from the notice: a result notice (contract award, voluntary ex-ante) is
 awarded; otherwise the tender is open until its deadline and closed after it. A notice without
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -42,6 +45,7 @@ SYNCED_FIELDS = (
     "procedure",
     "contract_type",
     "estimated_value",
+    "estimated_value_currency",
     "threshold_band",
     "main_cpv_id",
     "question_deadline",
@@ -67,6 +71,7 @@ class DoffinImportResult:
     updated: int = 0
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (position, first position)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (position, reason)
     missing_cpv: set[str] = field(default_factory=set)
 
     @property
@@ -108,9 +113,13 @@ def _values(notice: DoffinNotice, known_cpv: set[str], now: datetime.datetime) -
         "procedure": notice.procedure,
         "contract_type": contract_type,
         "estimated_value": notice.estimated_value,
+        "estimated_value_currency": notice.estimated_value_currency,
+        # The thresholds are in NOK: a value in another currency has no band (unknown).
         "threshold_band": threshold_band(
             notice.estimated_value, contract_type, timezone.localdate(notice.published_at)
-        ),
+        )
+        if notice.estimated_value_currency == "NOK"
+        else "",
         "main_cpv_id": main if main in known_cpv else None,
         "question_deadline": notice.question_deadline,
         "submission_deadline": notice.submission_deadline,
@@ -130,34 +139,74 @@ def _validate(tender: Tender) -> None:
 
 
 def _sync_relations(tender: Tender, notice: DoffinNotice, known_cpv: set[str], created: bool):
-    additional = [code for code in notice.cpv_codes[1:] if code in known_cpv]
+    """Link the tender's additional CPV codes and lots; True when an existing tender changed.
+
+    Lots are matched on their number (from the lot's identifier in the notice), whatever order
+    the notice lists them in: a changed lot is updated in place, a new one added, a lot the
+    notice no longer has removed. ``tender`` comes with ``additional_cpv`` and ``lots__cpv_codes``
+    prefetched when it existed before.
+    """
+    changed = False
+    additional = {code for code in notice.cpv_codes[1:] if code in known_cpv}
     if created:
         if additional:
             tender.additional_cpv.add(*additional)
-    elif set(tender.additional_cpv.values_list("code", flat=True)) != set(additional):
+    elif {code.pk for code in tender.additional_cpv.all()} != additional:
         tender.additional_cpv.set(additional)
-    existing = (
-        [] if created else list(tender.lots.values_list("number", "title", "estimated_value"))
-    )
-    wanted = [(lot.number, lot.title, lot.estimated_value) for lot in notice.lots]
-    if existing == wanted and not created:
-        return False
-    if not created:
-        tender.lots.all().delete()
+        changed = True
+    current = {} if created else {lot.number: lot for lot in tender.lots.all()}
     for lot_notice in notice.lots:
-        lot = Lot(
-            tender=tender,
-            number=lot_notice.number,
-            title=lot_notice.title,
-            description=lot_notice.description,
-            estimated_value=lot_notice.estimated_value,
-        )
-        lot.full_clean(exclude=["tender"])
-        lot.save()
-        codes = [code for code in lot_notice.cpv_codes if code in known_cpv]
-        if codes:
-            lot.cpv_codes.add(*codes)
-    return not created
+        values = {
+            "title": lot_notice.title,
+            "description": lot_notice.description,
+            "estimated_value": lot_notice.estimated_value,
+            "estimated_value_currency": lot_notice.estimated_value_currency,
+        }
+        codes = {code for code in lot_notice.cpv_codes if code in known_cpv}
+        lot = current.pop(lot_notice.number, None)
+        if lot is None:
+            lot = Lot(tender=tender, number=lot_notice.number, **values)
+            lot.full_clean(exclude=["tender"])
+            lot.save()
+            if codes:
+                lot.cpv_codes.add(*codes)
+            changed = True
+            continue
+        if any(getattr(lot, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(lot, name, value)
+            lot.full_clean(exclude=["tender"])
+            lot.save(update_fields=list(values))
+            changed = True
+        if {code.pk for code in lot.cpv_codes.all()} != codes:
+            lot.cpv_codes.set(codes)
+            changed = True
+    if current:
+        Lot.objects.filter(pk__in=[lot.pk for lot in current.values()]).delete()
+        changed = True
+    return changed and not created
+
+
+def _import_one(
+    notice: DoffinNotice, tender: Tender | None, known_cpv: set[str], now: datetime.datetime
+) -> tuple[Tender, str]:
+    """Create or update the notice's tender; returns it and "created", "updated" or
+    "unchanged". Raises ValidationError or IntegrityError."""
+    values = _values(notice, known_cpv, now)
+    if tender is None:
+        tender = Tender(source=Source.DOFFIN, external_id=notice.external_id, **values)
+        _validate(tender)
+        tender.save()
+        _sync_relations(tender, notice, known_cpv, created=True)
+        return tender, "created"
+    changed = any(getattr(tender, name) != values[name] for name in SYNCED_FIELDS)
+    for name, value in values.items():
+        setattr(tender, name, value)
+    if changed:
+        _validate(tender)
+        tender.save()
+    relations_changed = _sync_relations(tender, notice, known_cpv, created=False)
+    return tender, "updated" if changed or relations_changed else "unchanged"
 
 
 @transaction.atomic
@@ -167,11 +216,17 @@ def doffin_notices_import(
     source_name: str,
     now: datetime.datetime | None = None,
     progress=None,
+    skip_invalid: bool = False,
 ) -> DoffinImportResult:
     """Create or update one external tender per notice; all of them or, on error, none.
 
     ``notices`` are ``(position, notice)`` pairs from one file (``tenders.doffin.read_notices``);
     ``progress(done)`` is called every 250 notices. Raises DoffinImportError naming the position.
+    With ``skip_invalid`` a notice that cannot be stored is left out whole (its own savepoint)
+    and listed in ``result.skipped``; the others are imported.
+
+    A created tender sends the "published" event, an updated one "amended"; an unchanged one
+    (whatever the order of its lots in the notice) is not written and sends nothing.
     """
     now = now or timezone.now()
     notices = list(notices)
@@ -181,7 +236,7 @@ def doffin_notices_import(
         tender.external_id: tender
         for tender in Tender.objects.filter(
             source=Source.DOFFIN, external_id__in=[n.external_id for _p, n in notices]
-        )
+        ).prefetch_related("additional_cpv", "lots__cpv_codes")
     }
     seen: dict[str, str] = {}
     for done, (position, notice) in enumerate(notices, 1):
@@ -189,34 +244,27 @@ def doffin_notices_import(
             result.duplicates.append((position, seen[notice.external_id]))
             continue
         seen[notice.external_id] = position
-        result.missing_cpv.update(code for code in notice.cpv_codes if code not in known_cpv)
-        values = _values(notice, known_cpv, now)
-        tender = existing.get(notice.external_id)
-        created = tender is None
-        if created:
-            tender = Tender(source=Source.DOFFIN, external_id=notice.external_id, **values)
-            changed = True
-        else:
-            changed = any(getattr(tender, name) != values[name] for name in SYNCED_FIELDS)
-            for name, value in values.items():
-                setattr(tender, name, value)
         try:
-            if changed:
-                _validate(tender)
-                tender.save()
-            relations_changed = _sync_relations(tender, notice, known_cpv, created)
-        except ValidationError as exc:
-            raise DoffinImportError(position, _describe(exc)) from exc
-        except IntegrityError as exc:
-            raise DoffinImportError(position, f"could not be stored ({exc})") from exc
-        if created:
-            result.created += 1
+            with transaction.atomic() if skip_invalid else nullcontext():
+                tender, outcome = _import_one(
+                    notice, existing.get(notice.external_id), known_cpv, now
+                )
+        except (ValidationError, IntegrityError) as exc:
+            reason = (
+                _describe(exc)
+                if isinstance(exc, ValidationError)
+                else f"could not be stored ({exc})"
+            )
+            if not skip_invalid:
+                raise DoffinImportError(position, reason) from exc
+            result.skipped.append((position, reason))
+            continue
+        result.missing_cpv.update(code for code in notice.cpv_codes if code not in known_cpv)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+        if outcome == "created":
             tender_event_on_commit(tender, "published")
-        elif changed or relations_changed:
-            result.updated += 1
+        elif outcome == "updated":
             tender_event_on_commit(tender, "amended")
-        else:
-            result.unchanged += 1
         if progress and done % 250 == 0:
             progress(done)
     if result.created or result.updated:
@@ -228,6 +276,7 @@ def doffin_notices_import(
                 "created": result.created,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                "skipped": len(result.skipped),
             },
         )
     return result

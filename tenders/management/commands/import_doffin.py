@@ -9,7 +9,12 @@ folder holding such files. Running it again updates what changed and duplicates 
 Each file is imported in its own transaction. A malformed file (or one bad entry in it) is
 reported with its name and position and nothing of that file is written; the other files are
 still imported, because one broken notice should not hold back the rest, and the command then
-exits non-zero naming the files that failed.
+exits with status 1 naming the files that failed.
+
+With ``--skip-invalid`` an entry of a file that cannot be read or stored (a deadline of "NA") is
+left out on its own, nothing of it written, and listed with its position and reason; the valid
+entries are imported. The command then exits with status 3 (``EXIT_SKIPPED``), saying how many
+were skipped, so a nightly job notices; a file that cannot be read at all still fails (status 1).
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenders.doffin import MalformedNotice, read_notices
+from tenders.doffin import MalformedNotice, read_entries
 from tenders.services.doffin import DoffinImportError, doffin_notices_import
 
 SUFFIXES = (".xml", ".json")
 MISSING_CPV_SHOWN = 12
+EXIT_FAILED = 1
+EXIT_SKIPPED = 3
 
 
 class Command(BaseCommand):
@@ -30,17 +37,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="A file or a folder.")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help=(
+                "Import the valid entries of a file and list each invalid one with its reason "
+                f"(exit status {EXIT_SKIPPED}), instead of refusing the whole file."
+            ),
+        )
 
-    def handle(self, *args, paths: list[str], **options):
+    def handle(self, *args, paths: list[str], skip_invalid: bool = False, **options):
         files = self._files(paths)
         failed: list[str] = []
+        skipped_count = 0
         totals = {"created": 0, "updated": 0, "unchanged": 0}
         for number, path in enumerate(files, 1):
             self.stdout.write(f"[{number}/{len(files)}] {path.name}")
             try:
-                notices = read_notices(path)
+                entries = read_entries(path)
+                unreadable = [(p, e) for p, e in entries if isinstance(e, MalformedNotice)]
+                if unreadable and not skip_invalid:
+                    raise unreadable[0][1]
+                notices = [(p, e) for p, e in entries if not isinstance(e, MalformedNotice)]
                 result = doffin_notices_import(
-                    notices=notices, source_name=path.name, progress=self._progress(len(notices))
+                    notices=notices,
+                    source_name=path.name,
+                    progress=self._progress(len(notices)),
+                    skip_invalid=skip_invalid,
                 )
             except (MalformedNotice, DoffinImportError) as exc:
                 failed.append(path.name)
@@ -60,6 +83,12 @@ class Command(BaseCommand):
             )
             for position, first in result.duplicates:
                 self.stdout.write(f"  {position} repeats {first}; skipped")
+            skipped = [(p, e.reason) for p, e in unreadable] + result.skipped
+            for position, reason in skipped:
+                self.stderr.write(
+                    self.style.WARNING(f"  {path.name}, {position} skipped: {reason}")
+                )
+            skipped_count += len(skipped)
             if result.missing_cpv:
                 codes = sorted(result.missing_cpv)
                 shown = ", ".join(codes[:MISSING_CPV_SHOWN])
@@ -73,8 +102,12 @@ class Command(BaseCommand):
             f"Doffin import: {totals['created']} created, {totals['updated']} updated, "
             f"{totals['unchanged']} unchanged from {imported} of {len(files)} files."
         )
+        if skipped_count:
+            summary += f" {skipped_count} invalid entries were skipped (listed above)."
         if failed:
-            raise CommandError(f"{summary} Failed: {', '.join(failed)}.")
+            raise CommandError(f"{summary} Failed: {', '.join(failed)}.", returncode=EXIT_FAILED)
+        if skipped_count:
+            raise CommandError(summary, returncode=EXIT_SKIPPED)
         self.stdout.write(self.style.SUCCESS(summary))
 
     def _progress(self, total: int):
