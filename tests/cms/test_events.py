@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone, translation
 
-from cms.ics import escape_text, event_calendar, fold
+from cms.ics import event_calendar
 from cms.models import EventIndexPage, EventPage, EventRegistration, HomePage
 from cms.services.events import (
     AlreadyRegistered,
@@ -317,14 +317,17 @@ def test_ics_download_is_rfc5545_with_utc_times_and_a_stable_uid(client, db):
     ]
 
 
-def test_ics_text_escaping_and_folding():
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    long = "DESCRIPTION:" + "æ" * 80
-    folded = fold(long)
-    parts = folded.split("\r\n")
-    assert all(len(part.encode()) <= 75 for part in parts)
-    assert all(part.startswith(" ") for part in parts[1:])
-    assert "".join(part[1:] if i else part for i, part in enumerate(parts)) == long
+def test_ics_long_text_is_escaped_and_folded_by_octets(db):
+    lead = "Dialogmøte om ærlige, åpne løsninger; " + "æøå" * 40
+    event = make_event(start=START, end=END, place="Fylkeshuset", lead=lead)
+
+    text = event_calendar(event)
+
+    lines = text.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines)
+    unfolded = text.replace("\r\n ", "")
+    description = next(line for line in unfolded.split("\r\n") if line.startswith("DESCRIPTION:"))
+    assert description.startswith("DESCRIPTION:Dialogmøte om ærlige\\, åpne løsninger\\; æøå")
 
 
 def test_ics_description_carries_the_lead_and_the_digital_link(db):
