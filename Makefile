@@ -62,7 +62,7 @@ lint: install-test ## ruff, import contracts, missing migrations, deploy checks,
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	  DJANGO_ALLOWED_HOSTS=pilotmarked.example DATABASE_URL=sqlite:///:memory: \
+	  DJANGO_ALLOWED_HOSTS=pilotmarked.example DATABASE_URL=sqlite:///:memory: OCDS_OCID_PREFIX=ocds-a1b2c3-pilotmarked- \
 	  BID_KEYS="k1:$$($(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
 	  $(MANAGE) check --deploy --fail-level WARNING
 	$(BIN)/python scripts/check_messages.py

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PilotsConfig(AppConfig):
     name = "pilots"
     verbose_name = _("Pilots")
+
+    def ready(self) -> None:
+        from pilots import ocds
+
+        ocds.register()  # the contracts' implementation in OCDS releases

@@ -10,9 +10,11 @@ class TendersConfig(AppConfig):
         from marketplace.page_cache import page_cache_invalidate
         from marketplace.uploads import register_quota_source
         from tenders.events import need_changed, tender_changed
+        from tenders.ocds import checks, receivers  # noqa: F401  (system check, releases)
         from tenders.services.documents import storage_used
 
         register_quota_source(storage_used)
+        receivers.connect()
         # Public pages show tenders and needs: a change makes every cached page stale.
         tender_changed.connect(page_cache_invalidate, dispatch_uid="page_cache.tender_changed")
         need_changed.connect(page_cache_invalidate, dispatch_uid="page_cache.need_changed")

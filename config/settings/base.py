@@ -537,7 +537,8 @@ BID_STANDSTILL_DAYS = env.int("BID_STANDSTILL_DAYS", default=10)
 TRUST_X_REQUEST_START = env.bool("TRUST_X_REQUEST_START", default=False)
 
 # Open data (OCDS). The ocid prefix is registered with the Open Contracting Partnership
-# ("ocds-" + six characters); every ocid is the prefix plus the tender reference.
+# ("ocds-" + six characters, free: see tenders/ocds/checks.py); every ocid is the prefix plus the
+# tender reference. The placeholder below is for development: `check --deploy` refuses it.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-xxxxxx-pilotmarked-")
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default="Pilotmarked")
 OCDS_LICENSE_URL = env("OCDS_LICENSE_URL", default="https://data.norge.no/nlod/en/2.0")

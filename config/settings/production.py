@@ -9,6 +9,8 @@ from .base import DATABASES, env
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 MFA_REQUIRED_FOR_STAFF = True
+# OCDS_OCID_PREFIX must be the prefix the Open Contracting Partnership registered for us:
+# `check --deploy` refuses the placeholder (tenders.ocds.checks, tenders.E001).
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
 # Keep database connections between requests: opening a PostgreSQL connection costs more than

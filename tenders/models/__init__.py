@@ -2,6 +2,7 @@ from .arenas import TestArena
 from .dialogue import Follow, Question
 from .eforms import NoticeSubmission
 from .needs import Need, NeedInvitation, NeedResponse, Theme
+from .ocds import OcdsRelease, ReleaseImmutableError
 from .tenders import (
     Amendment,
     ClimateConsideration,
@@ -35,10 +36,12 @@ __all__ = [
     "NeedInvitation",
     "NeedResponse",
     "NoticeSubmission",
+    "OcdsRelease",
     "Procedure",
     "QualificationRequirement",
     "Question",
     "ReferenceCounter",
+    "ReleaseImmutableError",
     "Source",
     "Tender",
     "TenderDocument",

@@ -1,4 +1,9 @@
-"""OCDS release and record packages (schema 1.1), with pagination links."""
+"""OCDS release and record packages (schema 1.1) of stored releases, with pagination links.
+
+Every package names the extensions its releases use. A record holds every release of its
+contracting process as it was published, and its compiled release is ocdsmerge's merge of them
+(the merge rules of the extended schema ship with the code: nothing is downloaded).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from ocdsmerge import Merger
 
-from tenders.models import Tender
+from tenders.models import OcdsRelease
 
-from .releases import compiled_release, iso, ocid_for, releases_for
+from .extensions import extension_urls, merge_rules
+from .releases import iso
 
 VERSION = "1.1"
 
@@ -18,6 +25,7 @@ def _package(uri: str, links: dict | None) -> dict:
     package = {
         "uri": uri,
         "version": VERSION,
+        "extensions": extension_urls(),
         "publishedDate": iso(timezone.now()),
         "publisher": {"name": settings.OCDS_PUBLISHER_NAME, "uri": settings.SITE_URL},
         "license": settings.OCDS_LICENSE_URL,
@@ -27,21 +35,27 @@ def _package(uri: str, links: dict | None) -> dict:
     return package
 
 
-def release_package(tenders: Iterable[Tender], *, uri: str, links: dict | None = None) -> dict:
+def release_package(
+    releases: Iterable[OcdsRelease], *, uri: str, links: dict | None = None
+) -> dict:
     package = _package(uri, links)
-    package["releases"] = [release for tender in tenders for release in releases_for(tender)]
+    package["releases"] = [release.data for release in releases]
     return package
 
 
-def record(tender: Tender) -> dict:
-    return {
-        "ocid": ocid_for(tender),
-        "releases": releases_for(tender),
-        "compiledRelease": compiled_release(tender),
-    }
+def compiled_release(releases: list[dict]) -> dict:
+    """ocdsmerge's compiled release of one process's releases."""
+    return Merger(merge_rules=merge_rules()).create_compiled_release(releases)
 
 
-def record_package(tenders: Iterable[Tender], *, uri: str, links: dict | None = None) -> dict:
+def record(ocid: str, releases: list[OcdsRelease]) -> dict:
+    data = [release.data for release in releases]
+    return {"ocid": ocid, "releases": data, "compiledRelease": compiled_release(data)}
+
+
+def record_package(
+    processes: Iterable[tuple[str, list[OcdsRelease]]], *, uri: str, links: dict | None = None
+) -> dict:
     package = _package(uri, links)
-    package["records"] = [record(tender) for tender in tenders]
+    package["records"] = [record(ocid, releases) for ocid, releases in processes]
     return package

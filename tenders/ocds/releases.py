@@ -1,8 +1,10 @@
-"""One tender as OCDS 1.1 releases: planning (from its need) and tender (with lots and items).
+"""One tender's current state as OCDS 1.1 releases: planning (from its need), and tender (with
+lots and items), awards and contracts.
 
-Pure functions of the model objects (no queries beyond what the selector prefetched), so tests
-can check them as dicts. Release ids and dates derive from the tender's own timestamps, so the
-same state always gives the same release.
+Functions of the model objects, so tests can check them as dicts. They build what a release says;
+``tenders.ocds.store`` gives it its stable id and keeps it. Fields of extensions are used as the
+extensions define them (``tenders.ocds.extensions``); apps above tenders add their part of a
+release through ``tenders.ocds.contributors`` (the pilots app: the contracts' implementation).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from tenders.models import Need, Procedure, Tender
+
+from .contributors import contribute
 
 # Our procedures in OCDS's closed "method" codelist.
 METHODS = {
@@ -79,7 +83,8 @@ def _buyer_party(tender: Tender) -> dict:
         "name": buyer.name,
         "identifier": {"scheme": PARTY_SCHEME, "id": buyer.org_number, "legalName": buyer.name},
         "roles": ["buyer", "procuringEntity"],
-        "details": {"unit": tender.unit.name} if tender.unit_id else None,
+        # The buying unit is the department to contact (core OCDS has no field for units).
+        "contactPoint": {"name": tender.unit.name} if tender.unit_id else None,
     }
 
 
@@ -121,7 +126,7 @@ def _items(tender: Tender) -> list[dict]:
 
 
 def _lots(tender: Tender) -> list[dict]:
-    """The lots extension's fields (an object the core schema allows as additional data)."""
+    """The Lots extension's lots, each with the Suitability extension's ``suitability.sme``."""
     return [
         {
             "id": f"lot-{lot.number}",
@@ -129,7 +134,7 @@ def _lots(tender: Tender) -> list[dict]:
             "description": lot.description,
             "value": _amount(lot.estimated_value),
             "status": STATUSES[tender.status],
-            "suitableForSmes": lot.suitable_for_smb,
+            "suitability": {"sme": lot.suitable_for_smb},
         }
         for lot in tender.lots.all()
     ]
@@ -263,15 +268,13 @@ def _tags(tender: Tender) -> list[str]:
 
 def tender_release(tender: Tender) -> dict:
     ocid = ocid_for(tender)
-    date = release_date(tender)
     with translation.override("en"):
         procedure = tender.get_procedure_display() if tender.procedure else ""
     criteria = list(tender.criteria.all())
     requirements = list(tender.requirements.all())
     release = {
         "ocid": ocid,
-        "id": f"{ocid}-tender-{date:%Y%m%dT%H%M%SZ}",
-        "date": iso(date),
+        "date": iso(release_date(tender)),
         "tag": _tags(tender),
         "initiationType": "tender",
         "language": "nb",
@@ -323,6 +326,9 @@ def tender_release(tender: Tender) -> dict:
         release["contracts"] = _contracts(tender, decisions)
         if any(d.contract_signed_at for d in decisions if d.status == "active"):
             release["tag"] = ["award", "contract"]
+    contribute(tender, release)
+    if any(contract.get("implementation") for contract in release.get("contracts", [])):
+        release["tag"] = [*release["tag"], "implementation"]
     return _prune(release)
 
 
@@ -349,7 +355,6 @@ def planning_release(tender: Tender) -> dict | None:
     return _prune(
         {
             "ocid": ocid,
-            "id": f"{ocid}-planning-{date:%Y%m%dT%H%M%SZ}",
             "date": iso(date),
             "tag": ["planning"],
             "initiationType": "tender",
@@ -360,17 +365,3 @@ def planning_release(tender: Tender) -> dict | None:
             "tender": {"id": tender.reference, "title": need.title, "status": "planning"},
         }
     )
-
-
-def releases_for(tender: Tender) -> list[dict]:
-    """The tender's releases, oldest first."""
-    planning = planning_release(tender)
-    return [release for release in (planning, tender_release(tender)) if release]
-
-
-def compiled_release(tender: Tender) -> dict:
-    """The tender's current state: its latest release, with the planning section kept."""
-    latest = dict(tender_release(tender))
-    latest["id"] = f"{latest['ocid']}-compiled"
-    latest["tag"] = ["compiled"]
-    return latest

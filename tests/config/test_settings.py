@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "pilotmarked.example",
     "DATABASE_URL": "sqlite:///:memory:",
+    "OCDS_OCID_PREFIX": "ocds-a1b2c3-pilotmarked-",  # a registered one (tenders.ocds.checks)
     "BID_KEYS": "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
 }
 

@@ -165,6 +165,7 @@ class Command(BaseCommand):
             "seed_demo_pilots",
             "seed_demo_matching",
             "seed_demo_cms",
+            "ocds_releases",  # the demo's open data (tenders.ocds.store)
         ):
             if name in get_commands():
                 call_command(name, stdout=self.stdout, stderr=self.stderr)

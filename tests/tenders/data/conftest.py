@@ -114,14 +114,50 @@ def _schema(name: str) -> dict:
     return json.loads(reference_file("ocds-1.1.5-schema", name).read_text(encoding="utf-8"))
 
 
-def ocds_errors(package: dict, kind: str = "release") -> list[str]:
+def extended_release_schema() -> dict:
+    """OCDS 1.1.5's release schema with our declared extensions applied as the standard applies
+    them: each extension's release-schema.json as a JSON Merge Patch (RFC 7386), in order."""
+    import json_merge_patch
+
+    from tenders.ocds.extensions import extension_patches
+
+    schema = _schema("release-schema.json")
+    for patch in extension_patches():
+        schema = json_merge_patch.merge(schema, patch)
+    return schema
+
+
+def _closed(schema):
+    """A copy of ``schema`` where every object with declared properties allows no others, so a
+    field no schema or extension declares is an error ("additional properties")."""
+    if isinstance(schema, list):
+        return [_closed(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    closed = {key: _closed(value) for key, value in schema.items()}
+    if isinstance(schema.get("properties"), dict) and "additionalProperties" not in schema:
+        closed["additionalProperties"] = False
+    return closed
+
+
+def ocds_errors(package: dict, kind: str = "release", *, undeclared: bool = True) -> list[str]:
     """jsonschema's errors for a release (kind="release") or record package, against the local
-    1.1.5 schemas registered under their own ids (nothing is downloaded)."""
+    1.1.5 schemas with the package's declared extensions applied (nothing is downloaded).
+
+    ``undeclared``: a field neither the standard nor a declared extension defines is an error
+    too (the core schema itself allows additional fields)."""
     from jsonschema import Draft4Validator, FormatChecker
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
-    release_schema = _schema("release-schema.json")
+    from tenders.ocds.extensions import extension_urls
+
+    declared = package.get("extensions", [])
+    if declared:
+        assert declared == extension_urls(), "the package declares other extensions than ours"
+    release_schema = extended_release_schema() if declared else _schema("release-schema.json")
+    if undeclared:
+        release_schema = _closed(release_schema)
     package_schema = _schema(f"{kind}-package-schema.json")
     registry = Registry().with_resources(
         [
@@ -157,8 +193,49 @@ class _LocalSchemaWeb:
         return self._Response(_schema(uri.removeprefix(prefix)))
 
 
+class _LocalExtensions:
+    """A requests transport adapter serving the pinned extensions' files from the repository
+    (``tenders/ocds/extensions``) under their official URLs; anything else is a 404."""
+
+    def __init__(self):
+        from requests.adapters import BaseAdapter
+
+        from tenders.ocds.extensions import EXTENSION_DIR, EXTENSIONS
+
+        self.files = {
+            url.removesuffix("extension.json"): EXTENSION_DIR / name for name, url in EXTENSIONS
+        }
+
+        class Adapter(BaseAdapter):
+            def send(adapter, request, **kwargs):
+                return self.answer(request)
+
+            def close(adapter):
+                return None
+
+        self.adapter = Adapter()
+
+    def answer(self, request):
+        from requests.models import Response
+
+        response = Response()
+        response.url = request.url
+        response.request = request
+        for base, folder in self.files.items():
+            if request.url.startswith(base):
+                path = folder / request.url.removeprefix(base)
+                if path.is_file():
+                    response.status_code = 200
+                    response._content = path.read_bytes()
+                    return response
+        response.status_code = 404
+        response._content = b""
+        return response
+
+
 def cove_results(package: dict) -> dict:
-    """libcoveocds' review, offline: the standard's schema comes from the local zip.
+    """libcoveocds' review, offline: the standard's schema comes from the local zip, and the
+    package's extensions from the repository's pinned copies (served under their URLs).
 
     For record packages libcoveocds dereferences the record package schema with jsonref, which
     fetches the versioned-release schema by URL; that fetch is answered from the local files.
@@ -168,10 +245,17 @@ def cove_results(package: dict) -> dict:
     import jsonref
     from libcoveocds.api import ocds_json_output
     from libcoveocds.config import LibCoveOCDSConfig
+    from ocdsextensionregistry.util import session
 
     standard_zip = reference_file("ocds-standard-1__1__5.zip").resolve()
     config = LibCoveOCDSConfig({"standard_zip": f"file://{standard_zip}", "context": "api"})
-    with mock.patch.object(jsonref, "requests", _LocalSchemaWeb()):
-        return ocds_json_output(
-            json_data=package, lib_cove_ocds_config=config, schema_version="1.1"
-        )
+    adapters = dict(session.adapters)
+    session.mount("https://raw.githubusercontent.com/", _LocalExtensions().adapter)
+    try:
+        with mock.patch.object(jsonref, "requests", _LocalSchemaWeb()):
+            return ocds_json_output(
+                json_data=package, lib_cove_ocds_config=config, schema_version="1.1"
+            )
+    finally:
+        session.adapters.clear()
+        session.adapters.update(adapters)

@@ -1,4 +1,5 @@
-"""OCDS release and record packages: valid against OCDS 1.1.5 (jsonschema and libcoveocds)."""
+"""OCDS release and record packages: valid against OCDS 1.1.5 with the declared extensions
+(jsonschema, no undeclared field; libcoveocds), read from the release store."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tenders.models import Need, Tender
+from tenders.models import Need, OcdsRelease
+from tenders.ocds.extensions import extension_urls
+from tenders.ocds.store import releases_publish_all
 from tests.factories import (
     AmendmentFactory,
     NeedFactory,
@@ -58,6 +61,7 @@ def tenders(buyer, buyer_unit):
     cancelled = TenderFactory(buyer=buyer, cancelled=True, main_cpv=None)
     draft = TenderFactory(buyer=buyer)
     external = TenderFactory(external=True)
+    releases_publish_all()
     return {
         "published": published,
         "amended": amended,
@@ -103,6 +107,7 @@ def test_release_package_validates_with_no_errors(client, tenders, django_assert
     public_own = ("published", "amended", "closed", "cancelled")
     assert ocids == {f"{PREFIX}{tenders[name].reference}" for name in public_own}
     assert package["version"] == "1.1"
+    assert package["extensions"] == extension_urls()
     assert "next" not in package.get("links", {})
 
 
@@ -134,6 +139,9 @@ def test_a_tender_release_carries_lots_items_periods_and_the_need(client, tender
     deadline = published.submission_deadline.astimezone(datetime.UTC)
     assert tender["tenderPeriod"]["endDate"] == deadline.isoformat().replace("+00:00", "Z")
     assert [lot["id"] for lot in tender["lots"]] == ["lot-1", "lot-2"]
+    lots = {lot.number: lot.suitable_for_smb for lot in published.lots.all()}
+    assert [lot["suitability"] for lot in tender["lots"]] == [{"sme": lots[1]}, {"sme": lots[2]}]
+    assert "suitableForSmes" not in tender["lots"][0]
     assert [item["relatedLot"] for item in tender["items"]] == ["lot-1", "lot-2"]
     assert tender["items"][0]["classification"] == {
         "scheme": "CPV",
@@ -146,6 +154,10 @@ def test_a_tender_release_carries_lots_items_periods_and_the_need(client, tender
     assert "<" not in tender["description"]  # plain text, not the stored HTML
     assert tender_release["parties"][0]["id"] == f"NO-BRC-{published.buyer.org_number}"
     assert tender_release["buyer"]["name"] == "Akershus fylkeskommune"
+    assert tender_release["parties"][0]["contactPoint"] == {"name": published.unit.name}
+    assert "details" not in tender_release["parties"][0]
+    assert tender_release["id"] == f"{PREFIX}AFK-2026-0001-002-tender"
+    assert planning["id"] == f"{PREFIX}AFK-2026-0001-001-planning"
 
 
 def test_amendments_and_cancellations_set_the_release_tag(client, tenders):
@@ -164,6 +176,7 @@ def test_amendments_and_cancellations_set_the_release_tag(client, tenders):
 def test_a_draft_need_stays_out_of_the_planning_release(client, buyer, buyer_unit):
     need = NeedFactory(buyer=buyer, unit=buyer_unit, status=Need.Status.DRAFT)
     TenderFactory(buyer=buyer, unit=buyer_unit, published=True, need=need)
+    releases_publish_all()
 
     package = get_json(client, "/ocds/releases.json")
 
@@ -175,6 +188,7 @@ def test_release_package_pages_with_links(client, settings, buyer):
     settings.OCDS_PAGE_SIZE = 2
     for _ in range(3):
         TenderFactory(buyer=buyer, published=True)
+    releases_publish_all()
 
     first = get_json(client, "/ocds/releases.json")
     assert len(first["releases"]) == 2
@@ -186,15 +200,19 @@ def test_release_package_pages_with_links(client, settings, buyer):
     assert ocds_errors(second) == []
 
 
-def test_since_keeps_only_tenders_changed_from_then(client, buyer):
+def test_since_keeps_only_releases_dated_from_then(client, buyer):
     old = TenderFactory(buyer=buyer, published=True)
     new = TenderFactory(buyer=buyer, published=True)
-    Tender.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=10))
+    releases_publish_all()
+    # a row's date set directly: the store itself never changes a published release
+    OcdsRelease.objects.filter(tender=old).update(date=timezone.now() - datetime.timedelta(days=10))
     since = (timezone.now() - datetime.timedelta(days=1)).date().isoformat()
 
     package = get_json(client, "/ocds/releases.json", since=since)
+    records = get_json(client, "/ocds/records.json", since=since)
 
     assert [release["tender"]["id"] for release in package["releases"]] == [new.reference]
+    assert [record["ocid"] for record in records["records"]] == [PREFIX + new.reference]
 
 
 @pytest.mark.parametrize("params", [{"since": "yesterday"}, {"page": "0"}, {"page": "x"}])
