@@ -1,5 +1,5 @@
 """The matcher reads a CPV range of the supplier profiles' code links in (code, firm) order and
-keeps the first rows (matching.selectors.matches._TIER_SQL): an index in that order answers it
+keeps the first rows (matching.selectors.candidates._TIER_SQL): an index in that order answers it
 from the index alone, without sorting a crowded division's rows. The table belongs to
 marketplace (SupplierProfile.cpv_codes); only the matcher needs this order, so the index is
 made here, in SQL both databases speak."""

@@ -22,8 +22,8 @@ from matching.scoring import (
     area_fit,
     cpv_fit,
 )
+from matching.selectors.candidates import supplier_codes
 from matching.selectors.facts import cpv_names, lot_facts, place_names, supplier_facts
-from matching.selectors.matches import _supplier_codes
 
 MAX_MEMBERS = 3
 SUGGESTIONS = 3
@@ -50,7 +50,7 @@ def consortia_for(lot) -> list[Consortium]:
     facts = lot_facts(lot)
     if not facts.cpv_codes:
         return []
-    candidates = _supplier_codes(facts.cpv_codes, depth=3)
+    candidates = supplier_codes(facts.cpv_codes, depth=3)
     all_facts = supplier_facts(list(candidates)[:2000])
     looking_orgs = set(partner_interests(lot).values_list("supplier_id", flat=True))
     org_of = dict(

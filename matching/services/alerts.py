@@ -31,8 +31,8 @@ from marketplace.models.classification import cpv_under_q
 from marketplace.services.notification_batches import notify_many
 from marketplace.services.organisations import default_language_path
 from matching.models import Alert, AlertFanout, SavedSearch
+from matching.selectors.candidates import ancestors
 from matching.selectors.facts import tender_codes
-from matching.selectors.matches import _ancestors
 from search.text import stems
 from tenders.models import Lot, Need, Tender
 
@@ -140,7 +140,7 @@ def _cpv_condition(target: AlertTarget) -> Q:
     none_of_their_own = Q(use_profile=False) & ~Q(pk__in=through.objects.values("savedsearch_id"))
     if not target.cpv_codes:
         return none_of_their_own
-    branch = Q(cpvcode_id__in=_ancestors(target.cpv_codes)) | cpv_under_q(
+    branch = Q(cpvcode_id__in=ancestors(target.cpv_codes)) | cpv_under_q(
         target.cpv_codes, "cpvcode__code"
     )
     own = Q(use_profile=False, pk__in=through.objects.filter(branch).values("savedsearch_id"))

@@ -198,9 +198,10 @@ def bench_at(tenders_n: int, profiles_n: int, searches_n: int) -> list[tuple[str
     from marketplace.models import SupplierProfile
     from matching.models import Alert, AlertFanout
     from matching.scoring import score
+    from matching.selectors.candidates import supplier_codes as _supplier_codes
     from matching.selectors.facts import facts_of, supplier_facts
     from matching.selectors.inference import infer_cpv
-    from matching.selectors.matches import _supplier_codes, suppliers_for
+    from matching.selectors.matches import suppliers_for
     from matching.services.alerts import alert_fanout_run, target_for
     from search.backends import get_backend
     from search.queries import SiteQuery, SupplierQuery

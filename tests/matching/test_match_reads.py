@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from matching.selectors import candidates
 from matching.selectors import matches as selector
 from search.indexing import rebuild
 from tests.factories import ListedSupplierProfileFactory, TenderFactory
@@ -26,10 +27,10 @@ def test_the_net_widens_only_while_too_few_published_firms_are_found(cpv, monkey
     ListedSupplierProfileFactory(cpv_codes=[cpv["72212000"]], is_published=False)
     division = ListedSupplierProfileFactory(cpv_codes=[cpv["72500000"]])
     # when two firms are enough, the two published firms of the narrowest tier are all
-    monkeypatch.setattr(selector, "WIDE_ENOUGH", 2)
+    monkeypatch.setattr(candidates, "WIDE_ENOUGH", 2)
     assert _firms(selector.suppliers_for(tender)) == {exact.pk, broader.pk}
     # then with three wanted (the unlisted firm does not count), the division is read too
-    monkeypatch.setattr(selector, "WIDE_ENOUGH", 3)
+    monkeypatch.setattr(candidates, "WIDE_ENOUGH", 3)
     assert _firms(selector.suppliers_for(tender)) == {exact.pk, broader.pk, division.pk}
 
 
