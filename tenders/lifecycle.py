@@ -182,3 +182,15 @@ def need_effective_status(need: Need, now: datetime.datetime) -> str:
 
 def need_due_to_close_q(now: datetime.datetime) -> Q:
     return Q(status=Need.Status.OPEN, dialogue_deadline__lte=now)
+
+
+def need_effective_status_q(statuses, now: datetime.datetime) -> Q:
+    """Needs whose :func:`need_effective_status` is one of ``statuses``."""
+    statuses = frozenset(statuses)
+    S = Need.Status
+    q = Q(status__in=statuses - {S.OPEN, S.CLOSED})
+    if S.OPEN in statuses:
+        q |= Q(status=S.OPEN) & (Q(dialogue_deadline__isnull=True) | Q(dialogue_deadline__gt=now))
+    if S.CLOSED in statuses:
+        q |= Q(status=S.CLOSED) | need_due_to_close_q(now)
+    return q

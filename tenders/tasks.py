@@ -17,7 +17,7 @@ from tenders.eforms import tasks as eforms_tasks  # noqa: F401
 @shared_task(name="tenders.close_due_tenders", acks_late=True)
 def close_due_tenders() -> list[str]:
     """Close every published tender whose submission deadline has passed. Idempotent."""
-    from tenders.services.tenders import tenders_close_due
+    from tenders.services.closing import tenders_close_due
 
     return tenders_close_due()
 

@@ -31,7 +31,7 @@ from marketplace.services.notifications import notify
 from tenders.models import Tender
 from tenders.services.follows import target_path
 from tenders.services.locks import lock
-from tenders.services.tenders import tender_close
+from tenders.services.closing import tender_close
 
 OPENABLE_STATUSES = frozenset(
     {Tender.Status.PUBLISHED, Tender.Status.CLOSED, Tender.Status.IN_EVALUATION}

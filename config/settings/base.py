@@ -392,6 +392,17 @@ CELERY_BEAT_SCHEDULE["marketplace-purge-throttle-counters"] = {
     "schedule": crontab(minute="*/15"),
 }
 
+# Without a beat (the embedded default), ``runserver`` runs the jobs that must happen on time in
+# a thread of its own (marketplace/scheduler.py); dev.py turns it on when tasks run in-process.
+INPROCESS_SCHEDULER = env.bool("INPROCESS_SCHEDULER", default=False)
+INPROCESS_SCHEDULER_INTERVAL = env.int("INPROCESS_SCHEDULER_INTERVAL", default=30)
+INPROCESS_SCHEDULER_JOBS = [
+    "tenders.tasks.close_due_tenders",
+    "tenders.tasks.close_due_needs",
+    "cms.tasks.publish_scheduled",
+    "marketplace.tasks.sweep_outbox",
+]
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Sessions (with CSRF) and personal API tokens; never HTTP Basic, which would skip TOTP and

@@ -6,10 +6,14 @@ one of a unit where the person has no tender role, answers 404.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from marketplace.policy import Action
+from tenders import lifecycle
 from tenders.models import Amendment, Tender, TenderDocument
 from tenders.selectors.dialogue import managed_scope_q
 from tenders.selectors.public import TENDER_PARTS
@@ -56,36 +60,53 @@ def tender_for_buyer(user, reference: str) -> Tender:
     return tender
 
 
-def tenders_to_open(user) -> list[Tender]:
-    """Closed tenders whose bids the user may open (opener role for the unit) and nobody has
+def tenders_to_open(user, *, now: datetime.datetime | None = None) -> list[Tender]:
+    """Tenders past their deadline (closed, or due to close: the clock decides, not whether the
+    close has run yet) whose bids the user may open (opener role for the unit) and nobody has
     opened yet. The opening itself lives in the bids app, reached by its reverse relation."""
+    now = now or timezone.now()
     return list(
         Tender.objects.own()
-        .filter(managed_scope_q(user, Action.BID_OPEN), status=Tender.Status.CLOSED)
+        .filter(managed_scope_q(user, Action.BID_OPEN))
+        .filter(lifecycle.effective_status_q({Tender.Status.CLOSED}, now))
         .filter(Q(opening__isnull=True) | Q(opening__opened_at__isnull=True))
         .select_related("buyer", "unit", "main_cpv")
         .order_by("submission_deadline", "pk")[:WORKSPACE_ROWS]
     )
 
 
-def workspace_tenders(user) -> dict[str, list[Tender]]:
+def workspace_tenders(user, *, now: datetime.datetime | None = None) -> dict[str, list[Tender]]:
     """The workspace's lists: drafts (newest first), open tenders by deadline, and tenders
-    past their deadline waiting for the next step."""
-    managed = tenders_managed_by(user)
+    past their deadline waiting for the next step, each tender with ``open_questions`` (how
+    many questions wait for an answer). Open and past the deadline as the clock decides."""
+    now = now or timezone.now()
+    managed = tenders_managed_by(user).annotate(open_questions=_OPEN_QUESTIONS)
     S = Tender.Status
-    return {
+    after_deadline = lifecycle.effective_status_q({S.CLOSED, S.IN_EVALUATION}, now)
+    by_deadline = ("submission_deadline", "pk")
+    lists = {
         "drafts": list(managed.filter(status=S.DRAFT).order_by("-updated_at")[:WORKSPACE_ROWS]),
         "upcoming": list(
-            managed.filter(status=S.PUBLISHED).order_by("submission_deadline", "pk")[
-                :WORKSPACE_ROWS
-            ]
+            managed.filter(lifecycle.open_for_bids_q(now)).order_by(*by_deadline)[:WORKSPACE_ROWS]
         ),
         "after_deadline": list(
-            managed.filter(status__in=[S.CLOSED, S.IN_EVALUATION]).order_by(
-                "submission_deadline", "pk"
-            )[:WORKSPACE_ROWS]
+            managed.filter(after_deadline).order_by(*by_deadline)[:WORKSPACE_ROWS]
         ),
     }
+    for tenders in lists.values():
+        for tender in tenders:
+            tender.status_label = lifecycle.effective_status_label(tender, now)
+    waiting = sum(t.open_questions for tenders in lists.values() for t in tenders)
+    return lists | {"open_questions": waiting}
+
+
+# Questions asked and not yet answered (an answer is published with it, or written first).
+_OPEN_QUESTIONS = Count("questions", filter=Q(questions__published_at__isnull=True))
+
+
+def open_questions_count(tender: Tender) -> int:
+    """How many questions on the tender wait for the buyer's answer to be published."""
+    return tender.questions.filter(published_at__isnull=True).count()
 
 
 def document_for_download(user, *, reference: str, pk: int) -> TenderDocument:

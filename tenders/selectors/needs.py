@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils import timezone
 
 from marketplace.policy import Action
+from tenders.lifecycle import need_effective_status_q
 from tenders.models import Need, NeedInvitation, NeedResponse, Tender, TestArena
 from tenders.selectors.dialogue import managed_scope_q, supplier_organisations_of
 
 
 def public_needs(*, status: str = "", theme: str = "", pilot: bool = False) -> QuerySet[Need]:
-    """Needs anyone may read, open ones first, newest first."""
+    """Needs anyone may read, open ones first, newest first. Open and closed as the clock
+    decides: past its dialogue deadline a need is closed before the periodic close runs."""
+    now = timezone.now()
     needs = (
         Need.objects.public()
         .select_related("buyer", "unit", "test_arena")
         .prefetch_related("themes")
         .annotate(
             open_first=Case(
-                When(status=Need.Status.OPEN, then=Value(0)),
+                When(need_effective_status_q({Need.Status.OPEN}, now), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
@@ -25,7 +29,7 @@ def public_needs(*, status: str = "", theme: str = "", pilot: bool = False) -> Q
         .order_by("open_first", "-published_at", "-pk")
     )
     if status in {Need.Status.OPEN, Need.Status.CLOSED, Need.Status.TENDERED}:
-        needs = needs.filter(status=status)
+        needs = needs.filter(need_effective_status_q({status}, now))
     if theme:
         needs = needs.filter(themes__slug=theme)
     if pilot:

@@ -26,7 +26,7 @@ from tenders.events import tender_event_on_commit
 from tenders.lifecycle import Transition
 from tenders.models import Amendment, Criterion, Lot, QualificationRequirement, Source, Tender
 from tenders.sanitise import sanitise_description
-from tenders.services.follows import followers_notify
+from tenders.services.follows import followers_carry_over, followers_notify
 from tenders.services.locks import lock
 from tenders.services.references import reference_next
 from tenders.services.tender_rules import derived_band, require_publishable
@@ -293,6 +293,7 @@ def tender_publish(*, tender: Tender, by, now: datetime.datetime | None = None) 
         before=before,
         after={**_status_data(tender, Transition.PUBLISH), "snapshot": tender_snapshot(tender)},
     )
+    followers_carry_over(tender=tender)  # a need's followers follow the tender made from it
     tender_event_on_commit(tender, "published")
     return tender
 
@@ -386,49 +387,6 @@ def tender_extend_deadline(
     )
     tender_event_on_commit(tender, "deadline_extended")
     return amendment
-
-
-@transaction.atomic
-def tender_close(*, tender: Tender, by=None, now: datetime.datetime | None = None) -> Tender:
-    """Close a published tender whose submission deadline has passed (the periodic task does
-    this as the system; ``by`` is None then)."""
-    if by is not None:
-        require_manage(by, tender)
-    tender = lock(tender)
-    status = lifecycle.target(tender, Transition.CLOSE)
-    now = now or timezone.now()
-    if tender.submission_deadline is None or tender.submission_deadline > now:
-        raise DomainError(
-            _("The tender closes at its deadline, not before."), code="tender_close_too_early"
-        )
-    before = _status_data(tender)
-    tender.status = status
-    tender.closed_at = now
-    tender.save(update_fields=["status", "closed_at", "updated_at"])
-    audit_record(
-        actor=by,
-        action="tender.closed",
-        obj=tender,
-        before=before,
-        after=_status_data(tender, Transition.CLOSE),
-    )
-    tender_event_on_commit(tender, "closed")
-    return tender
-
-
-def tenders_close_due(*, now: datetime.datetime | None = None) -> list[str]:
-    """Close every published tender whose deadline has passed, each in its own transaction.
-    Returns the references closed. Running it again closes nothing more."""
-    now = now or timezone.now()
-    due = Tender.objects.own().filter(status=Tender.Status.PUBLISHED, submission_deadline__lte=now)
-    closed = []
-    for tender in due.order_by("submission_deadline", "pk"):
-        try:
-            tender_close(tender=tender, now=now)
-        except DomainError:  # another run closed or cancelled it meanwhile
-            continue
-        closed.append(tender.reference)
-    return closed
 
 
 @transaction.atomic

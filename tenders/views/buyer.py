@@ -33,12 +33,14 @@ from tenders.forms.buyer import (
 from tenders.lifecycle import Transition
 from tenders.selectors.buyer import (
     document_for_download,
+    open_questions_count,
     tender_for_buyer,
     tenders_to_open,
     workspace_tenders,
 )
 from tenders.selectors.dialogue import units_managed_by
 from tenders.selectors.needs import needs_managed_by
+from tenders.services import closing
 from tenders.services import documents as document_services
 from tenders.services import tenders as services
 from tenders.services.tender_rules import TenderNotReady, publication_problems
@@ -177,7 +179,12 @@ def tender_edit(request, reference: str):
 @login_required
 @require_GET
 def tender_detail(request, reference: str):
-    return _detail_page(request, tender_for_buyer(request.user, reference), DocumentForm())
+    tender = tender_for_buyer(request.user, reference)
+    # Past its deadline a tender is closed, whether or not the periodic close has run: close it
+    # now (as the system would) so the page offers what a closed tender allows.
+    if closing.tender_close_if_due(tender=tender):
+        tender = tender_for_buyer(request.user, reference)
+    return _detail_page(request, tender, DocumentForm())
 
 
 def _detail_page(request, tender, document_form, status=200):
@@ -194,6 +201,7 @@ def _detail_page(request, tender, document_form, status=200):
             "publishes_to_doffin": doffin.is_configured(),
             "document_form": document_form,
             "documents_open": editable or amendable,
+            "open_questions": open_questions_count(tender),
         },
         status=status,
     )

@@ -21,7 +21,7 @@ from bids.models import Bid
 from bids.services import evaluation as evaluation_services
 from marketplace.models import Role
 from tenders.models import Tender
-from tenders.services.tenders import tenders_close_due
+from tenders.services.closing import tenders_close_due
 from tests.factories import SupplierFactory, TenderFactory
 from tests.factories.bid_evaluation import buyer_user
 from tests.factories.bids import complete_content, submitted_bid, supplier_member

@@ -14,6 +14,7 @@ from django.urls import reverse
 from marketplace.page_cache import page_cache_invalidate
 from marketplace.services.profiles import profile_update
 from tenders.services import tenders as tender_services
+from tenders.services.closing import tender_close
 from tenders.services.tenders import TenderInput
 from tests.factories import (
     NeedFactory,
@@ -222,7 +223,7 @@ def test_amending_and_awarding_change_the_next_anonymous_page(
     before = client.get(url).content
     later = tender.submission_deadline + datetime.timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
-        tender_services.tender_close(tender=tender, now=later)
+        tender_close(tender=tender, now=later)
         tender_services.tender_start_evaluation(tender=tender, by=procurement_officer)
         tender_services.tender_mark_awarded(tender=tender, by=procurement_officer)
     awarded = client.get(url)

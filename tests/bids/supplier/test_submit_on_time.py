@@ -20,7 +20,7 @@ from bids.services import bids as services
 from bids.services.opening import opening_start
 from marketplace.models import AuditEvent
 from tenders.models import Tender
-from tenders.services.tenders import tender_close
+from tenders.services.closing import tender_close
 from tests.factories.bids import draft_bid, tender_ready_for_bids
 
 

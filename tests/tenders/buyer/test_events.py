@@ -11,6 +11,7 @@ from django.utils import timezone
 from marketplace.errors import DomainError, InvalidTransition
 from tenders import events
 from tenders.models import Tender
+from tenders.services import closing
 from tenders.services import tenders as services
 
 S = Tender.Status
@@ -77,7 +78,7 @@ def test_award_and_its_withdrawal_follow_the_lifecycle(
 ):
     later = published.submission_deadline + datetime.timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.tender_close(tender=published, now=later)
+        closing.tender_close(tender=published, now=later)
         services.tender_start_evaluation(tender=published, by=procurement_officer)
         services.tender_mark_awarded(tender=published, by=procurement_officer)
     published.refresh_from_db()

@@ -15,6 +15,7 @@ from marketplace.models import AuditEvent, Notification
 from tenders import lifecycle
 from tenders.lifecycle import Transition
 from tenders.models import Amendment, Tender
+from tenders.services import closing
 from tenders.services import tenders as services
 from tenders.services.references import reference_next
 from tenders.services.tender_rules import TenderNotReady
@@ -362,7 +363,7 @@ def test_the_periodic_task_closes_tenders_past_their_deadline(buyer, buyer_unit)
 
 def test_a_tender_does_not_close_before_its_deadline(published, procurement_officer):
     with pytest.raises(DomainError) as caught:
-        services.tender_close(tender=published, by=procurement_officer)
+        closing.tender_close(tender=published, by=procurement_officer)
     assert caught.value.code == "tender_close_too_early"
 
 
