@@ -28,6 +28,7 @@ from bids.forms.supplier import (
     subcontractors_from,
 )
 from bids.models import Bid, ConsortiumMember
+from bids.selectors.outcomes import with_outcomes
 from bids.selectors.supplier import (
     bid_for_bidder,
     bid_for_tender,
@@ -83,6 +84,7 @@ def my_bids(request):
     if not organisations.exists():
         raise Http404
     page = Paginator(bids_of(request.user), 20).get_page(request.GET.get("page"))
+    page.object_list = with_outcomes(page.object_list, now=timezone.now())
     return render(
         request,
         "bids/supplier/my_bids.html",
