@@ -29,9 +29,9 @@ from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record, canonical_json
 from marketplace.services.notifications import notify
 from tenders.models import Tender
+from tenders.services.closing import tender_close
 from tenders.services.follows import target_path
 from tenders.services.locks import lock
-from tenders.services.closing import tender_close
 
 OPENABLE_STATUSES = frozenset(
     {Tender.Status.PUBLISHED, Tender.Status.CLOSED, Tender.Status.IN_EVALUATION}
