@@ -21,11 +21,12 @@ from tenders.selectors.open_data import ocds_tenders
 
 from .releases import iso, ocid_for, planning_release, tender_release
 
-IGNORED = ("id", "date")
+IGNORED = ("id", "date", "tag")
 
 
 def _same(stored: dict, built: dict) -> bool:
-    """Whether two releases say the same (their ids and dates aside)."""
+    """Whether two releases say the same (their ids, dates and tags aside: a tender closing for
+    bids changes its tag, not what it publishes)."""
     return {k: v for k, v in stored.items() if k not in IGNORED} == {
         k: v for k, v in built.items() if k not in IGNORED
     }
