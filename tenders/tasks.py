@@ -10,6 +10,7 @@ from celery import shared_task
 
 from tenders import tasks_dialogue  # noqa: F401
 from tenders.eforms import tasks as eforms_tasks  # noqa: F401
+from tenders.ocds import tasks as ocds_tasks  # noqa: F401
 
 # --- Buyer: the lifecycle's periodic close (CELERY_BEAT_SCHEDULE "tenders-close-due") ---------
 

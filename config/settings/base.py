@@ -289,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenders.close_due_needs",
         "schedule": crontab(minute="*"),
     },
+    # OCDS: releases for changes no domain event announces (a pilot's progress; docs/ocds.md).
+    "ocds-publish-releases": {
+        "task": "tenders.ocds_publish_releases",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Outbox: deliver what the broker missed, retry what failed (marketplace/outbox.py).
     "outbox-sweep": {
         "task": "marketplace.sweep_outbox",

@@ -16,6 +16,7 @@ from tenders.models import OcdsRelease, ReleaseImmutableError
 from tenders.ocds.checks import ocid_prefix_registered
 from tenders.ocds.extensions import merge_rules
 from tenders.ocds.store import releases_publish, releases_publish_all
+from tenders.ocds.tasks import ocds_publish_releases
 from tenders.services import tenders as services
 from tenders.services.tenders import TenderInput
 from tests.factories import TenderFactory, cpv_code
@@ -97,6 +98,7 @@ def test_a_record_after_two_amendments_holds_every_release_and_ocdsmerge_compile
 def test_a_redelivered_event_or_an_unchanged_tender_adds_no_release(amended_twice):
     assert releases_publish(tender_id=amended_twice.pk) == []
     assert releases_publish_all() == 0
+    assert ocds_publish_releases.delay().get() == 0  # the daily task, run in-process here
     assert OcdsRelease.objects.filter(tender=amended_twice).count() == 3
 
 
