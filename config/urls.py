@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config import health
+from config import api_docs, health
 from marketplace.views import account_entry
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/docs/", api_docs.api_docs, name="api_docs"),
     path("api/", include("config.api_urls")),
     path("", include("tenders.urls_data")),
     path("", include("cms.urls_site")),

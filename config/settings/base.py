@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # API, listings, background work
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc for /api/docs/ from our static files
     "django_filters",
     "django_celery_beat",
     # Security headers (config/security_headers.py)

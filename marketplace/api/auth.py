@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -95,6 +96,25 @@ class PersonalTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
+
+
+class PersonalTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema (and /api/docs/) describes :class:`PersonalTokenAuthentication`."""
+
+    target_class = PersonalTokenAuthentication
+    name = "personalToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": str(
+                _(
+                    "A personal API token, made under your account's API tokens page, sent as "
+                    "Authorization: Bearer <token>. Tokens carry scopes; passwords are refused."
+                )
+            ),
+        }
 
 
 class TokenHasScope(BasePermission):

@@ -134,6 +134,7 @@ class SupplierSerializer(serializers.ModelSerializer):
 # --- filters ----------------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CpvCodesFilter(django_filters.Filter):
     field_class = CpvCodesField
 
