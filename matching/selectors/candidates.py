@@ -218,7 +218,7 @@ _RANK_SQL = """WITH {tiers},
 exact (code, points) AS (VALUES {exact}),
 ranges (low, high, points) AS (VALUES {ranges}),
 links AS MATERIALIZED ({rows}),
-code_fit AS (
+code_fit AS MATERIALIZED (
   SELECT c.code, COALESCE(
            (SELECT e.points FROM exact e WHERE e.code = c.code),
            (SELECT MAX(r.points) FROM ranges r WHERE c.code BETWEEN r.low AND r.high),
