@@ -20,11 +20,13 @@ from tenders.models import (
     Criterion,
     Lot,
     QualificationRequirement,
+    Question,
     Tender,
     TenderDocument,
     Theme,
 )
-from tenders.selectors.relations import Relation, Relations
+from tenders.selectors.dialogue import published_questions
+from tenders.selectors.relations import CompiledRow, Relation, Relations
 
 
 def smb_lots_exist() -> Exists:
@@ -41,21 +43,26 @@ def public_tenders() -> QuerySet[Tender]:
     )
 
 
+# The page's row, compiled once per process (references are unique: no ORDER BY; first()
+# would sort by Meta.ordering, which cost the ORM about as much as the rest of the statement).
+_PAGE_ROW = CompiledRow(
+    lambda reference: (
+        Tender.objects.select_related("buyer", "unit", "main_cpv", "need")
+        .filter(reference=reference)
+        .order_by()[:1]
+    ),
+    stand_in="\x1fno reference\x1f",
+)
+
+
 def tender_for_page(*, reference: str, user) -> Tender:
     """The tender with ``reference`` and everything its page shows, or 404, in two queries.
 
-    A draft is found only for users who may manage it; other organisations get 404.
+    A draft is found only for users who may manage it; other organisations get 404. The
+    published questions and answers come with the rest (``tender.published_questions``, as
+    ``tenders.selectors.dialogue.published_questions`` gives them).
     """
-    # References are unique: no ORDER BY (first() would sort by Meta.ordering, and building
-    # that ordering cost the ORM about as much as the rest of the statement).
-    tender = next(
-        iter(
-            Tender.objects.select_related("buyer", "unit", "main_cpv", "need")
-            .filter(reference=reference)
-            .order_by()[:1]
-        ),
-        None,
-    )
+    tender = _PAGE_ROW.first(reference)
     if tender is None:
         raise Http404("No such tender.")
     if tender.status == Tender.Status.DRAFT and not user_can(user, Action.TENDER_MANAGE, tender):
@@ -132,8 +139,8 @@ TENDER_PARTS = (
     ),
 )
 
-# The public page: those parts, the documents anyone may download and the amendments, in one
-# query.
+# The public page: those parts, the documents anyone may download, the amendments and the
+# published questions, in one query.
 _PAGE_RELATIONS = Relations(
     *TENDER_PARTS,
     Relation(
@@ -155,6 +162,17 @@ _PAGE_RELATIONS = Relations(
         Amendment,
         _own,
         to_attr="history",
+    ),
+    # The published Q&A (only the columns published_questions reads: never the asker).
+    Relation(
+        "questions",
+        lambda pk: published_questions(Tender(pk=pk)),
+        "tender_id",
+        Question,
+        _own,
+        to_attr="published_questions",
+        # ORDER BY number, published_at as PostgreSQL sorts it (a number is given on publishing).
+        order=lambda q: (q.number is None, q.number or 0, q.published_at, q.pk),
     ),
 )
 

@@ -14,6 +14,11 @@ own when it runs.
 
 Only plain columns travel (text, numbers, booleans, dates): a related model with a JSON column
 stays with ``prefetch_related``.
+
+``CompiledRow`` does the same for the page's own row: a queryset (with its ``select_related``)
+compiled once per process and database for a stand-in value, run with the page's value and
+turned into model instances as the ORM's own iterable does. On PostgreSQL both run as text with
+their constants written in (``_Statement``), so psycopg need not parse them again.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import F, IntegerField, JSONField, Model, QuerySet, Value
 from django.db.models.functions import JSONObject
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 # Stands for the root's key while the statement is compiled; no table holds it.
@@ -43,7 +49,9 @@ class Relation:
     Each of ``owners(root)`` gets its rows in its prefetch cache under ``name`` (what
     ``prefetch_related`` would fill), or in the attribute ``to_attr`` as a list; an owner without
     rows gets an empty list. Relations are primed in the order given, so ``owners`` may read a
-    relation primed before it (a tender's lots, then the lots' codes).
+    relation primed before it (a tender's lots, then the lots' codes). Every column of ``model``
+    is read, unless ``rows`` selects the model's own table with ``only()``: then those columns
+    (the instances defer the rest).
     """
 
     name: str
@@ -56,8 +64,14 @@ class Relation:
     order: Callable[[Model], tuple] | None = None
 
 
-def _fields(model: type[Model]) -> list:
-    return list(model._meta.concrete_fields)
+def _fields(relation: Relation, rows: QuerySet) -> list:
+    """The columns of ``relation.model`` to read: those ``rows.only()`` names, else all."""
+    model = relation.model
+    names, defer = rows.query.deferred_loading
+    if relation.prefix or defer or not names:
+        return list(model._meta.concrete_fields)
+    wanted = {model._meta.get_field(name).attname for name in names} | {model._meta.pk.attname}
+    return [f for f in model._meta.concrete_fields if f.attname in wanted]
 
 
 def _python_value(model_field, value, *, json_as_text: bool = False):
@@ -103,55 +117,133 @@ def _prime(owner: Model, relation: Relation, objects: list) -> None:
     owner.__dict__.setdefault("_prefetched_objects_cache", {})[relation.name] = queryset
 
 
+class _Statement:
+    """Compiled SQL that takes one value (in place of ``stand_in``) each time it runs.
+
+    On PostgreSQL the constant parameters are written into the text once, and each run quotes
+    the one value with psycopg and runs the text without parameters: psycopg parses a statement
+    longer than 4 kB for its placeholders on every execution (it caches shorter ones), which
+    cost more than a page's own work here. Elsewhere the parameters are passed as usual.
+    """
+
+    def __init__(self, sql: str, params: tuple, *, stand_in: object, using: str) -> None:
+        self.sql, self.params, self.stand_in = sql, params, stand_in
+        self.parts: list[str] | None = None
+        ops = connections[using].ops
+        if connections[using].vendor == "postgresql":
+            parts = ops.compose_sql(sql, params).split(ops.compose_sql("%s", [stand_in]))
+            if len(parts) - 1 == params.count(stand_in):  # the literal is nowhere else
+                self.parts = parts
+
+    def execute(self, cursor, value, *, using: str) -> None:
+        if self.parts is not None:
+            cursor.execute(connections[using].ops.compose_sql("%s", [value]).join(self.parts))
+        else:
+            cursor.execute(
+                self.sql, tuple(value if param == self.stand_in else param for param in self.params)
+            )
+
+
 class Relations:
     """The relations a page shows of one root object, fetched in one query."""
 
     def __init__(self, *relations: Relation) -> None:
         self.relations = relations
         self._orders = [r.order or _default_order(r.model) for r in relations]
-        self._fields = [_fields(r.model) for r in relations]
-        self._compiled: dict[str, tuple[str, tuple]] = {}
+        self._compiled: dict[str, tuple[_Statement, list[list]]] = {}
 
-    def _statement(self, using: str) -> tuple[str, tuple]:
+    def _statement(self, using: str) -> tuple[_Statement, list[list]]:
         if using not in self._compiled:
+            rows = [relation.rows(_ROOT) for relation in self.relations]
+            fields = [_fields(r, q) for r, q in zip(self.relations, rows, strict=True)]
             parts = [
-                relation.rows(_ROOT)
-                .order_by()
+                query.order_by()
                 .annotate(
                     relation_index=Value(index, output_field=IntegerField()),
                     owner_id=F(relation.owner),
                     related=JSONObject(
-                        **{f.attname: F(relation.prefix + f.attname) for f in fields}
+                        **{f.attname: F(relation.prefix + f.attname) for f in columns}
                     ),
                 )
                 .values_list("relation_index", "owner_id", "related")
-                for index, (relation, fields) in enumerate(
-                    zip(self.relations, self._fields, strict=True)
+                for index, (relation, query, columns) in enumerate(
+                    zip(self.relations, rows, fields, strict=True)
                 )
             ]
             union = parts[0].union(*parts[1:], all=True)
             sql, params = union.query.get_compiler(using).as_sql()
             if _ROOT not in params:
                 raise ValueError("Every relation must be narrowed to the root.")
-            self._compiled[using] = sql, tuple(params)
+            statement = _Statement(sql, tuple(params), stand_in=_ROOT, using=using)
+            self._compiled[using] = statement, fields
         return self._compiled[using]
 
     def prime(self, root: Model, *, using: str = "default") -> None:
         """Fetch every relation of ``root`` in one query and prime each owner with its objects."""
-        sql, params = self._statement(using)
-        params = tuple(root.pk if param == _ROOT else param for param in params)
+        statement, fields = self._statement(using)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+            statement.execute(cursor, root.pk, using=using)
             rows = cursor.fetchall()
         found: dict[tuple[int, object], list] = defaultdict(list)
         for index, owner_id, data in rows:
             if isinstance(data, str):
                 data = json.loads(data)
             relation = self.relations[index]
-            found[(index, owner_id)].append(
-                _instance(relation.model, self._fields[index], data, using)
-            )
+            found[(index, owner_id)].append(_instance(relation.model, fields[index], data, using))
         for index, relation in enumerate(self.relations):
             order = self._orders[index]
             for owner in relation.owners(root):
                 _prime(owner, relation, sorted(found.get((index, owner.pk), []), key=order))
+
+
+class CompiledRow:
+    """The first row of ``build(value)`` as a model instance with its ``select_related`` objects,
+    from SQL compiled once per process and database.
+
+    ``build`` must use its argument exactly once as a query parameter (a filter value) and give
+    the same statement for every value; ``stand_in`` is a value no row holds, used to compile.
+    Building an 88-column ``select_related`` statement costs the ORM more than running it.
+    """
+
+    def __init__(self, build: Callable[[object], QuerySet], *, stand_in: object) -> None:
+        self._build = build
+        self._stand_in = stand_in
+        self._compiled: dict[str, tuple] = {}
+
+    def _statement(self, using: str) -> tuple:
+        if using not in self._compiled:
+            compiler = self._build(self._stand_in).query.get_compiler(using)
+            sql, params = compiler.as_sql()
+            if list(params).count(self._stand_in) != 1:
+                raise ValueError("The statement must take the value once, as a parameter.")
+            select, klass_info = compiler.select, compiler.klass_info
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            columns = [column for column, _, _ in select[: compiler.col_count]]
+            self._compiled[using] = (
+                _Statement(sql, tuple(params), stand_in=self._stand_in, using=using),
+                klass_info["model"],
+                [column.target.attname for column, _, _ in select[start:end]],
+                (start, end),
+                get_related_populators(klass_info, select, using),
+                list(compiler.get_converters(columns).items()),
+            )
+        return self._compiled[using]
+
+    def first(self, value, *, using: str = "default") -> Model | None:
+        """The instance the statement finds for ``value``, or None."""
+        statement, model, attnames, (start, end), populators, converters = self._statement(using)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            statement.execute(cursor, value, using=using)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if converters:
+            row = list(row)
+            for position, (functions, expression) in converters:
+                for function in functions:
+                    row[position] = function(row[position], expression, connection)
+        instance = model.from_db(using, attnames, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        return instance

@@ -28,7 +28,11 @@ def _user(context):
 def tender_questions(context, tender) -> dict:
     """Published Q&A for everyone; for a supplier also the ask form and its own pending ones."""
     user = _user(context)
-    organisations = list(supplier_organisations_of(user)) if user is not None else []
+    speaking_for = supplier_organisations_of(user) if user is not None else None
+    # A none() (anonymous visitors) is compiled in full before Django finds it empty.
+    organisations = (
+        [] if speaking_for is None or speaking_for.query.is_empty() else list(speaking_for)
+    )
     asking = can_ask(tender)
     if organisations:
         published, pending = questions_seen_by(tender, organisations)

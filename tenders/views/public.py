@@ -34,6 +34,12 @@ def _template_exists(name: str) -> bool:
     return True
 
 
+def _has_rows(queryset) -> bool:
+    """``queryset.exists()``, without compiling a ``none()`` (the policy's answer for anonymous
+    visitors), which Django builds in full before it finds there is nothing to ask."""
+    return not queryset.query.is_empty() and queryset.exists()
+
+
 def _has_filters(request) -> bool:
     """Whether anything narrows the list beyond the defaults (open for bids, any order)."""
     return any(
@@ -82,7 +88,7 @@ def tender_detail(request, reference: str):
             "can_manage": can_manage,
             # The start page sends someone whose organisation already has a bid to that bid.
             "can_bid": open_for_bids
-            and organisations_where(request.user, Action.BID_PREPARE).exists(),
+            and _has_rows(organisations_where(request.user, Action.BID_PREPARE)),
             "show_questions": show_dialogue and _template_exists(QUESTIONS_PARTIAL),
             "show_follow": show_dialogue and _template_exists(FOLLOW_PARTIAL),
         },
