@@ -37,6 +37,7 @@ class LotSerializer(serializers.ModelSerializer):
             "description",
             "cpv_codes",
             "estimated_value",
+            "estimated_value_currency",
             "municipalities",
             "suitable_for_smb",
         ]
@@ -83,6 +84,7 @@ class TenderSerializer(serializers.ModelSerializer):
             "procedure",
             "contract_type",
             "estimated_value",
+            "estimated_value_currency",
             "threshold_band",
             "main_cpv",
             "additional_cpv",

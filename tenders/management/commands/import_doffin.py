@@ -103,7 +103,8 @@ class Command(BaseCommand):
             f"{totals['unchanged']} unchanged from {imported} of {len(files)} files."
         )
         if skipped_count:
-            summary += f" {skipped_count} invalid entries were skipped (listed above)."
+            entries = "entry" if skipped_count == 1 else "entries"
+            summary += f" Skipped {skipped_count} invalid {entries} (listed above)."
         if failed:
             raise CommandError(f"{summary} Failed: {', '.join(failed)}.", returncode=EXIT_FAILED)
         if skipped_count:

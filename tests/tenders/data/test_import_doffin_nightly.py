@@ -217,7 +217,7 @@ def test_skip_invalid_imports_the_valid_entries_and_lists_each_skipped_one(tmp_p
     path = bad_deadline_rows(tmp_path)
     err = StringIO()
 
-    with pytest.raises(CommandError, match="1 invalid entries were skipped") as raised:
+    with pytest.raises(CommandError, match=r"Skipped 1 invalid entry \(listed above\)") as raised:
         call_command("import_doffin", str(path), skip_invalid=True, stdout=StringIO(), stderr=err)
 
     assert raised.value.returncode == 3  # distinct from a failed file (1)
@@ -261,8 +261,9 @@ def test_skip_invalid_leaves_out_a_notice_the_database_refuses_without_a_trace(t
 
 def test_a_value_in_euro_is_kept_with_its_currency_and_shown_with_the_code(client, tmp_path):
     cpv_code("90620000", "Snow-clearing services")
-    xml = eforms_notice().replace('currencyID="NOK"', 'currencyID="EUR"')
-    xml = xml.replace(
+    # (open until 2035, so that the list of open opportunities shows it too)
+    xml = eforms_notice(deadline_date="2035-11-02+01:00")
+    xml = xml.replace('currencyID="NOK"', 'currencyID="EUR"').replace(
         '<cac:ProcurementProject><cbc:Name languageID="NOB">Nord</cbc:Name>',
         '<cac:ProcurementProject><cbc:Name languageID="NOB">Nord</cbc:Name>'
         '<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID="SEK">'
@@ -289,6 +290,13 @@ def test_a_value_in_euro_is_kept_with_its_currency_and_shown_with_the_code(clien
     value = re.search(r"EUR 2\xa0500\xa0000|2\xa0500\xa0000 EUR", norwegian.content.decode())
     assert value, "the value in euro is not on the Norwegian page"
     assert "2\xa0500\xa0000 kr" not in norwegian.content.decode()
+
+    with translation.override("en"):
+        listing = client.get(reverse("tenders:opportunity_list")).content.decode()
+    assert "EUR 2,500,000" in listing
+    api = client.get(f"/api/tenders/{tender.reference}/").json()
+    assert (api["estimated_value"], api["estimated_value_currency"]) == ("2500000", "EUR")
+    assert api["lots"][0]["estimated_value_currency"] == "SEK"
 
     # and importing it again changes nothing
     out, _err = run(path)
