@@ -13,7 +13,6 @@ officer knows better, and the value split shows the effect of the value per lot 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -309,7 +308,6 @@ def design_figures(design: LotDesign) -> dict:
             "alone": item.any.alone_total,
             "alone_smb": item.smb,
             "alone_local": item.any.alone_local_total,
-            "together": sum(part.counts.together_total for part in item.parts),
         }
 
     return {
@@ -322,17 +320,3 @@ def design_figures(design: LotDesign) -> dict:
         "best_split": {"key": design.best.key, **of(design.best)} if design.best else None,
         "most_lots": design.most_lots,
     }
-
-
-def parse_limits(data, tender: Tender) -> tuple[int, int | None]:
-    """The officer's limits from a submitted form's cleaned data, or the defaults."""
-    most = data.get("most_lots") if data else None
-    per_bidder = data.get("max_per_bidder") if data else None
-    return (most or max(MOST_LOTS_DEFAULT, tender_lot_count(tender)), per_bidder or None)
-
-
-def tender_lot_count(tender: Tender) -> int:
-    return len(tender.lots.all())
-
-
-__all__: Sequence[str] = ("Design", "LotDesign", "Part", "design_figures", "lot_design")

@@ -31,12 +31,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
-from django.db.models import CharField as CharType
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import SmeCategory, SupplierProfile
-from marketplace.models.classification import cpv_prefix, cpv_under_q
+from marketplace.models import Organisation, SmeCategory, SupplierProfile
+from marketplace.models.classification import cpv_prefix, cpv_range
 from matching.scoring import branch_code
 
 # Size groups as the page shows them, in order; startups first (a young firm of any size band).
@@ -136,64 +135,77 @@ class Tally:
     sized: dict[str, int]  # scope key -> firms covering a code with the size for its value
 
 
-def _covers(code: str) -> Q:
-    """The code links (``SupplierProfile.cpv_codes.through``) that cover ``code``."""
+def _covers(code: str) -> tuple[str, list]:
+    """SQL on a code link ``l`` that covers ``code``: in its group's range, or a broader code."""
     prefix = cpv_prefix(code)
-    broader = {branch_code(prefix[:length]) for length in range(2, len(prefix) + 1)}
-    return cpv_under_q([branch_code(prefix[:3])], "cpvcode__code") | Q(cpvcode_id__in=broader)
+    low, high = cpv_range(branch_code(prefix[:3]))
+    broader = sorted({branch_code(prefix[:length]) for length in range(2, len(prefix) + 1)})
+    marks = ", ".join(["%s"] * len(broader))
+    return f"(l.cpvcode_id BETWEEN %s AND %s OR l.cpvcode_id IN ({marks}))", [low, high, *broader]
 
 
-def _covers_exists(code: str) -> Exists:
-    through = SupplierProfile.cpv_codes.through
-    return Exists(through.objects.filter(_covers(code), supplierprofile_id=OuterRef("pk")))
-
-
-def _reaches(number: str, county: str | None) -> Q:
-    municipalities = SupplierProfile.delivery_municipalities.through.objects.filter(
-        supplierprofile_id=OuterRef("pk"), municipality__number=number
-    )
-    reach = Q(delivers_nationwide=True) | Q(municipality__number=number) | Q(Exists(municipalities))
-    if county:
-        counties = SupplierProfile.delivery_counties.through.objects.filter(
-            supplierprofile_id=OuterRef("pk"), county__number=county
-        )
-        reach |= Q(Exists(counties))
-    return reach
-
-
-def _sized(value: Decimal | None) -> Q:
+def _too_small(value: Decimal | None) -> list[str]:
+    """The SME categories whose ceiling is below ``value`` (none when the value is unknown)."""
     if value is None:
-        return Q()
-    too_small = [category for category, ceiling in VALUE_CEILING.items() if ceiling < value]
-    return ~Q(sme_category__in=too_small) if too_small else Q()
+        return []
+    return [str(category) for category, ceiling in VALUE_CEILING.items() if ceiling < value]
 
 
-def _size_case() -> Case:
-    return Case(
-        When(stage__in=YOUNG, then=Value(STARTUP)),
-        When(sme_category__in=[SmeCategory.MICRO, SmeCategory.SMALL], then=Value(SMALL)),
-        When(sme_category=SmeCategory.MEDIUM, then=Value(MEDIUM)),
-        When(Q(sme_category=SmeCategory.LARGE) | Q(stage="large"), then=Value(LARGE)),
-        default=Value(UNKNOWN),
-        output_field=CharType(),
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+class _Sql:
+    """SQL text and its parameters, written in order."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list = []
+
+    def add(self, text: str, params=()) -> None:
+        self.parts.append(text)
+        self.params.extend(params)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _tables() -> dict[str, str]:
+    from marketplace.models import County, Municipality, Organisation
+
+    return {
+        "links": SupplierProfile.cpv_codes.through._meta.db_table,
+        "munis": SupplierProfile.delivery_municipalities.through._meta.db_table,
+        "counties": SupplierProfile.delivery_counties.through._meta.db_table,
+        "profile": SupplierProfile._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "municipality": Municipality._meta.db_table,
+        "county": County._meta.db_table,
+    }
+
+
+def _size_sql() -> tuple[str, list]:
+    return (
+        "CASE WHEN p.stage IN (%s, %s) THEN %s"
+        " WHEN p.sme_category IN (%s, %s) THEN %s"
+        " WHEN p.sme_category = %s THEN %s"
+        " WHEN p.sme_category = %s OR p.stage = %s THEN %s"
+        " ELSE %s END",
+        [
+            *YOUNG,
+            STARTUP,
+            SmeCategory.MICRO.value,
+            SmeCategory.SMALL.value,
+            SMALL,
+            SmeCategory.MEDIUM.value,
+            MEDIUM,
+            SmeCategory.LARGE.value,
+            "large",
+            LARGE,
+            UNKNOWN,
+        ],
     )
-
-
-def _all_of(conditions: Iterable[Q]) -> Q:
-    result = Q()
-    for condition in conditions:
-        result &= condition
-    return result
-
-
-def _any_of(conditions: Iterable[Q]) -> Q:
-    conditions = list(conditions)
-    if not conditions:
-        return Q()
-    result = conditions[0]
-    for condition in conditions[1:]:
-        result |= condition
-    return result
 
 
 def tally(
@@ -205,70 +217,17 @@ def tally(
 ) -> Tally:
     """Count the published suppliers for ``scopes`` in one query. ``groups`` names sets of
     scope keys (the parts of one design); ``counties_of`` maps each municipality number to its
-    county number (``matching.selectors.facts.lookups``)."""
+    county number (``matching.selectors.facts.lookups``).
+
+    The statement reads the code links near the wanted codes once (one row per firm with a
+    flag per code), the delivery places of those firms once (a flag per place and county),
+    and adds the flags up per size and locality: linear in the candidate links, whatever the
+    number of scopes."""
     codes = sorted({code for scope in scopes for code in scope.codes})
     places = sorted({number for scope in scopes for number in scope.municipalities})
+    counties = sorted({counties_of[n] for n in places if counties_of.get(n)})
     local_counties = sorted(set(local_counties))
-    if not codes:
-        empty = {scope.key: Counts() for scope in scopes}
-        return Tally(
-            empty,
-            {name: Counts() for name in groups},
-            {},
-            dict.fromkeys(places, 0),
-            dict.fromkeys(empty, 0),
-        )
-    cover = {code: Q(_covers_exists(code)) for code in codes}
-    reach = {number: _reaches(number, counties_of.get(number)) for number in places}
-    any_code = {scope.key: _any_of(cover[code] for code in scope.codes) for scope in scopes}
-    alone = {
-        scope.key: _all_of(
-            [
-                *(cover[code] for code in scope.codes),
-                *(reach[number] for number in scope.municipalities),
-                _sized(scope.value),
-            ]
-        )
-        for scope in scopes
-    }
-    together = {
-        scope.key: any_code[scope.key]
-        & _any_of(reach[number] for number in scope.municipalities)
-        & ~alone[scope.key]
-        for scope in scopes
-    }
-    # Candidates: published suppliers with a code that covers a wanted one (an index range).
-    links = SupplierProfile.cpv_codes.through.objects.filter(
-        _any_of(_covers(code) for code in codes)
-    ).values("supplierprofile_id")
-    local = Q(municipality__county__number__in=local_counties) if local_counties else Q(pk=None)
-    aggregates = {}
-    for n, scope in enumerate(scopes):
-        aggregates[f"a{n}"] = Count("pk", filter=alone[scope.key])
-        aggregates[f"t{n}"] = Count("pk", filter=together[scope.key])
-        aggregates[f"s{n}"] = (
-            Count("pk", filter=_sized(scope.value)) if scope.value else Count("pk")
-        )
     group_names = list(groups)
-    for n, name in enumerate(group_names):
-        aggregates[f"g{n}"] = Count("pk", filter=_any_of(alone[key] for key in groups[name]))
-    for n, code in enumerate(codes):
-        aggregates[f"c{n}"] = Count("pk", filter=cover[code])
-    for n, number in enumerate(places):
-        aggregates[f"p{n}"] = Count("pk", filter=reach[number])
-    rows = (
-        SupplierProfile.objects.published()
-        .filter(pk__in=links)
-        .annotate(
-            size=_size_case(),
-            is_local=Case(
-                When(local, then=Value("y")), default=Value("n"), output_field=CharType()
-            ),
-        )
-        .order_by()
-        .values("size", "is_local")
-        .annotate(**aggregates)
-    )
     result = Tally(
         {scope.key: Counts() for scope in scopes},
         {name: Counts() for name in group_names},
@@ -276,22 +235,147 @@ def tally(
         dict.fromkeys(places, 0),
         {scope.key: 0 for scope in scopes},
     )
+    if not codes:
+        return result
+    code_col = {code: f"c{n}" for n, code in enumerate(codes)}
+    place_col = {number: f"r{n}" for n, number in enumerate(places)}
+    county_col = {county: f"k{n}" for n, county in enumerate(counties)}
+    t = _tables()
+    sql = _Sql()
+    sql.add("WITH links AS (SELECT l.supplierprofile_id AS id")
+    covers = {code: _covers(code) for code in codes}
+    for code in codes:
+        text, params = covers[code]
+        sql.add(f", MAX(CASE WHEN {text} THEN 1 ELSE 0 END) AS {code_col[code]}", params)
+    sql.add(f" FROM {t['links']} l WHERE ")
+    sql.add(" OR ".join(covers[code][0] for code in codes))
+    sql.params.extend(param for code in codes for param in covers[code][1])
+    sql.add(" GROUP BY l.supplierprofile_id)")
+    if places:
+        sql.add(", reach_m AS (SELECT d.supplierprofile_id AS id")
+        for number in places:
+            sql.add(
+                f", MAX(CASE WHEN m.number = %s THEN 1 ELSE 0 END) AS {place_col[number]}", [number]
+            )
+        sql.add(
+            f" FROM {t['munis']} d JOIN {t['municipality']} m ON m.id = d.municipality_id"  # noqa: S608
+            f" WHERE m.number IN ({_marks(places)})"
+            " AND d.supplierprofile_id IN (SELECT id FROM links)"
+            " GROUP BY d.supplierprofile_id)",
+            places,
+        )
+    if counties:
+        sql.add(", reach_c AS (SELECT d.supplierprofile_id AS id")
+        for county in counties:
+            sql.add(
+                f", MAX(CASE WHEN c.number = %s THEN 1 ELSE 0 END) AS {county_col[county]}",
+                [county],
+            )
+        sql.add(
+            f" FROM {t['counties']} d JOIN {t['county']} c ON c.id = d.county_id"  # noqa: S608
+            f" WHERE c.number IN ({_marks(counties)})"
+            " AND d.supplierprofile_id IN (SELECT id FROM links)"
+            " GROUP BY d.supplierprofile_id)",
+            counties,
+        )
+    size_text, size_params = _size_sql()
+    sql.add(f", firms AS (SELECT {size_text} AS size, ", size_params)
+    if local_counties:
+        sql.add(
+            f"CASE WHEN hc.number IN ({_marks(local_counties)}) THEN 1 ELSE 0 END AS is_local",
+            local_counties,
+        )
+    else:
+        sql.add("0 AS is_local")
+    sql.add(", p.sme_category AS sme")
+    sql.add("".join(f", links.{code_col[code]}" for code in codes))
+    for number in places:
+        ways = [
+            "p.delivers_nationwide",
+            "hm.number = %s",
+            f"COALESCE(rm.{place_col[number]}, 0) = 1",
+        ]
+        county = counties_of.get(number)
+        if county:
+            ways.append(f"COALESCE(rc.{county_col[county]}, 0) = 1")
+        sql.add(
+            f", CASE WHEN {' OR '.join(ways)} THEN 1 ELSE 0 END AS {place_col[number]}", [number]
+        )
+    sql.add(
+        f" FROM links JOIN {t['profile']} p ON p.id = links.id"
+        f" JOIN {t['organisation']} o ON o.id = p.organisation_id"
+        f" LEFT JOIN {t['municipality']} hm ON hm.id = p.municipality_id"
+        f" LEFT JOIN {t['county']} hc ON hc.id = hm.county_id"
+    )
+    if places:
+        sql.add(" LEFT JOIN reach_m rm ON rm.id = links.id")
+    if counties:
+        sql.add(" LEFT JOIN reach_c rc ON rc.id = links.id")
+    sql.add(" WHERE p.is_published AND o.kind = %s)", [Organisation.Kind.SUPPLIER.value])
+
+    def every(columns: Iterable[str]) -> str:
+        return " AND ".join(f"{column} = 1" for column in columns) or "1 = 1"
+
+    def some(columns: Iterable[str]) -> str:
+        return "(" + (" OR ".join(f"{column} = 1" for column in columns) or "1 = 1") + ")"
+
+    def sized(scope: Scope) -> tuple[str, list]:
+        small = _too_small(scope.value)
+        return (f"sme NOT IN ({_marks(small)})", small) if small else ("1 = 1", [])
+
+    def alone(scope: Scope) -> tuple[str, list]:
+        size_text, params = sized(scope)
+        columns = [code_col[c] for c in scope.codes] + [place_col[n] for n in scope.municipalities]
+        return f"({every(columns)} AND {size_text})", params
+
+    sql.add(" SELECT size, is_local")
+    for n, scope in enumerate(scopes):
+        alone_text, alone_params = alone(scope)
+        sql.add(f", SUM(CASE WHEN {alone_text} THEN 1 ELSE 0 END) AS a{n}", alone_params)
+        any_code = some(code_col[c] for c in scope.codes)
+        any_place = some(place_col[p] for p in scope.municipalities)
+        sql.add(
+            f", SUM(CASE WHEN {any_code} AND {any_place} AND NOT {alone_text} THEN 1 ELSE 0 END)",
+            alone_params,
+        )
+        size_text, size_params = sized(scope)
+        sql.add(f", SUM(CASE WHEN {size_text} THEN 1 ELSE 0 END)", size_params)
+    by_key = {scope.key: scope for scope in scopes}
+    for name in group_names:
+        texts, params = [], []
+        for key in groups[name]:
+            alone_text, alone_params = alone(by_key[key])
+            texts.append(alone_text)
+            params += alone_params
+        sql.add(f", SUM(CASE WHEN {' OR '.join(texts) or '1 = 0'} THEN 1 ELSE 0 END)", params)
+    sql.add("".join(f", SUM({code_col[code]})" for code in codes))
+    sql.add("".join(f", SUM({place_col[number]})" for number in places))
+    sql.add(" FROM firms GROUP BY size, is_local")
+    with connection.cursor() as cursor:
+        # Our constant SQL around placeholders: every value is a parameter.
+        cursor.execute(sql.text, sql.params)
+        rows = cursor.fetchall()
     for row in rows:
-        size, is_local = row["size"], row["is_local"] == "y"
-        for n, scope in enumerate(scopes):
+        size, is_local, values = row[0], bool(row[1]), [int(v or 0) for v in row[2:]]
+        for scope in scopes:
+            alone_n, together_n, sized_n = values[:3]
+            values = values[3:]
             counts = result.scopes[scope.key]
-            counts.alone[size] += row[f"a{n}"]
-            counts.together[size] += row[f"t{n}"]
-            result.sized[scope.key] += row[f"s{n}"]
+            counts.alone[size] += alone_n
+            counts.together[size] += together_n
+            result.sized[scope.key] += sized_n
             if is_local:
-                counts.alone_local[size] += row[f"a{n}"]
-                counts.together_local[size] += row[f"t{n}"]
-        for n, name in enumerate(group_names):
-            result.any[name].alone[size] += row[f"g{n}"]
+                counts.alone_local[size] += alone_n
+                counts.together_local[size] += together_n
+        for name in group_names:
+            result.any[name].alone[size] += values[0]
             if is_local:
-                result.any[name].alone_local[size] += row[f"g{n}"]
-        for n, code in enumerate(codes):
-            result.covering[code] += row[f"c{n}"]
-        for n, number in enumerate(places):
-            result.reaching[number] += row[f"p{n}"]
+                result.any[name].alone_local[size] += values[0]
+            values = values[1:]
+        for code in codes:
+            result.covering[code] += values[0]
+            values = values[1:]
+        for number in places:
+            result.reaching[number] += values[0]
+            values = values[1:]
     return result
