@@ -44,59 +44,59 @@ STORY_INDEX = {
 STORIES = [
     {
         "supplier": "nordlys-sensorikk",
-        "tender": "Sensorbasert vinterdrift av gang- og sykkelveier",
-        "pilot": "Sensorer for vinterdrift på gang- og sykkelveier",
+        "tender": "Pilot: energistyring i skolebygg",
+        "pilot": "Energistyring i tre videregående skoler",
         "nb": {
-            "title": "Sensorer viser hvor det er glatt før noen faller",
-            "slug": "sensorer-vinterdrift",
+            "title": "Skolebyggene varmes når elevene er der",
+            "slug": "energistyring-skolebygg",
             "lead": (
-                "Nordlys Sensorikk tester veisensorer på gang- og sykkelveier, slik at "
-                "brøyting og strøing settes inn der det trengs."
+                "Nordlys Sensorikk vant piloten om energistyring og tester sensorer og styring "
+                "av varme og ventilasjon i tre videregående skoler."
             ),
         },
         "en": {
-            "title": "Sensors show where it is icy before anyone falls",
-            "slug": "sensors-winter-maintenance",
+            "title": "School buildings are heated when the pupils are there",
+            "slug": "energy-management-schools",
             "lead": (
-                "Nordlys Sensorikk is testing road sensors on footpaths and cycle paths, so "
-                "ploughing and gritting go where they are needed."
+                "Nordlys Sensorikk won the energy management pilot and is testing sensors and "
+                "control of heating and ventilation in three upper secondary schools."
             ),
         },
         "body_nb": lambda p, h: [
             h("Behovet"),
             p(
-                "<p>Samferdsel fikk mange meldinger om glatte gang- og sykkelveier. Mannskapene "
-                "kjørte faste ruter uansett føre.</p>"
+                "<p>Skolebyggene ble varmet og ventilert etter faste tider, også i ferier og "
+                "tomme rom, mens enkelte klasserom fikk for dårlig luft.</p>"
             ),
             h("Piloten"),
             p(
-                "<p>Sensorer i veibanen måler temperatur og fuktighet og varsler driftsleder "
-                "når det er fare for is.</p>"
+                "<p>Sensorer måler temperatur, CO₂ og bruk av rommene, og styringen tilpasser "
+                "varme og ventilasjon. Piloten varer i et halvt år.</p>"
             ),
             {
                 "type": "quote",
                 "value": {
-                    "quote": "Vi kan endelig strø før det blir glatt, ikke etter.",
-                    "attribution": "Driftsleder i Samferdsel",
+                    "quote": "Vi ser for første gang hvilke rom som brukes, og når.",
+                    "attribution": "Driftsleder ved en av skolene",
                 },
             },
         ],
         "body_en": lambda p, h: [
             h("The need"),
             p(
-                "<p>The transport department received many reports of icy footpaths and cycle "
-                "paths. Crews drove fixed routes whatever the conditions.</p>"
+                "<p>The school buildings were heated and ventilated on fixed schedules, also "
+                "in holidays and empty rooms, while some classrooms had poor air.</p>"
             ),
             h("The pilot"),
             p(
-                "<p>Sensors in the road surface measure temperature and moisture and alert "
-                "the operations manager when ice is likely.</p>"
+                "<p>Sensors measure temperature, CO₂ and the use of the rooms, and the control "
+                "adjusts heating and ventilation. The pilot runs for six months.</p>"
             ),
             {
                 "type": "quote",
                 "value": {
-                    "quote": "At last we can grit before it gets icy, not after.",
-                    "attribution": "Operations manager, Transport",
+                    "quote": "For the first time we see which rooms are used, and when.",
+                    "attribution": "Operations manager at one of the schools",
                 },
             },
         ],

@@ -1,5 +1,5 @@
 """The editorial set-up: content locales, the Editors and Moderators groups, and the
-"Moderators approve" workflow (an editor submits, a moderator approves and publishes).
+"Moderator godkjenner" workflow (an editor submits, a moderator approves and publishes).
 
 Written against an app registry passed in (``apps``), so the same code runs in the data
 migration (historical models) and in ``seed_demo_cms`` (``django.apps.apps``, for databases whose
@@ -8,7 +8,12 @@ tables a test flushed).
 
 from __future__ import annotations
 
-WORKFLOW_NAME = "Moderators approve"
+# Editors read Wagtail's admin in Bokmål, the site's language, so the workflow is named in it.
+WORKFLOW_NAME = "Moderator godkjenner"
+# Earlier names of the moderation workflow and its task: Wagtail's own default ("Moderators
+# approval", made by its migrations) and ours before it was named in Bokmål. The first found is
+# renamed; any other is removed (or, once used, switched off), so there is one workflow.
+FORMER_WORKFLOW_NAMES = ("Moderators approval", "Moderators approve")
 EDITORS = "Editors"
 MODERATORS = "Moderators"
 
@@ -72,6 +77,8 @@ def ensure_moderation_workflow(apps) -> None:
             )
             GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
 
+    _rename_former(apps)
+
     task_type, _ = ContentType.objects.get_or_create(
         app_label="wagtailcore", model="groupapprovaltask"
     )
@@ -85,3 +92,22 @@ def ensure_moderation_workflow(apps) -> None:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     if root is not None:
         WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+
+
+def _rename_former(apps) -> None:
+    """One moderation workflow (and task) named ``WORKFLOW_NAME``, whatever came before."""
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    WorkflowState = apps.get_model("wagtailcore", "WorkflowState")
+    Task = apps.get_model("wagtailcore", "Task")
+    for model in (Workflow, Task):
+        former = model.objects.filter(name__in=FORMER_WORKFLOW_NAMES).order_by("pk")
+        if not model.objects.filter(name=WORKFLOW_NAME).exists() and former.exists():
+            former.filter(pk=former.first().pk).update(name=WORKFLOW_NAME)
+    for workflow in Workflow.objects.filter(name__in=FORMER_WORKFLOW_NAMES):
+        if WorkflowState.objects.filter(workflow=workflow).exists():
+            Workflow.objects.filter(pk=workflow.pk).update(active=False)
+        else:
+            workflow.workflow_pages.all().delete()
+            workflow.workflow_tasks.all().delete()
+            workflow.delete()
+    Task.objects.filter(name__in=FORMER_WORKFLOW_NAMES).update(active=False)

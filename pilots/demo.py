@@ -1,38 +1,42 @@
-"""Demo pilots on the demo tenders: one scaled up into a full purchase, one still running.
+"""Demo pilots, each made from a real award of the demo data: one still running (the energy
+management pilot awarded in ``seed_demo_bids``) and one scaled up into a full purchase (the
+framework agreement on digital appointments, awarded over a year ago).
 
-Both are followed by the demo success stories (``cms.demo_content``), which read their facts.
+Dates are counted from the award: a pilot starts ``starts_days_after_award`` after it, so the
+story stays true whenever the demo is seeded. Milestones are days from the start; a milestone is
+done when its day has passed. Both pilots are followed by the demo success stories
+(``cms.demo_content``), which read their facts.
 """
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 PILOTS = [
     {
-        "title": "Sensorer for vinterdrift på gang- og sykkelveier",
+        "title": "Energistyring i tre videregående skoler",
         "summary": (
-            "Veisensorer på tre strekninger i Lillestrøm varsler glatte partier, slik at "
-            "brøyting og strøing settes inn der det trengs."
+            "Sensorer og styring av varme og ventilasjon i tre videregående skoler, slik at "
+            "byggene bruker energi når elevene er der og ikke ellers."
         ),
-        "tender": "Sensorbasert vinterdrift av gang- og sykkelveier",
+        "tender": "Pilot: energistyring i skolebygg",  # bids.management.commands.seed_demo_bids
         "supplier": "nordlys-sensorikk",
-        "budget_owner": "Leder for drift og vedlikehold, samferdsel",
-        "budget": Decimal("600000"),
-        "starts_on": datetime.date(2026, 10, 1),
-        "ends_on": datetime.date(2027, 3, 31),
+        "budget_owner": "Eiendomssjef, utdanning",
+        "budget": Decimal("900000"),
+        "starts_days_after_award": 21,
+        "duration_days": 182,
         "status": "running",
         "milestones": [
-            ("Sensorer montert på tre strekninger", datetime.date(2026, 10, 20), True),
-            ("Varsler koblet til driftsentralen", datetime.date(2026, 11, 15), True),
-            ("Midtveisevaluering med driftsentreprenøren", datetime.date(2027, 1, 15), False),
-            ("Sluttrapport og anbefaling", datetime.date(2027, 3, 31), False),
+            ("Sensorer montert i tre skoler", 20),
+            ("Styring koblet til byggenes ventilasjon", 45),
+            ("Midtveisevaluering med driftspersonalet", 90),
+            ("Sluttrapport og anbefaling", 182),
         ],
         "kpis": [
             # name, unit, direction, baseline, target, measured
-            ("Andel glattvarsler som stemte", "%", "higher", None, "85", "88"),
-            ("Strømengde per kilometer", "kg", "lower", "420", "340", "365"),
-            ("Meldte fallulykker på strekningene", "antall", "lower", "9", "5", None),
+            ("Energibruk per kvadratmeter og måned", "kWh", "lower", "14", "11", "12.2"),
+            ("Timer med for høy CO₂ i klasserom", "timer", "lower", "120", "60", "78"),
+            ("Fornøyde elever og lærere med inneklimaet", "%", "higher", None, "75", None),
         ],
     },
     {
@@ -45,8 +49,8 @@ PILOTS = [
         "supplier": "storby-digital",
         "budget_owner": "Fylkestannlege",
         "budget": Decimal("450000"),
-        "starts_on": datetime.date(2025, 9, 1),
-        "ends_on": datetime.date(2026, 2, 28),
+        "starts_days_after_award": 21,
+        "duration_days": 180,
         "status": "decided",
         "outcome": "scaled_up",
         "outcome_reason": (
@@ -54,11 +58,11 @@ PILOTS = [
             "bruk på alle klinikkene gjennom en ny anskaffelse."
         ),
         "contract_value": Decimal("3200000"),
-        "decided_at": datetime.datetime(2026, 3, 20, 12, 0, tzinfo=datetime.UTC),
+        "decided_days_after_end": 20,
         "milestones": [
-            ("Oppstart på fire klinikker", datetime.date(2025, 9, 1), True),
-            ("Integrasjon med journalsystemet", datetime.date(2025, 10, 15), True),
-            ("Sluttevaluering", datetime.date(2026, 2, 28), True),
+            ("Oppstart på fire klinikker", 0),
+            ("Integrasjon med journalsystemet", 45),
+            ("Sluttevaluering", 180),
         ],
         "kpis": [
             ("Tomme timer per måned", "timer", "lower", "310", "220", "192"),

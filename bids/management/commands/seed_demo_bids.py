@@ -1,5 +1,6 @@
 """Demo bids: one past-deadline pilot tender with two submitted bids (one joint), opened,
-evaluated and awarded, so a newcomer sees the buyer's whole bid journey; and the bids of the
+evaluated and awarded (its award is the demo's running pilot), so a newcomer sees the buyer's
+whole bid journey; and the bids of the
 demo framework agreement that seed_demo_tenders leaves closed, opened before its award (its
 award notice names the winner and counts the bids from the opening protocol).
 
@@ -42,6 +43,8 @@ UNIT_SLUG = "utdanning"
 LEAD_SLUG, PARTNER_SLUG, OTHER_SLUG = "nordlys-sensorikk", "bakke-berg", "storby-digital"
 OFFICER, OPENER, EVALUATOR = "innkjoper@afk.test", "apner@afk.test", "evaluator@afk.test"
 DEMO_PDF = b"%PDF-1.4\n% Demo: tilbudsbrev\n%%EOF\n"
+DEADLINE_DAYS_AGO = 75
+AWARD_DAYS_AFTER_OPENING = 2
 
 
 class Command(BaseCommand):
@@ -145,7 +148,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The demo unit {UNIT_SLUG!r} is missing: run `manage.py seed_demo`."
             )
-        deadline = (now - datetime.timedelta(days=3)).replace(
+        # Long enough ago for its award to have become the demo's running pilot
+        # (seed_demo_pilots): opened the hour after the deadline, awarded two days later.
+        deadline = (now - datetime.timedelta(days=DEADLINE_DAYS_AGO)).replace(
             hour=11, minute=0, second=0, microsecond=0
         )
         tender = Tender(
@@ -295,6 +300,7 @@ class Command(BaseCommand):
             lot=lot,
             bid=bids[0],
             by=officer,
+            now=opened_at + datetime.timedelta(days=AWARD_DAYS_AFTER_OPENING),
             reasons=reasons
             or "Høyest vektet poengsum: best løsningsbeskrivelse og gjennomføringsplan.",
         )

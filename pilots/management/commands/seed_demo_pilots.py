@@ -1,16 +1,19 @@
 """Demo pilots with milestones, KPIs and a timeline on the demo tenders. Idempotent.
 
-Called by ``seed_demo`` after the tenders (and bids, when that app seeds awards). A pilot is
-linked to the lot's active award decision when there is one, else it has no award. Pilots are
-found by title, so a second run changes nothing.
+Called by ``seed_demo`` after the tenders and bids. Every demo pilot comes from the active award
+decision of its tender to its supplier (seed_demo_bids awards them), and its dates are counted
+from that award; without the award the command stops with an error. Pilots are found by title,
+so a second run changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from marketplace.models import Organisation
 from pilots import demo
@@ -47,23 +50,40 @@ class Command(BaseCommand):
             .select_related("lot")
             .first()
         )
+        if award is None:
+            raise CommandError(
+                f"The demo pilot {spec['title']!r} comes from the award of {spec['tender']!r} "
+                f"to {spec['supplier']!r}, which is missing: run seed_demo (bids award it)."
+            )
+        awarded_on = timezone.localdate(award.decided_at)
+        starts_on = awarded_on + datetime.timedelta(days=spec["starts_days_after_award"])
+        ends_on = starts_on + datetime.timedelta(days=spec["duration_days"])
+        decided_at = None
+        if "decided_days_after_end" in spec:
+            decided_at = timezone.make_aware(
+                datetime.datetime.combine(
+                    ends_on + datetime.timedelta(days=spec["decided_days_after_end"]),
+                    datetime.time(12),
+                )
+            )
+        today = timezone.localdate()
         pilot = Pilot.objects.create(
             title=spec["title"],
             summary=spec["summary"],
             tender=tender,
-            lot=award.lot if award else None,
+            lot=award.lot,
             award=award,
             supplier=supplier,
             buyer=tender.buyer,
             unit=tender.unit,
             budget_owner=spec["budget_owner"],
             budget=spec["budget"],
-            starts_on=spec["starts_on"],
-            ends_on=spec["ends_on"],
+            starts_on=starts_on,
+            ends_on=ends_on,
             status=spec["status"],
             outcome=spec.get("outcome", ""),
             outcome_reason=spec.get("outcome_reason", ""),
-            decided_at=spec.get("decided_at"),
+            decided_at=decided_at,
             contract_value=spec.get("contract_value"),
         )
         PilotEntry.objects.create(
@@ -72,13 +92,14 @@ class Command(BaseCommand):
             text=pilot.title,
             author_organisation=pilot.buyer,
         )
-        for order, (title, due_on, done) in enumerate(spec["milestones"], start=1):
+        for order, (title, days) in enumerate(spec["milestones"], start=1):
+            due_on = starts_on + datetime.timedelta(days=days)
             Milestone.objects.create(
                 pilot=pilot,
                 order=order,
                 title=title,
                 due_on=due_on,
-                completed_on=due_on if done else None,
+                completed_on=due_on if due_on <= today else None,
             )
         for order, (name, unit, direction, baseline, target, measured) in enumerate(
             spec["kpis"], start=1

@@ -390,12 +390,13 @@ class Command(BaseCommand):
             procedure=Procedure.NEGOTIATION,
             contract_type="services",
             estimated_value=Decimal("1200000"),
-            question_deadline=self._oslo(-60),
-            submission_deadline=self._oslo(-50),
+            # Over a year ago: its award became the pilot that was scaled up (seed_demo_pilots).
+            question_deadline=self._oslo(-430),
+            submission_deadline=self._oslo(-420),
             # Closed here; seed_demo_bids adds its bids, opens, evaluates and awards it.
             status=Tender.Status.CLOSED,
-            published_at=self._oslo(-80, 10),
-            closed_at=self._oslo(-50),
+            published_at=self._oslo(-450, 10),
+            closed_at=self._oslo(-420),
             climate_consideration=ClimateConsideration.EXEMPT_INSIGNIFICANT,
             climate_consideration_note="Rådgivningen har ubetydelig klima- og miljøpåvirkning: "
             "oppdraget løses i hovedsak digitalt, uten reiser eller varer.",
