@@ -55,6 +55,8 @@ SYNCED_FIELDS = (
     "closed_at",
     "awarded_at",
 )
+# What the clock changes without the notice changing: a deadline that passed closes the tender.
+STATUS_FIELDS = frozenset({"status", "closed_at", "awarded_at"})
 
 
 class DoffinImportError(DomainError):
@@ -189,24 +191,29 @@ def _sync_relations(tender: Tender, notice: DoffinNotice, known_cpv: set[str], c
 
 def _import_one(
     notice: DoffinNotice, tender: Tender | None, known_cpv: set[str], now: datetime.datetime
-) -> tuple[Tender, str]:
-    """Create or update the notice's tender; returns it and "created", "updated" or
-    "unchanged". Raises ValidationError or IntegrityError."""
+) -> tuple[Tender, str, str | None]:
+    """Create or update the notice's tender; returns it, "created", "updated" or "unchanged",
+    and the tender event to send: "published", "amended" when the notice changed, "closed" when
+    only its deadline passed, or None. Raises ValidationError or IntegrityError."""
     values = _values(notice, known_cpv, now)
     if tender is None:
         tender = Tender(source=Source.DOFFIN, external_id=notice.external_id, **values)
         _validate(tender)
         tender.save()
         _sync_relations(tender, notice, known_cpv, created=True)
-        return tender, "created"
-    changed = any(getattr(tender, name) != values[name] for name in SYNCED_FIELDS)
+        return tender, "created", "published"
+    changed = {name for name in SYNCED_FIELDS if getattr(tender, name) != values[name]}
     for name, value in values.items():
         setattr(tender, name, value)
     if changed:
         _validate(tender)
         tender.save()
     relations_changed = _sync_relations(tender, notice, known_cpv, created=False)
-    return tender, "updated" if changed or relations_changed else "unchanged"
+    if relations_changed or changed - STATUS_FIELDS:
+        return tender, "updated", "amended"
+    if changed:
+        return tender, "updated", "closed" if tender.status == Tender.Status.CLOSED else "amended"
+    return tender, "unchanged", None
 
 
 @transaction.atomic
@@ -225,8 +232,9 @@ def doffin_notices_import(
     With ``skip_invalid`` a notice that cannot be stored is left out whole (its own savepoint)
     and listed in ``result.skipped``; the others are imported.
 
-    A created tender sends the "published" event, an updated one "amended"; an unchanged one
-    (whatever the order of its lots in the notice) is not written and sends nothing.
+    A created tender sends the "published" event, a changed notice "amended", a notice whose
+    deadline passed since the last import "closed"; an unchanged one (whatever the order of its
+    lots in the notice) is not written and sends nothing.
     """
     now = now or timezone.now()
     notices = list(notices)
@@ -246,7 +254,7 @@ def doffin_notices_import(
         seen[notice.external_id] = position
         try:
             with transaction.atomic() if skip_invalid else nullcontext():
-                tender, outcome = _import_one(
+                tender, outcome, event = _import_one(
                     notice, existing.get(notice.external_id), known_cpv, now
                 )
         except (ValidationError, IntegrityError) as exc:
@@ -261,10 +269,8 @@ def doffin_notices_import(
             continue
         result.missing_cpv.update(code for code in notice.cpv_codes if code not in known_cpv)
         setattr(result, outcome, getattr(result, outcome) + 1)
-        if outcome == "created":
-            tender_event_on_commit(tender, "published")
-        elif outcome == "updated":
-            tender_event_on_commit(tender, "amended")
+        if event:
+            tender_event_on_commit(tender, event)
         if progress and done % 250 == 0:
             progress(done)
     if result.created or result.updated:

@@ -3,6 +3,7 @@ wrong namespaces are refused, invalid entries can be skipped one by one, currenc
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -16,8 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from marketplace.models import OutboxMessage
-from tenders.doffin import MalformedNotice, eforms
+from tenders.doffin import MalformedNotice, eforms, read_notices
 from tenders.models import Source, Tender
+from tenders.services.doffin import doffin_notices_import
 from tests.factories import TenderFactory, cpv_code
 
 from .conftest import eforms_notice, reference_file, scrape_row
@@ -123,6 +125,25 @@ def test_reimporting_every_shared_notice_reports_nothing_updated_and_sends_no_ev
 
     assert "0 created, 0 updated, 1260 unchanged from 10 of 10 files" in out
     assert tender_events() == events
+
+
+def test_a_notice_whose_deadline_passed_since_the_last_run_is_closed_not_amended(tmp_path):
+    # given an open notice (deadline 2 November 2026) imported in October
+    path = tmp_path / "2026-123456.xml"
+    path.write_text(eforms_notice(), encoding="utf-8")
+    october = datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+    doffin_notices_import(notices=read_notices(path), source_name=path.name, now=october)
+    assert Tender.objects.get().status == Tender.Status.PUBLISHED
+
+    # when the same notice is imported after its deadline
+    december = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    result = doffin_notices_import(notices=read_notices(path), source_name=path.name, now=december)
+
+    # then the tender is closed and followers hear "closed", not "amended"
+    assert (result.updated, result.unchanged) == (1, 0)
+    assert Tender.objects.get().status == Tender.Status.CLOSED
+    assert tender_events("closed") == 1
+    assert tender_events("amended") == 0
 
 
 # --- Identity comes from the notice, not from its file's name ----------------------------------
@@ -237,7 +258,6 @@ def test_skip_invalid_leaves_out_a_notice_the_database_refuses_without_a_trace(t
     clash = scrape_row(tittel="Stoler")
     clash_path = tmp_path / "clash.json"
     clash_path.write_text(json.dumps([clash], ensure_ascii=False), encoding="utf-8")
-    from tenders.doffin import read_notices
 
     [(_position, notice)] = read_notices(clash_path)
     TenderFactory(reference=notice.reference)
