@@ -242,44 +242,60 @@ def tally(
     county_col = {county: f"k{n}" for n, county in enumerate(counties)}
     t = _tables()
     sql = _Sql()
-    sql.add("WITH links AS (SELECT l.supplierprofile_id AS id")
+    delivered_col = {number: f"d{n}" for n, number in enumerate(places)}
     covers = {code: _covers(code) for code in codes}
-    for code in codes:
-        text, params = covers[code]
-        sql.add(f", MAX(CASE WHEN {text} THEN 1 ELSE 0 END) AS {code_col[code]}", params)
+    flag_columns = [*code_col.values(), *delivered_col.values(), *county_col.values()]
+
+    def leg(source: str, flags: dict[str, tuple[str, list]]) -> None:
+        """One source's rows: its own flags, zero for the others, in ``flag_columns`` order
+        (UNION ALL matches columns by position)."""
+        sql.add(f"SELECT {source} AS id")
+        for column in flag_columns:
+            text, params = flags.get(column, ("0", []))
+            sql.add(f", {text} AS {column}", params)
+
+    # One row per firm with a flag per code, per delivery municipality and per delivery
+    # county: the three sources added up (UNION ALL, then one GROUP BY), never joined to
+    # each other, so each is read once whatever the number of candidates.
+    sql.add("WITH flags AS (SELECT id")
+    sql.add("".join(f", MAX({column}) AS {column}" for column in flag_columns))
+    sql.add(" FROM (")
+    leg(
+        "l.supplierprofile_id",
+        {
+            code_col[code]: (f"CASE WHEN {covers[code][0]} THEN 1 ELSE 0 END", covers[code][1])
+            for code in codes
+        },
+    )
     sql.add(f" FROM {t['links']} l WHERE ")
     sql.add(" OR ".join(covers[code][0] for code in codes))
     sql.params.extend(param for code in codes for param in covers[code][1])
-    sql.add(" GROUP BY l.supplierprofile_id)")
     if places:
-        sql.add(", reach_m AS (SELECT d.supplierprofile_id AS id")
-        for number in places:
-            sql.add(
-                f", MAX(CASE WHEN m.number = %s THEN 1 ELSE 0 END) AS {place_col[number]}", [number]
-            )
+        sql.add(" UNION ALL ")
+        leg(
+            "d.supplierprofile_id",
+            {delivered_col[n]: ("CASE WHEN m.number = %s THEN 1 ELSE 0 END", [n]) for n in places},
+        )
         sql.add(
-            f" FROM {t['munis']} d JOIN {t['municipality']} m ON m.id = d.municipality_id"  # noqa: S608
-            f" WHERE m.number IN ({_marks(places)})"
-            " AND d.supplierprofile_id IN (SELECT id FROM links)"
-            " GROUP BY d.supplierprofile_id)",
+            f" FROM {t['munis']} d JOIN {t['municipality']} m ON m.id = d.municipality_id"
+            f" WHERE m.number IN ({_marks(places)})",
             places,
         )
     if counties:
-        sql.add(", reach_c AS (SELECT d.supplierprofile_id AS id")
-        for county in counties:
-            sql.add(
-                f", MAX(CASE WHEN c.number = %s THEN 1 ELSE 0 END) AS {county_col[county]}",
-                [county],
-            )
+        sql.add(" UNION ALL ")
+        leg(
+            "d.supplierprofile_id",
+            {county_col[c]: ("CASE WHEN c.number = %s THEN 1 ELSE 0 END", [c]) for c in counties},
+        )
         sql.add(
-            f" FROM {t['counties']} d JOIN {t['county']} c ON c.id = d.county_id"  # noqa: S608
-            f" WHERE c.number IN ({_marks(counties)})"
-            " AND d.supplierprofile_id IN (SELECT id FROM links)"
-            " GROUP BY d.supplierprofile_id)",
+            f" FROM {t['counties']} d JOIN {t['county']} c ON c.id = d.county_id"
+            f" WHERE c.number IN ({_marks(counties)})",
             counties,
         )
+    sql.add(") AS sources GROUP BY id HAVING ")
+    sql.add(" OR ".join(f"MAX({code_col[code]}) = 1" for code in codes))
     size_text, size_params = _size_sql()
-    sql.add(f", firms AS (SELECT {size_text} AS size, ", size_params)
+    sql.add(f"), firms AS (SELECT {size_text} AS size, ", size_params)
     if local_counties:
         sql.add(
             f"CASE WHEN hc.number IN ({_marks(local_counties)}) THEN 1 ELSE 0 END AS is_local",
@@ -288,29 +304,21 @@ def tally(
     else:
         sql.add("0 AS is_local")
     sql.add(", p.sme_category AS sme")
-    sql.add("".join(f", links.{code_col[code]}" for code in codes))
+    sql.add("".join(f", f.{code_col[code]}" for code in codes))
     for number in places:
-        ways = [
-            "p.delivers_nationwide",
-            "hm.number = %s",
-            f"COALESCE(rm.{place_col[number]}, 0) = 1",
-        ]
+        ways = ["p.delivers_nationwide", "hm.number = %s", f"f.{delivered_col[number]} = 1"]
         county = counties_of.get(number)
         if county:
-            ways.append(f"COALESCE(rc.{county_col[county]}, 0) = 1")
+            ways.append(f"f.{county_col[county]} = 1")
         sql.add(
             f", CASE WHEN {' OR '.join(ways)} THEN 1 ELSE 0 END AS {place_col[number]}", [number]
         )
     sql.add(
-        f" FROM links JOIN {t['profile']} p ON p.id = links.id"
+        f" FROM flags f JOIN {t['profile']} p ON p.id = f.id"
         f" JOIN {t['organisation']} o ON o.id = p.organisation_id"
         f" LEFT JOIN {t['municipality']} hm ON hm.id = p.municipality_id"
         f" LEFT JOIN {t['county']} hc ON hc.id = hm.county_id"
     )
-    if places:
-        sql.add(" LEFT JOIN reach_m rm ON rm.id = links.id")
-    if counties:
-        sql.add(" LEFT JOIN reach_c rc ON rc.id = links.id")
     sql.add(" WHERE p.is_published AND o.kind = %s)", [Organisation.Kind.SUPPLIER.value])
 
     def every(columns: Iterable[str]) -> str:
