@@ -31,8 +31,16 @@ class AssignEvaluatorForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates
-        self.fields["user"].label_from_instance = lambda user: f"{user} <{user.email}>"
+        field = self.fields["user"]
+        field.queryset = candidates
+        # Read once: the choices to show, and whether there is anyone at all (the page explains
+        # an empty list). Validation still asks the queryset.
+        people = list(candidates)
+        self.has_candidates = bool(people)
+        field.choices = [
+            ("", field.empty_label),
+            *((user.pk, f"{user} <{user.email}>") for user in people),
+        ]
 
 
 class QualificationForm(forms.Form):

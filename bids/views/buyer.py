@@ -231,7 +231,7 @@ def _evaluation_context(tender, roles, user, assign_form=None):
         "assignments": selectors.assignments_of(tender),
         "assign_form": assign_form,
         "across_units": across_units,
-        "no_candidates": not assign_form.fields["user"].queryset.exists(),
+        "no_candidates": not assign_form.has_candidates,
     }
 
 

@@ -44,6 +44,7 @@ ALLOWED: dict[Role, set[Action]] = {
         A.TENDER_MANAGE,
         A.AUDIT_VIEW,
         A.PILOT_MANAGE,
+        A.EVALUATORS_ACROSS_UNITS,
     },
     Role.PROCUREMENT_OFFICER: {
         A.ORGANISATION_VIEW,
