@@ -44,9 +44,10 @@ migrate: install ## Apply database migrations
 # Links in e-mails, the sitemap and canonical addresses name the address the site is served on.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 # Seeding sends the demo's notifications; they go nowhere (not to the console) unless EMAIL_URL
-# says where, so what `make run` prints is the demo data, the logins and the address.
+# says where, and its log lines (tasks, page revisions) only at LOG_LEVEL, so what `make run`
+# prints is the demo data, the logins and the address.
 run: migrate ## Set up, load demo data and serve on http://127.0.0.1:8000 (SQLite, no services)
-	@EMAIL_URL="$${EMAIL_URL:-dummymail://}" $(MANAGE) seed_demo
+	@EMAIL_URL="$${EMAIL_URL:-dummymail://}" LOG_LEVEL="$${LOG_LEVEL:-ERROR}" $(MANAGE) seed_demo
 	@$(MANAGE) runserver $(HOST):$(PORT)
 
 # `make test` keeps its test databases between runs (--reuse-db; new migrations are applied);
