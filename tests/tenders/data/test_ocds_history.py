@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from ocdskit.combine import merge
 from ocdsmerge import Merger
@@ -19,7 +21,7 @@ from tenders.ocds.store import releases_publish, releases_publish_all
 from tenders.ocds.tasks import ocds_publish_releases
 from tenders.services import tenders as services
 from tenders.services.tenders import TenderInput
-from tests.factories import TenderFactory, cpv_code
+from tests.factories import NeedFactory, TenderFactory, cpv_code
 from tests.factories.pilots import KpiFactory, MilestoneFactory, PilotFactory, make_award
 
 from .conftest import cove_results, extended_release_schema, ocds_errors
@@ -111,6 +113,21 @@ def test_a_published_release_can_be_neither_changed_nor_deleted(amended_twice):
     with pytest.raises(ReleaseImmutableError):
         release.delete()
     assert OcdsRelease.objects.get(pk=release.pk).data["tag"] == ["tender"]
+
+
+def test_the_command_gives_existing_tenders_their_releases_once(buyer, buyer_unit):
+    # given a tender written before the store existed (no event stored anything)
+    need = NeedFactory(buyer=buyer, unit=buyer_unit, open=True)
+    tender = TenderFactory(buyer=buyer, unit=buyer_unit, published=True, need=need)
+    first, again = StringIO(), StringIO()
+
+    call_command("ocds_releases", stdout=first)
+    call_command("ocds_releases", stdout=again)
+
+    assert first.getvalue().strip() == "OCDS: 2 release(s) published."
+    assert again.getvalue().strip() == "OCDS: 0 release(s) published."
+    tags = OcdsRelease.objects.filter(tender=tender).values_list("tag", flat=True)
+    assert list(tags) == ["planning", "tender"]
 
 
 def test_drafts_and_doffin_imports_get_no_releases(buyer):
