@@ -96,7 +96,7 @@ def parse(content: bytes) -> DoffinNotice:
     if namespace != expected:
         raise MalformedNotice(
             "root element",
-            f"<{root_name}> is in the namespace {namespace or '(none)'!s}, not {expected}",
+            f"<{root_name}> is in the namespace {namespace or '(none)'}, not {expected}",
         )
     return _Notice(root, root_name).read()
 
