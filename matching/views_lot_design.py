@@ -35,7 +35,8 @@ def _design(tender: Tender, limits: LimitsForm) -> LotDesign:
 
 def _render(request, tender: Tender, limits: LimitsForm, form: JustificationForm | None = None):
     design = _design(tender, limits)
-    editable = lifecycle.is_editable(tender)
+    # The reason is asked for only while the purchase is not divided (FOA § 19-4).
+    editable = lifecycle.is_editable(tender) and design.lots is None
     if form is None and editable:
         form = JustificationForm(
             initial={"justification": tender.no_lots_justification or justification_prefill(design)}

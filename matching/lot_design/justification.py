@@ -16,6 +16,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from marketplace.errors import DomainError
 from marketplace.models import AuditEvent
 from marketplace.services.audit import audit_record
 from matching.lot_design.design import LotDesign, design_figures
@@ -97,7 +98,13 @@ def still_has_placeholder(text: str) -> bool:
 
 @transaction.atomic
 def lot_split_justify(*, tender: Tender, by, text: str, design: LotDesign) -> Tender:
-    """Keep ``text`` as the tender's reason for not dividing it into lots, with the figures."""
+    """Keep ``text`` as the tender's reason for not dividing it into lots, with the figures.
+    A tender divided into two or more lots needs no such reason: refused."""
+    if tender.lots.count() >= 2:
+        raise DomainError(
+            _("The tender is divided into lots, so it needs no reason for not dividing it."),
+            code="tender_divided",
+        )
     tender = tender_update(
         tender=tender, by=by, data=TenderInput(fields={"no_lots_justification": text.strip()})
     )

@@ -250,3 +250,17 @@ def test_a_published_tender_keeps_its_justification(procurement_officer, draft, 
     with pytest.raises(DomainError):
         lot_split_justify(tender=draft, by=procurement_officer, text="Nei.", design=design)
     assert not AuditEvent.objects.filter(action=EVENT).exists()
+
+
+def test_a_divided_tender_needs_no_justification(procurement_officer, draft, registry):
+    from marketplace.errors import DomainError
+
+    LotFactory(tender=draft, number=1)
+    LotFactory(tender=draft, number=2)
+    design = _design(procurement_officer, draft)
+
+    with pytest.raises(DomainError) as caught:
+        lot_split_justify(tender=draft, by=procurement_officer, text="Nei.", design=design)
+    assert caught.value.code == "tender_divided"
+    draft.refresh_from_db()
+    assert draft.no_lots_justification == ""

@@ -175,3 +175,14 @@ def test_queries_do_not_grow_with_the_registry_or_the_lots(
 
 
 QUERY_BUDGET = 10  # session, user, memberships, tender and parts, names, counts, history
+
+
+def test_a_divided_draft_is_not_asked_for_the_reason(buyer_client, draft, registry):  # noqa: F811
+    LotFactory(tender=draft, number=1)
+    LotFactory(tender=draft, number=2)
+
+    page = buyer_client.get(_url(draft))
+
+    assert page.status_code == 200
+    assert page.context["form"] is None
+    assert page.context["design"].lots.lot_count == 2
