@@ -195,7 +195,9 @@ class _LocalSchemaWeb:
 
 class _LocalExtensions:
     """A requests transport adapter serving the pinned extensions' files from the repository
-    (``tenders/ocds/extensions``) under their official URLs; anything else is a 404."""
+    (``tenders/ocds/extensions``) under their official URLs, file by file and as the GitHub
+    archive of their tag or commit (what ocdsextensionregistry downloads); anything else is a
+    404."""
 
     def __init__(self):
         from requests.adapters import BaseAdapter
@@ -205,6 +207,12 @@ class _LocalExtensions:
         self.files = {
             url.removesuffix("extension.json"): EXTENSION_DIR / name for name, url in EXTENSIONS
         }
+        self.archives = {}
+        for name, url in EXTENSIONS:
+            # https://raw.githubusercontent.com/<owner>/<repo>/<ref>/extension.json
+            owner, repo, ref = url.split("/")[3:6]
+            archive = f"https://github.com/{owner}/{repo}/archive/{ref}.zip"
+            self.archives[archive] = (f"{repo}-{ref}", EXTENSION_DIR / name)
 
         class Adapter(BaseAdapter):
             def send(adapter, request, **kwargs):
@@ -216,21 +224,44 @@ class _LocalExtensions:
         self.adapter = Adapter()
 
     def answer(self, request):
-        from requests.models import Response
-
-        response = Response()
-        response.url = request.url
-        response.request = request
+        if request.url in self.archives:
+            return self._response(request, 200, self._zip(*self.archives[request.url]))
         for base, folder in self.files.items():
             if request.url.startswith(base):
                 path = folder / request.url.removeprefix(base)
                 if path.is_file():
-                    response.status_code = 200
-                    response._content = path.read_bytes()
-                    return response
-        response.status_code = 404
-        response._content = b""
+                    return self._response(request, 200, path.read_bytes())
+        return self._response(request, 404, b"")
+
+    @staticmethod
+    def _response(request, status: int, content: bytes):
+        import io
+
+        from requests.models import Response
+        from urllib3.response import HTTPResponse
+
+        response = Response()
+        response.url = request.url
+        response.request = request
+        response.status_code = status
+        # requests-cache (ocdsextensionregistry's session) reads the raw urllib3 response too
+        response.raw = HTTPResponse(
+            body=io.BytesIO(content), status=status, preload_content=False, request_url=request.url
+        )
+        response._content = content
         return response
+
+    @staticmethod
+    def _zip(top: str, folder) -> bytes:
+        import io
+        import zipfile
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(f"{top}/", "")
+            for path in sorted(folder.iterdir()):
+                archive.writestr(f"{top}/{path.name}", path.read_bytes())
+        return buffer.getvalue()
 
 
 def cove_results(package: dict) -> dict:
@@ -250,7 +281,9 @@ def cove_results(package: dict) -> dict:
     standard_zip = reference_file("ocds-standard-1__1__5.zip").resolve()
     config = LibCoveOCDSConfig({"standard_zip": f"file://{standard_zip}", "context": "api"})
     adapters = dict(session.adapters)
-    session.mount("https://raw.githubusercontent.com/", _LocalExtensions().adapter)
+    local = _LocalExtensions()
+    session.mount("https://raw.githubusercontent.com/", local.adapter)
+    session.mount("https://github.com/", local.adapter)
     try:
         with mock.patch.object(jsonref, "requests", _LocalSchemaWeb()):
             return ocds_json_output(

@@ -119,6 +119,10 @@ def test_release_package_passes_libcoveocds_offline(client, tenders):
     assert results["validation_errors"] == []
     assert results.get("json_deref_error") is None
     assert results["version_used"] == "1.1"
+    # the declared extensions were applied (served offline), and no field is undeclared
+    assert results["extensions"]["invalid_extension"] == {}
+    assert results["extensions"]["is_extended_schema"] is True
+    assert results["additional_fields"] == []
 
 
 def test_a_tender_release_carries_lots_items_periods_and_the_need(client, tenders):
@@ -229,7 +233,9 @@ def test_record_package_validates_with_jsonschema_and_libcoveocds(client, tender
     package = get_json(client, "/ocds/records.json")
 
     assert ocds_errors(package, kind="record") == []
-    assert cove_results(package)["validation_errors"] == []
+    results = cove_results(package)
+    assert results["validation_errors"] == []
+    assert results["additional_fields"] == []
     record = next(r for r in package["records"] if r["ocid"] == f"{PREFIX}AFK-2026-0001")
     assert [release["tag"] for release in record["releases"]] == [["planning"], ["tender"]]
     assert record["compiledRelease"]["tag"] == ["compiled"]
