@@ -180,6 +180,10 @@ def need_effective_status(need: Need, now: datetime.datetime) -> str:
     return Need.Status.CLOSED if need_is_due_to_close(need, now) else need.status
 
 
+def need_effective_status_label(need: Need, now: datetime.datetime) -> str:
+    return str(Need.Status(need_effective_status(need, now)).label)
+
+
 def need_due_to_close_q(now: datetime.datetime) -> Q:
     return Q(status=Need.Status.OPEN, dialogue_deadline__lte=now)
 

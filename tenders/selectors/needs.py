@@ -6,7 +6,7 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from marketplace.policy import Action
-from tenders.lifecycle import need_effective_status_q
+from tenders.lifecycle import need_effective_status_label, need_effective_status_q
 from tenders.models import Need, NeedInvitation, NeedResponse, Tender, TestArena
 from tenders.selectors.dialogue import managed_scope_q, supplier_organisations_of
 
@@ -62,6 +62,16 @@ def needs_managed_by(user) -> QuerySet[Need]:
         .select_related("buyer", "unit")
         .order_by("-created_at", "-pk")
     )
+
+
+def workspace_needs(user, *, limit: int = 10) -> list[Need]:
+    """The workspace's needs (not yet tendered), newest first, each with ``status_label``: the
+    status as the clock decides it (closed from the dialogue deadline on)."""
+    now = timezone.now()
+    needs = list(needs_managed_by(user).exclude(status=Need.Status.TENDERED)[:limit])
+    for need in needs:
+        need.status_label = need_effective_status_label(need, now)
+    return needs
 
 
 def need_for_buyer(user, slug: str) -> Need | None:

@@ -39,7 +39,7 @@ from tenders.selectors.buyer import (
     workspace_tenders,
 )
 from tenders.selectors.dialogue import units_managed_by
-from tenders.selectors.needs import needs_managed_by
+from tenders.selectors.needs import needs_managed_by, workspace_needs
 from tenders.services import closing
 from tenders.services import documents as document_services
 from tenders.services import tenders as services
@@ -93,7 +93,7 @@ def workspace(request):
     if can_tenders:
         context.update(workspace_tenders(user))
     if can_needs:
-        context["needs"] = list(needs_managed_by(user).exclude(status="tendered")[:10])
+        context["needs"] = workspace_needs(user)
     return render(request, "tenders/buyer/workspace.html", context)
 
 

@@ -130,3 +130,22 @@ def test_the_first_opening_closes_it_and_tells_the_openers(
 @pytest.fixture
 def second_opener_factory(buyer):
     return lambda: buyer_user(buyer, Role.BID_OPENER, email="apner2@afk.test")
+
+
+def test_the_workspace_shows_a_need_past_its_dialogue_deadline_as_closed(client, buyer, buyer_unit):
+    from tests.factories import NeedFactory
+
+    officer = buyer_user(buyer, Role.PROCUREMENT_OFFICER, unit=buyer_unit, email="behov@afk.test")
+    need = NeedFactory(
+        buyer=buyer,
+        unit=buyer_unit,
+        open=True,
+        dialogue_deadline=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    client.force_login(officer)
+
+    response = client.get(reverse("tenders:buyer_workspace"))
+
+    [shown] = response.context["needs"]
+    assert shown.pk == need.pk and shown.status == "open"  # the close has not run
+    assert shown.status_label == str(need.Status.CLOSED.label)
