@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
@@ -79,3 +80,29 @@ def test_published_questions_come_with_the_page_in_order_without_the_asker(
             question.get_deferred_fields()
         )
         assert question.__dict__.get("asked_by_organisation_id") is None
+
+
+def test_a_reference_with_quotes_and_percent_signs_is_only_a_value():
+    tender = TenderFactory(published=True, reference="A'B%s\\C--")
+    TenderFactory(published=True, reference="A")
+
+    found = tender_for_page(reference="A'B%s\\C--", user=AnonymousUser())
+
+    assert found.pk == tender.pk
+    with pytest.raises(Http404):
+        tender_for_page(reference="A' OR '1'='1", user=AnonymousUser())
+
+
+def test_on_postgresql_the_two_statements_are_prepared_on_the_connection():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    tender = TenderFactory(published=True)
+
+    for _ in range(3):
+        tender_for_page(reference=tender.reference, user=AnonymousUser())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('"tenders_tender"."reference" = $1' in text for text in statements)
+    assert any("UNION ALL" in text for text in statements)
