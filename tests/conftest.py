@@ -6,6 +6,7 @@ developer's machine with the reason, and fail in CI (``CI=true``), where .ci/run
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -68,6 +69,43 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, d
         db_settings.setdefault("TEST", {})["NAME"] = str(
             name.with_name(f"{name.stem}-reused{suffix}.sqlite3")
         )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
+    """The test database as every test expects it, in whatever order they run.
+
+    - Django asks SQLite once per connection whether it has JSON (``SELECT JSON(...)``); asked
+      here, that query never lands in the count of whichever test compiles JSON first.
+    - With ``--reuse-db`` the kept database ends the run with the rows its migrations made
+      (Wagtail's root page and locales, groups, certifications, themes): transactional tests run
+      last (pytest-django orders them so) and flush every table, which would leave the next run
+      without them. They are read here and put back after the run, as Django's serialized
+      rollback does.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.features.supports_json_field  # noqa: B018 - asked once, here
+        kept = {
+            alias: connections[alias].creation.serialize_db_to_string()
+            for alias in connections
+            if django_db_keepdb
+        }
+    yield
+    with django_db_blocker.unblock():
+        for alias, contents in kept.items():
+            with _audit_table_deletable(connections[alias]):
+                call_command(
+                    "flush",
+                    database=alias,
+                    interactive=False,
+                    inhibit_post_migrate=True,
+                    verbosity=0,
+                )
+            connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)
@@ -185,16 +223,29 @@ def _audit_table_flushable(request):
         return
     request.getfixturevalue("transactional_db")
     yield
-    from importlib import import_module
-
     from django.db import connection
 
     if connection.vendor == "sqlite":
-        migration = import_module("marketplace.migrations.0002_audit_append_only")
-        with connection.cursor() as cursor:
-            for statement in migration.SQLITE_DROP:
-                cursor.execute(statement)
+        with _audit_table_deletable(connection), connection.cursor() as cursor:
             cursor.execute("DELETE FROM marketplace_auditevent")
+
+
+@contextlib.contextmanager
+def _audit_table_deletable(connection):
+    """On SQLite, lift the audit table's append-only triggers while rows are deleted."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from importlib import import_module
+
+    migration = import_module("marketplace.migrations.0002_audit_append_only")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_DROP:
+            cursor.execute(statement)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
             for statement in migration.SQLITE_CREATE:
                 cursor.execute(statement)
 
