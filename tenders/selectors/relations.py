@@ -163,9 +163,24 @@ def _preparing_cursor_class() -> type:
     keeps the prepared statements of each connection and drops them with it)."""
     import psycopg  # only where PostgreSQL is used
 
+    class Sent:
+        """What Django's query log reads of a psycopg cursor (``_query.query``), which psycopg
+        leaves empty after a prepared run: the statement with its values, made when read."""
+
+        def __init__(self, connection, query, params) -> None:
+            self._args = connection, query, params
+
+        @property
+        def query(self) -> bytes:
+            connection, query, params = self._args
+            return psycopg.ClientCursor(connection).mogrify(query, params).encode()
+
     class PreparingCursor(psycopg.Cursor):
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            super().execute(query, params, prepare=True, binary=binary)
+            if self._query is None:
+                self._query = Sent(self.connection, query, params)
+            return self
 
     return PreparingCursor
 
