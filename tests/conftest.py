@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(items):
     # The eForms Schematron rules take a minute or two to compile once per process: under
     # pytest-xdist (--dist loadgroup) one worker runs all of them instead of each compiling its own.
     for item in items:
-        if item.get_closest_marker("eforms_rules"):
+        if item.get_closest_marker("eforms_rules") or "eforms_rules" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("eforms_rules"))
 
 
@@ -83,7 +83,9 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
       without them. They are read here and put back after the run, as Django's serialized
       rollback does.
     """
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connections
 
     with django_db_blocker.unblock():
@@ -105,7 +107,13 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
                     inhibit_post_migrate=True,
                     verbosity=0,
                 )
-            connections[alias].creation.deserialize_db_from_string(contents)
+            connection = connections[alias]
+            connection.creation.deserialize_db_from_string(contents)
+            # The rows came back with their ids; PostgreSQL's sequences must start after them.
+            models = apps.get_models(include_auto_created=True)
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
