@@ -22,6 +22,7 @@ compiled once per process.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -269,8 +270,9 @@ def _removed(nor: Path) -> str:
 
 
 def _atomic(write, target: Path) -> None:
-    """Write through a temporary file, so an interrupted build never leaves half a file."""
-    tmp = target.with_suffix(target.suffix + ".tmp")
+    """Write through a temporary file, so an interrupted build never leaves half a file; the
+    file is the process's own, so two processes building at once (xdist workers) never share it."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     write(tmp)
     tmp.replace(target)
 
