@@ -38,7 +38,7 @@ def test_the_buyers_tender_page_counts_them_and_links_to_answering(buyer_client,
     assert response.status_code == 200
     assert response.context["open_questions"] == 2
     assert f'href="{questions_url}"'.encode() in response.content
-    assert b"2 questions from suppliers wait for an answer" in response.content
+    assert "2 spørsmål fra leverandører venter på svar".encode() in response.content
     # and the linked page offers to answer them
     page = buyer_client.get(questions_url)
     assert page.status_code == 200
