@@ -3,32 +3,15 @@ in one submit, a row added and removed again without a trace, focus and numberin
 
 from __future__ import annotations
 
-import datetime
 import re
-import zoneinfo
 
 import pytest
-from django.utils import timezone
 
 from tenders.models import Tender
+from tests.e2e.test_tenders_journey import _choose_cpv, _local
 from tests.factories import cpv_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
-
-
-def _local(days: int) -> str:
-    day = (timezone.now() + datetime.timedelta(days=days)).astimezone(OSLO).date()
-    return f"{day.isoformat()}T12:00"
-
-
-def _choose_cpv(page, combobox: str, code: str) -> None:
-    page.fill(combobox, code)
-    listbox = page.get_attribute(combobox, "aria-controls")
-    page.wait_for_selector(f"#{listbox} [role=option]:has-text('{code}')")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
 
 
 def test_a_new_tender_form_with_three_lots_saved_in_one_submit(

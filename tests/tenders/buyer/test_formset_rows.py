@@ -5,35 +5,14 @@ the form works as before: one blank row per save, "Delete" removes a row."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
 
 from tenders.models import Tender
+from tests.tenders.buyer.test_views import _en, _local, _management
 
 pytestmark = pytest.mark.django_db
-
-
-def _en(name, **kwargs):
-    with translation.override("en"):
-        return reverse(f"tenders:{name}", kwargs=kwargs)
-
-
-def _local(days: int) -> str:
-    when = timezone.localtime() + datetime.timedelta(days=days)
-    return when.replace(hour=12, minute=0).strftime("%Y-%m-%dT%H:%M")
-
-
-def _management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def _post(unit, lots: dict, total_lots: int, initial_lots: int = 0) -> dict:
