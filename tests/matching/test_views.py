@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from marketplace.models import Notification, Role
 from matching.models import MatchInvitation, PartnerInterest, SavedSearch
@@ -155,6 +156,6 @@ def test_supplier_marks_itself_looking_for_partners_and_sees_consortia(
     assert response.status_code == 302
     assert PartnerInterest.objects.get().supplier == supplier
     html = supplier_client.get(url).content.decode()
-    assert cleaner.organisation.name in html
+    assert escape(cleaner.organisation.name) in html
     assert "Fjordlys Teknologi AS" in html
     assert "Together they cover the whole lot" in html or "dekker" in html

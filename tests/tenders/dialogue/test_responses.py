@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.models import AuditEvent, Notification, NotificationKind
@@ -165,7 +166,7 @@ def test_the_invited_supplier_sees_the_invitation_on_the_need(
 
     html = client.get(f"/en/behov/{open_need.slug}/").content.decode()
 
-    assert f"The buyer has invited {supplier.name}" in html
+    assert f"The buyer has invited {escape(supplier.name)}" in html
 
 
 # --- Export -------------------------------------------------------------------------------------
