@@ -7,13 +7,11 @@ demo), at whole hours in Oslo time, and stored in UTC.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
 
+from marketplace.formatting import OSLO
 from tenders.models import Need
-
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
 EVENT_INDEX = {
     "nb": {

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import statistics
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,10 +26,9 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.formatting import OSLO
 from marketplace.models import OrganisationUnit
 from tenders.models import Lot, Need, Source, Tender
-
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
 
 class Kind:

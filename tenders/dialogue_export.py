@@ -15,10 +15,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marketplace.formatting import to_oslo
 from marketplace.services.audit import audit_record
 from tenders.models import Need
 from tenders.selectors.needs import invitations_of, responses_for_buyer
-from tenders.templatetags.oslo_time import to_oslo
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

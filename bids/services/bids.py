@@ -39,13 +39,13 @@ from bids.services.completeness import (
     lot_choices,
 )
 from marketplace.errors import DomainError, InvalidTransition, PermissionDenied
+from marketplace.formatting import format_date, format_time
 from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.lifecycle import deadline_passed
 from tenders.models import Source, Tender
 from tenders.services.locks import lock_shared as lock_tender_shared
-from tenders.templatetags.oslo_time import to_oslo
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without 0/O and 1/I
 
@@ -77,10 +77,10 @@ def require_prepare(by, obj) -> None:
 
 
 def deadline_message(tender: Tender) -> str:
-    local = to_oslo(tender.submission_deadline)
+    deadline = tender.submission_deadline
     return _(
         "The deadline passed at %(time)s (Oslo time) on %(date)s; your bid was not submitted."
-    ) % {"time": local.strftime("%H:%M"), "date": local.strftime("%d.%m.%Y")}
+    ) % {"time": format_time(deadline), "date": format_date(deadline)}
 
 
 def require_before_deadline(tender: Tender, now: datetime.datetime) -> None:

@@ -23,10 +23,10 @@ from django.utils import translation
 from bids.espd.integrity import ReceiptLine, receipt_lines
 from bids.models import Bid
 from bids.services import sealing
+from marketplace.formatting import to_oslo
 from marketplace.outbox import outbox_enqueue, outbox_handler
 from marketplace.selectors.organisations import admins_of
 from marketplace.services.notifications import render_text
-from tenders.templatetags.oslo_time import to_oslo
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
+from marketplace.formatting import OSLO
 from marketplace.models import Membership
 from marketplace.policy import ROLE_GRANTS, Action
 from pilots.models import Pilot
@@ -79,12 +80,9 @@ def outcome_overview(pilots: QuerySet[Pilot]) -> list[dict]:
 
     Years are those of ``decided_at`` in Europe/Oslo, newest first.
     """
-    import zoneinfo
-
-    oslo = zoneinfo.ZoneInfo("Europe/Oslo")
     rows = (
         pilots.filter(status=Pilot.Status.DECIDED, decided_at__isnull=False)
-        .annotate(year=ExtractYear("decided_at", tzinfo=oslo))
+        .annotate(year=ExtractYear("decided_at", tzinfo=OSLO))
         .values("year", "outcome")
         .annotate(
             n=Count("pk"),

@@ -18,10 +18,11 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
+from marketplace.formatting import OSLO
+
 from .notices import (
     DOFFIN_NOTICE_URL,
     DOFFIN_NUMBER,
-    OSLO,
     DoffinNotice,
     MalformedNotice,
     NoticeLot,

@@ -7,11 +7,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from stdnum.no import orgnr
 
-OSLO = ZoneInfo("Europe/Oslo")
 # Doffin's own notice numbers (2023-610912); the site shows them at /notices/<number>.
 DOFFIN_NUMBER = re.compile(r"^\d{4}-\d{6}$")
 DOFFIN_NOTICE_URL = "https://doffin.no/notices/{number}"

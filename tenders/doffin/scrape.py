@@ -18,8 +18,9 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from marketplace.formatting import OSLO
+
 from .notices import (
-    OSLO,
     DoffinNotice,
     MalformedNotice,
     clean_cpv,

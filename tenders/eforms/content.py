@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.html import strip_tags
@@ -34,7 +33,6 @@ from ..models import ClimateConsideration, Procedure, Tender
 from ..models.thresholds import ThresholdBand, cpv_contract_type_message, cpv_fits_contract_type
 from . import identifiers
 
-OSLO = ZoneInfo("Europe/Oslo")
 SDK_MINOR = "1.14"
 ELI_FOA = "https://lovdata.no/eli/forskrift/2016/8/12/974"
 NATIONAL_CUSTOMIZATION = (

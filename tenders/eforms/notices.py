@@ -14,10 +14,11 @@ from decimal import Decimal
 from django.utils import timezone
 from lxml import etree
 
+from marketplace.formatting import OSLO
+
 from ..models import Amendment, ClimateConsideration, Criterion, Tender
 from . import identifiers
 from .content import (
-    OSLO,
     LotResult,
     NoticeContent,
     NoticeLot,

@@ -7,7 +7,6 @@ subqueries, so no filter multiplies rows and no ``distinct()`` is needed.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 import django_filters
 from django import forms
@@ -15,13 +14,13 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.formatting import OSLO
 from marketplace.forms.cpv_codes import CpvCodesField
 from marketplace.models import Municipality, OrganisationUnit, cpv_under_q
 from tenders.lifecycle import effective_status_q, open_for_bids_q
 from tenders.models import Lot, Procedure, Source, Tender, ThresholdBand
 from tenders.selectors.public import smb_lots_exist
 
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
 

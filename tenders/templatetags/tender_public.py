@@ -18,6 +18,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from marketplace.formatting import format_datetime as oslo_datetime
 from tenders import badges
 from tenders.models import Tender
 from tenders.sanitise import sanitise_description
@@ -29,7 +30,6 @@ from tenders.services.tender_snapshot import (
     M2M_FIELDS,
     REQUIREMENTS_KEY,
 )
-from tenders.templatetags.oslo_time import oslo_datetime
 
 register = template.Library()
 

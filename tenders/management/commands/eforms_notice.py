@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
+from marketplace.formatting import format_datetime
 from tenders.eforms.notices import KINDS, notice_xml
 from tenders.eforms.validation import validate
 from tenders.models import Tender
 from tenders.services.tender_rules import deadline_problems
-from tenders.templatetags.oslo_time import oslo_datetime
 
 
 class Command(BaseCommand):
@@ -66,7 +66,7 @@ def _deadline_passed(tender: Tender, kind: str) -> list[str]:
     problems = deadline_problems(tender, now=timezone.now(), changed={"submission_deadline"})
     if not any(problem.code == "submission_deadline_past" for problem in problems):
         return []
-    deadline = oslo_datetime(tender.submission_deadline)
+    deadline = format_datetime(tender.submission_deadline)
     return [
         _(
             "The submission deadline (%(deadline)s) has passed: a contract or "

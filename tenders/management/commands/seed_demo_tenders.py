@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.formatting import OSLO
 from marketplace.models import CpvCode, Municipality, Organisation
 from marketplace.services.audit import audit_record
 from tenders.models import (
@@ -34,7 +34,6 @@ from tenders.models import (
 )
 from tenders.services.references import reference_next
 
-OSLO = ZoneInfo("Europe/Oslo")
 BUYER_SLUG = "akershus-fylkeskommune"
 SUPPLIER_SLUG = "nordlys-sensorikk"
 
