@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from marketplace.i18n import english_active
 from search.text import is_searchable
 
 # A person types a few words; anything longer is cut here so no backend sees a huge query.
@@ -47,6 +48,8 @@ class SupplierQuery:
 FACETS = ("kind", "cpv_division", "county", "status", "source")
 PER_PAGE = 20
 MAX_PAGE = 50
+# The languages the site has a page tree in (settings.LANGUAGES), as documents store them.
+LANGUAGES = ("nb", "en")
 
 
 def _clean(values, *, max_length: int = 20) -> tuple[str, ...]:
@@ -65,6 +68,10 @@ class SiteQuery:
     ``text`` is trimmed and cut like ``SupplierQuery``; facet values are strings (kinds
     "tender", "need", "supplier", "page"; two-digit CPV divisions; county numbers; statuses;
     sources "own", "doffin", "cms"). ``page`` counts from 1 and stops at ``MAX_PAGE``.
+
+    ``language`` ("nb" or "en") is the language of the page that asks, the active one unless
+    given: CMS pages are searched in that language's tree only, while tenders, needs and
+    suppliers (written by people in one language) are searched whatever their language.
     """
 
     text: str = ""
@@ -75,9 +82,14 @@ class SiteQuery:
     sources: tuple[str, ...] = ()
     page: int = 1
     per_page: int = PER_PAGE
+    language: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", (self.text or "").strip()[:MAX_QUERY_LENGTH])
+        language = (self.language or "").strip().lower()[:2]
+        if language not in LANGUAGES:
+            language = "en" if english_active() else "nb"
+        object.__setattr__(self, "language", language)
         for name in ("kinds", "cpv_divisions", "counties", "statuses", "sources"):
             object.__setattr__(self, name, _clean(getattr(self, name)))
         object.__setattr__(self, "page", min(max(int(self.page or 1), 1), MAX_PAGE))

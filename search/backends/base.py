@@ -55,7 +55,9 @@ class SearchResult:
 @dataclass(frozen=True)
 class Hit:
     """One object a site-wide search found. ``highlight`` (an excerpt) and ``title_highlight``
-    are safe HTML: escaped text with the matched words in ``<mark>``."""
+    are safe HTML: escaped text with the matched words in ``<mark>``. ``language`` is the
+    language the document is written in; ``lang`` is it when the page that shows the hit is in
+    another language (the ``lang`` attribute its title and excerpt need), else empty."""
 
     kind: str
     object_id: int
@@ -67,6 +69,14 @@ class Hit:
     status: str = ""
     source: str = ""
     date: datetime | None = None
+    language: str = ""
+    lang: str = ""
+
+
+def other_language(document_language: str, page_language: str) -> str:
+    """``document_language`` when a page in ``page_language`` must mark it with ``lang``."""
+    document_language = (document_language or "")[:2]
+    return document_language if document_language and document_language != page_language else ""
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from search.documents import Document
+from search.documents import Document, Kind
 from search.highlight import highlight
 from search.models import SearchDocument, SearchFacet
 from search.queries import SiteQuery
 
 from . import db_bulk, pg_site_search
-from .base import FacetCount, Hit, SiteResults
+from .base import FacetCount, Hit, SiteResults, other_language
 from .db_fulltext import engine, query_stems
 
 BATCH = 500
@@ -34,7 +34,7 @@ def _fields(document: Document) -> dict:
         "status": document.status,
         "source": document.source,
         "cpv_codes": list(document.cpv_codes),
-        "facet_values": sorted(f"{name}={value}" for name, value in _facet_pairs(document)),
+        "facet_values": _facet_values(document),
         "date": document.date,
     }
 
@@ -55,6 +55,16 @@ def _facet_pairs(document: Document) -> list[tuple[str, str]]:
     values = [("cpv_division", value) for value in document.cpv_divisions]
     values += [("county", value) for value in document.counties]
     return values
+
+
+def _facet_values(document: Document) -> list[str]:
+    """The row's "name=value" entries: its multi-valued facets and, for a CMS page, the
+    language of its tree ("language=en"), so PostgreSQL's facet sets (and their document
+    counts) keep each language's pages apart (``pg_site_search``)."""
+    values = {f"{name}={value}" for name, value in _facet_pairs(document)}
+    if document.kind == Kind.PAGE:
+        values.add(f"language={document.language}")
+    return sorted(values)
 
 
 def _facets(row_id: int, document: Document) -> list[SearchFacet]:
@@ -188,7 +198,7 @@ def _sorted(rows) -> tuple[FacetCount, ...]:
     )
 
 
-def _hit(row: SearchDocument, rank: float, marked: set[str]) -> Hit:
+def _hit(row: SearchDocument, rank: float, marked: set[str], language: str) -> Hit:
     return Hit(
         kind=row.kind,
         object_id=row.object_id,
@@ -200,6 +210,8 @@ def _hit(row: SearchDocument, rank: float, marked: set[str]) -> Hit:
         status=row.status,
         source=row.source,
         date=row.date,
+        language=row.language,
+        lang=other_language(row.language, language),
     )
 
 
@@ -220,7 +232,9 @@ def _results(found: pg_site_search.Found, query: SiteQuery, *, backend_name: str
     if not query.is_empty:
         marked = set(query_stems(query.text)) | set(_spellings(query.text))
     return SiteResults(
-        hits=tuple(_hit(rows[pk], rank, marked) for pk, rank in found.ranked if pk in rows),
+        hits=tuple(
+            _hit(rows[pk], rank, marked, query.language) for pk, rank in found.ranked if pk in rows
+        ),
         total=found.total,
         facets=found.facets,
         page=query.page,
@@ -232,10 +246,16 @@ def _results(found: pg_site_search.Found, query: SiteQuery, *, backend_name: str
     )
 
 
+def in_language(documents: QuerySet, language: str) -> QuerySet:
+    """The documents a search in ``language`` looks among: CMS pages of that language's tree
+    only, every tender, need and supplier (written in one language by the people who own them)."""
+    return documents.filter(~Q(kind=Kind.PAGE) | Q(language=language))
+
+
 def portable_search(query: SiteQuery, *, backend_name: str) -> SiteResults:
     """The same search through the ORM, on any database: lists (empty text), SQLite, and the
     typo path on PostgreSQL; one query for the page, the total and each facet."""
-    documents = SearchDocument.objects.all()
+    documents = in_language(SearchDocument.objects.all(), query.language)
     if query.is_empty:
         matched = documents
         order = ("-date", "-id")
@@ -247,25 +267,23 @@ def portable_search(query: SiteQuery, *, backend_name: str) -> SiteResults:
     total = hits_qs.count()
     rows = list(
         hits_qs.only(
-            "kind", "object_id", "title", "body", "labels", "url", "status", "source", "date"
+            "kind",
+            "object_id",
+            "language",
+            "title",
+            "body",
+            "labels",
+            "url",
+            "status",
+            "source",
+            "date",
         )[query.offset : query.offset + query.per_page]
     )
     marked = set(query_stems(query.text))
     if not query.is_empty:
         marked |= set(_spellings(query.text))
     hits = tuple(
-        Hit(
-            kind=row.kind,
-            object_id=row.object_id,
-            title=row.title,
-            url=row.url,
-            highlight=highlight(row.body or row.labels, marked),
-            title_highlight=highlight(row.title, marked, length=len(row.title) + 1),
-            score=float(getattr(row, "search_rank", 0.0) or 0.0),
-            status=row.status,
-            source=row.source,
-            date=row.date,
-        )
+        _hit(row, float(getattr(row, "search_rank", 0.0) or 0.0), marked, query.language)
         for row in rows
     )
     return SiteResults(

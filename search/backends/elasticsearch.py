@@ -27,7 +27,15 @@ from marketplace.models import SupplierProfile
 from search.documents import Document, Kind
 from search.queries import FACETS, SiteQuery
 
-from .base import BackendStatus, FacetCount, Hit, SearchResult, SearchUnavailable, SiteResults
+from .base import (
+    BackendStatus,
+    FacetCount,
+    Hit,
+    SearchResult,
+    SearchUnavailable,
+    SiteResults,
+    other_language,
+)
 from .database import DatabaseBackend
 from .es_bodies import alias_swap_actions, site_search_body, text_scores_body
 from .es_documents import alias, content_mapping, es_source, versioned_index_name
@@ -90,6 +98,8 @@ def results_from_response(response: dict, query: SiteQuery, *, backend: str) -> 
                 status=source.get("status", ""),
                 source=source.get("source", ""),
                 date=parse_datetime(source["date"]) if source.get("date") else None,
+                language=source.get("language", ""),
+                lang=other_language(source.get("language", ""), query.language),
             )
         )
     aggregations = response.get("aggregations", {})

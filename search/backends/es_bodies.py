@@ -53,9 +53,16 @@ def _filter(name: str, values: Sequence[str]) -> Q:
     return Q("terms", **{FACET_FIELDS[name]: list(values)})
 
 
+def language_filter(language: str) -> Q:
+    """CMS pages of ``language``'s tree only; every other kind whatever its language."""
+    return Q("bool", should=[~Q("term", kind="page"), Q("term", language=language)])
+
+
 def site_search_body(query: SiteQuery) -> dict:
     """Text over every kind with a function_score for status and recency; facet filters in
-    ``post_filter`` and each facet counted under every filter but its own."""
+    ``post_filter`` and each facet counted under every filter but its own. The language's
+    filter is part of the query itself, so the hits, the total and every facet count the same
+    documents."""
     text = " ".join(query.terms)
     if text:
         scored = Q(
@@ -71,9 +78,11 @@ def site_search_body(query: SiteQuery) -> dict:
             score_mode="multiply",
             boost_mode="multiply",
         )
-        search = Search().query(scored).sort("_score", {"date": {"order": "desc"}})
+        searched = Q("bool", must=[scored], filter=[language_filter(query.language)])
+        search = Search().query(searched).sort("_score", {"date": {"order": "desc"}})
     else:
-        search = Search().query(Q("match_all")).sort({"date": {"order": "desc"}})
+        listed = Q("bool", filter=[language_filter(query.language)])
+        search = Search().query(listed).sort({"date": {"order": "desc"}})
     filters = query.filters()
     if filters:
         search = search.post_filter(Q("bool", filter=[_filter(n, v) for n, v in filters.items()]))
@@ -84,7 +93,7 @@ def site_search_body(query: SiteQuery) -> dict:
         search.aggs.bucket(name, facet)
     search = search.extra(
         from_=query.offset, size=query.per_page, track_total_hits=True, highlight=HIGHLIGHT
-    ).source(["kind", "object_id", "title", "url", "status", "source", "date"])
+    ).source(["kind", "object_id", "language", "title", "url", "status", "source", "date"])
     return search.to_dict()
 
 

@@ -74,11 +74,29 @@ class Found:
     counted_among: int | None = None
 
 
-def _params_and_tests(filters: dict[str, tuple[str, ...]]) -> tuple[dict, dict[str, str]]:
-    """The parameters that carry the chosen values, and each chosen facet's SQL test. Only our
-    own names (facet names) are written into SQL text; every value is a parameter."""
+# A search in one language sees the CMS pages of that language's tree only (the page's facet
+# set carries "language=nb" or "language=en", ``db_search._facet_values``), every other kind
+# whatever its language. Never skipped: facet counts and totals count the same documents.
+_LANGUAGE_TEST = "(f.kind <> 'page' OR f.facet_values ? %(v_language)s)"
+# The exact path without chosen facets leaves out the other language's pages (a short list of
+# facet sets) rather than listing the thousands of facet sets it keeps.
+_OTHER_LANGUAGE = (
+    "\n       AND d.facetset <> ALL(ARRAY(SELECT f.id FROM search_facetset f"
+    " WHERE f.kind = 'page' AND NOT f.facet_values ? %(v_language)s))"
+)
+
+
+def _params_and_tests(
+    filters: dict[str, tuple[str, ...]], language: str | None = None
+) -> tuple[dict, dict[str, str]]:
+    """The parameters that carry the chosen values, and each chosen facet's SQL test (and the
+    language's, named "language", when ``language`` is given). Only our own names (facet
+    names) are written into SQL text; every value is a parameter."""
     params: dict = {}
     tests: dict[str, str] = {}
+    if language:
+        params["v_language"] = f"language={language}"
+        tests["language"] = _LANGUAGE_TEST
     for name, values in filters.items():
         params[f"v_{name}"] = (
             list(values) if name in COLUMN_FACETS else [f"{name}={value}" for value in values]
@@ -156,7 +174,7 @@ def list_everything(query: SiteQuery) -> Found:
     """Newest first, with the total and every facet's counts from the facet sets' document
     counts (a few thousand rows whatever the size of the index)."""
     filters = query.filters()
-    params, tests = _params_and_tests(filters)
+    params, tests = _params_and_tests(filters, query.language)
     parts = [
         "(SELECT coalesce(sum(f.ndoc), 0) FROM search_facetset f WHERE " + _every(tests) + ")"  # noqa: S608
     ]
@@ -183,16 +201,56 @@ def list_everything(query: SiteQuery) -> Found:
 # --- Text -------------------------------------------------------------------------------------
 
 _STATS = """
-WITH l AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector('norwegian', %(text)s)))
+WITH l AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector('norwegian', %(text)s))){page_rows}
 SELECT json_build_object(
     'lexemes', (SELECT json_agg(lexeme) FROM l),
     'frequencies', (SELECT json_agg(json_build_array(x.lexeme, x.kind, x.ndoc))
                       FROM search_lexeme x WHERE x.lexeme IN (SELECT lexeme FROM l)),
     'kinds', (SELECT json_object_agg(kind, n)
-                FROM (SELECT kind, sum(ndoc) AS n FROM search_facetset GROUP BY kind) k),
-    'allowed', json_build_array({allowed})
+                FROM (SELECT kind, sum(ndoc) AS n FROM search_facetset f
+                       WHERE {language} GROUP BY kind) k),
+    'allowed', json_build_array({allowed}),
+    'pages', {pages}
 )
 """
+# How many of the active language's CMS pages hold each lexeme (a few hundred pages at most,
+# read by their facet sets): ``search_lexeme`` counts the pages of both languages.
+_PAGE_FREQUENCIES = """(
+    SELECT json_object_agg(l.lexeme, (SELECT count(*) FROM p WHERE p.vector @@ l.query))
+      FROM (SELECT lexeme, quote_literal(lexeme)::tsquery AS query FROM l
+             WHERE strpos(lexeme, chr(92)) = 0) l)"""
+_PAGE_ROWS = """,
+p AS MATERIALIZED (
+    SELECT d.vector FROM search_searchmatch d
+     WHERE d.facetset = ANY(ARRAY(SELECT f.id FROM search_facetset f
+                                   WHERE f.kind = 'page' AND f.facet_values ? %(v_language)s)))"""
+
+
+def _stats(cursor, params: dict, allowed: str) -> dict:
+    """What the index keeps about the text's lexemes (``_STATS``). With a language
+    (``params["v_language"]``), the frequencies of kind "page" are those of that language's
+    pages, counted here, so every estimate and exact total below counts the same pages the
+    search shows."""
+    language = "v_language" in params
+    # Our own SQL text; every value is a parameter.
+    sql = _STATS.format(
+        allowed=allowed,
+        language=_LANGUAGE_TEST if language else "TRUE",
+        page_rows=_PAGE_ROWS if language else "",
+        pages=_PAGE_FREQUENCIES if language else "NULL",
+    )
+    cursor.execute(sql, params)
+    (stats,) = cursor.fetchone()
+    if isinstance(stats, str):
+        stats = json.loads(stats)
+    pages = stats.get("pages")
+    if pages is not None:
+        stats["frequencies"] = [row for row in stats["frequencies"] or () if row[1] != "page"] + [
+            [lexeme, "page", int(n)] for lexeme, n in pages.items()
+        ]
+    return stats
+
+
 _EXACT = """
     SELECT d.id, d.facetset, d.date, d.vector, 0 AS rn FROM search_searchmatch d, q
      WHERE d.vector @@ q.query{restrict}
@@ -257,7 +315,7 @@ def text_search(query: SiteQuery) -> Found | None:
     (the caller then tries the typo path)."""
     filters = query.filters()
     text = " ".join(query_terms(query.text))
-    params, tests = _params_and_tests(filters)
+    params, tests = _params_and_tests(filters, query.language)
     sets = [_Set("", filters)] + [
         _Set(name, {k: v for k, v in filters.items() if k != name}) for name in filters
     ]
@@ -265,15 +323,12 @@ def text_search(query: SiteQuery) -> Found | None:
     allowed = ", ".join(
         f"(SELECT coalesce(sum(f.ndoc), 0) FROM search_facetset f WHERE {_every(tests, s.skip)})"  # noqa: S608
         if s.filters
-        else "NULL"  # every document: the sum of the kinds'
+        else "NULL"  # every document of the language: the sum of the kinds'
         for s in sets
     )
     params["text"] = text
     with connection.cursor() as cursor:
-        cursor.execute(_STATS.format(allowed=allowed), params)
-        (stats,) = cursor.fetchone()
-        if isinstance(stats, str):
-            stats = json.loads(stats)
+        stats = _stats(cursor, params, allowed)
         lexemes = stats["lexemes"] or []
         if not lexemes:
             return None
@@ -310,7 +365,10 @@ def _run(cursor, query: SiteQuery, sets: list[_Set], params: dict, tests: dict, 
     ctes = []
     for index, s in enumerate(sets):
         if s.exact:
-            restrict = _RESTRICT.format(every=_every(tests, s.skip)) if s.filters else ""
+            if s.filters:
+                restrict = _RESTRICT.format(every=_every(tests, s.skip))
+            else:
+                restrict = _OTHER_LANGUAGE if "language" in tests else ""
             body = _EXACT.format(restrict=restrict)
         else:
             body = _BOUNDED.format(every=_every(tests, s.skip))
@@ -375,7 +433,16 @@ def _found(result: dict, sets: list[_Set], lexemes, stats, by_kind, walk: int) -
 
 def rows_of(ranked: list[tuple[int, float]]) -> dict[int, SearchDocument]:
     return SearchDocument.objects.only(
-        "kind", "object_id", "title", "body", "labels", "url", "status", "source", "date"
+        "kind",
+        "object_id",
+        "language",
+        "title",
+        "body",
+        "labels",
+        "url",
+        "status",
+        "source",
+        "date",
     ).in_bulk([pk for pk, _rank in ranked])
 
 
@@ -398,10 +465,7 @@ def newest_matches(kind: str, text: str) -> list[tuple[int, float]] | None:
     params, tests = _params_and_tests({"kind": (kind,)})
     params["text"] = text
     with connection.cursor() as cursor:
-        cursor.execute(_STATS.format(allowed="NULL"), params)
-        (stats,) = cursor.fetchone()
-        if isinstance(stats, str):
-            stats = json.loads(stats)
+        stats = _stats(cursor, params, "NULL")
         lexemes = stats["lexemes"] or []
         if not lexemes:
             return None
