@@ -7,6 +7,9 @@ marked ``browser``; tests/conftest.py skips them where Chromium is missing (and 
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,7 +26,43 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices: no finding of any impact.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+
+
+@dataclass(frozen=True)
+class KnownFinding:
+    """An axe finding not fixed yet: ignored by the checks below, listed in the statement.
+
+    ``rule`` is axe's rule id, ``path`` a regular expression the page's path must match (both
+    language prefixes), ``criterion`` the WCAG success criterion the accessibility statement
+    lists it under (tests/cms/test_accessibility_statement.py fails when it does not), ``owner``
+    who fixes it and ``reason`` why it is still there.
+    """
+
+    rule: str
+    path: str
+    criterion: str
+    owner: str
+    reason: str
+
+
+# Keep this list short and true: each entry must also be in the accessibility statement.
+KNOWN_FINDINGS: list[KnownFinding] = []
+
+
+def _is_known(violation: dict, path: str) -> bool:
+    return any(
+        finding.rule == violation["id"] and re.search(finding.path, path)
+        for finding in KNOWN_FINDINGS
+    )
+
+
+def axe_violations(axe, page) -> list[dict]:
+    """axe's findings on the page as it is now, less the known findings."""
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    path = urlsplit(page.url).path
+    return [v for v in results.response["violations"] if not _is_known(v, path)]
 
 
 @pytest.fixture(scope="session")
@@ -102,10 +141,9 @@ def assert_accessible(axe):
     def check(page) -> None:
         # Judge the page as it rests: a dialog still fading in has the colours of its fade.
         page.wait_for_function(FINITE_ANIMATIONS_DONE, timeout=5_000)
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        violations = results.response["violations"]
+        violations = axe_violations(axe, page)
         assert not violations, (
-            f"{len(violations)} WCAG 2.1 A/AA violation(s) on {page.url}:\n"
+            f"{len(violations)} axe finding(s) (WCAG 2.2 A/AA, best practice) on {page.url}:\n"
             + format_violations(violations)
         )
 
