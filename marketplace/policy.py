@@ -1,8 +1,11 @@
-"""The one permission policy: ``user_can(user, action, obj)``.
+"""The one permission policy: ``user_can(user, action, obj)`` and its two other halves.
 
 Every permission in the product is a named ``Action``; views declare the action they need and this
-module decides. Data of one organisation is reached only through querysets scoped to it, so a
-refusal on an object URL is a 404, never a hint that the object exists.
+module decides: per object (``user_can``), as a queryset filter (``scope_q``: which objects a user
+may act on) and as a list of people (``people_who_can``: who may act on an object). All three read
+``ROLE_GRANTS`` and the same unit rule, so they cannot disagree. Data of one organisation is
+reached only through querysets scoped to it, so a refusal on an object URL is a 404, never a hint
+that the object exists.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import NamedTuple
 from django.contrib.auth.models import Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -330,3 +333,75 @@ def organisations_where(user, action: Action):
     if not ids:
         return Organisation.objects.none()
     return Organisation.objects.filter(pk__in=ids, kind__in=kinds)
+
+
+def _roles_of_kind(kind: str) -> frozenset[str]:
+    return frozenset(role.value for role in Role.for_kind(kind))
+
+
+def scope_q(
+    user,
+    action: Action,
+    *,
+    organisation: str = "buyer",
+    unit: str | None = "unit",
+    named: bool = False,
+) -> Q:
+    """The queryset half of ``user_can``: a ``Q`` matching the objects on which ``user`` may do
+    ``action`` (``named``: the half of ``user_can_as_named``).
+
+    ``organisation`` and ``unit`` are the field paths of what the model's ``policy_scope()``
+    returns (``"buyer"``/``"unit"`` for tenders, needs and pilots; ``"owner"`` for test arenas;
+    ``"tender__buyer"`` for rows of a tender; ``unit=None`` for objects of a whole organisation,
+    such as a bid's ``"supplier"``). An organisation-wide role covers every unit, a unit-limited
+    role its unit only, exactly as ``user_can`` decides (tests check both halves object by
+    object).
+    """
+    nothing = Q(pk__in=[])
+    if named and action not in NAMED_ACTIONS:
+        raise ValueError(f"{action} is not an action taken by a person named to the object.")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return nothing
+    if action == Action.AUDIT_VIEW and user.is_superuser:
+        return Q()
+    granted = {role.value for role in ROLE_GRANTS.get(action, frozenset())}
+    whole: set[int] = set()
+    q = nothing
+    for held in user_facts(user).memberships:
+        if held.role not in granted or held.role not in _roles_of_kind(held.kind):
+            continue
+        if held.unit_id is None or named:
+            whole.add(held.organisation_id)
+        elif unit is not None:
+            in_unit = Q(**{unit: held.unit_id})
+            if action in ORGANISATION_WIDE_ACTIONS:
+                in_unit |= Q(**{f"{unit}__isnull": True})
+            q |= Q(**{organisation: held.organisation_id}) & in_unit
+        elif action in ORGANISATION_WIDE_ACTIONS:
+            whole.add(held.organisation_id)
+    if whole:
+        q |= Q(**{f"{organisation}__in": sorted(whole)})
+    return q
+
+
+def people_who_can(action: Action, obj, *, named: bool = False) -> QuerySet[User]:
+    """The other half: active people whose role grants ``action`` on ``obj`` (``named``: as
+    ``user_can_as_named`` counts it, a role in any unit of the object's organisation), by id.
+
+    The superuser's audit view is not a role and is not listed.
+    """
+    if named and action not in NAMED_ACTIONS:
+        raise ValueError(f"{action} is not an action taken by a person named to the object.")
+    organisation, unit = _organisation_and_unit(obj)
+    if organisation is None:
+        return User.objects.none()
+    granted = {role.value for role in ROLE_GRANTS.get(action, frozenset())}
+    memberships = Membership.objects.filter(
+        organisation=organisation, role__in=granted & _roles_of_kind(organisation.kind)
+    )
+    if not (named or (unit is None and action in ORGANISATION_WIDE_ACTIONS)):
+        in_unit = Q(unit__isnull=True)
+        if unit is not None:
+            in_unit |= Q(unit=unit)
+        memberships = memberships.filter(in_unit)
+    return User.objects.filter(pk__in=memberships.values("user_id"), is_active=True).order_by("pk")

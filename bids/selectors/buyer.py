@@ -25,9 +25,8 @@ from bids.models import (
 )
 from bids.services.sealing import tender_is_open
 from marketplace.models import Membership, Organisation, Role, User
-from marketplace.policy import Action, organisations_where, user_can, user_can_as_named
+from marketplace.policy import Action, people_who_can, scope_q, user_can, user_can_as_named
 from tenders.models import Tender
-from tenders.selectors.dialogue import managed_scope_q
 
 # --- Tenders and roles ----------------------------------------------------------------------------
 
@@ -38,16 +37,11 @@ def tenders_for_bid_work(user) -> QuerySet[Tender]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Tender.objects.none()
     assigned = Q(
-        pk__in=EvaluatorAssignment.objects.filter(user=user).values("tender_id"),
-        buyer__in=organisations_where(user, Action.BID_EVALUATE),
-    )
+        pk__in=EvaluatorAssignment.objects.filter(user=user).values("tender_id")
+    ) & scope_q(user, Action.BID_EVALUATE, named=True)
     return (
         Tender.objects.own()
-        .filter(
-            managed_scope_q(user, Action.TENDER_MANAGE)
-            | managed_scope_q(user, Action.BID_OPEN)
-            | assigned
-        )
+        .filter(scope_q(user, Action.TENDER_MANAGE) | scope_q(user, Action.BID_OPEN) | assigned)
         .select_related("buyer", "unit")
     )
 
@@ -90,10 +84,7 @@ def my_evaluations(user) -> QuerySet[Tender]:
         return Tender.objects.none()
     return (
         Tender.objects.own()
-        .filter(
-            buyer__in=organisations_where(user, Action.BID_EVALUATE),
-            evaluator_assignments__user=user,
-        )
+        .filter(scope_q(user, Action.BID_EVALUATE, named=True), evaluator_assignments__user=user)
         .select_related("buyer", "unit", "opening")
         .distinct()
         .order_by("-submission_deadline")
@@ -103,17 +94,9 @@ def my_evaluations(user) -> QuerySet[Tender]:
 def evaluator_candidates(tender: Tender, *, across_units: bool = False) -> QuerySet[User]:
     """People holding the evaluator role in the tender's buyer, for its unit or unlimited — or,
     ``across_units`` (an organisation administrator naming them), for any of its units."""
-    unit_q = Q(unit__isnull=True)
-    if tender.unit_id:
-        unit_q |= Q(unit_id=tender.unit_id)
-    if across_units:
-        unit_q = Q()
-    ids = Membership.objects.filter(
-        unit_q, organisation_id=tender.buyer_id, role=Role.EVALUATOR
-    ).values("user_id")
     assigned = tender.evaluator_assignments.values("user_id")
     return (
-        User.objects.filter(pk__in=ids, is_active=True)
+        people_who_can(Action.BID_EVALUATE, tender, named=across_units)
         .exclude(pk__in=assigned)
         .order_by("full_name", "email")
     )

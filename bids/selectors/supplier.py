@@ -12,20 +12,14 @@ from django.http import Http404
 from bids.models import Bid, BidDocument, ConsortiumMember
 from bids.services import sealing
 from bids.services.sealing import Side
-from marketplace.models import Membership, Organisation
-from marketplace.policy import ROLE_GRANTS, Action
+from marketplace.models import Organisation
+from marketplace.policy import Action, organisations_where
 from tenders.models import Tender
 
 
 def bidding_organisations(user) -> QuerySet[Organisation]:
     """Supplier organisations in which ``user`` may prepare bids."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Organisation.objects.none()
-    roles = ROLE_GRANTS[Action.BID_PREPARE]
-    org_ids = Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
-    return Organisation.objects.filter(pk__in=org_ids, kind=Organisation.Kind.SUPPLIER).order_by(
-        "name", "pk"
-    )
+    return organisations_where(user, Action.BID_PREPARE).order_by("name", "pk")
 
 
 def bids_of(user) -> QuerySet[Bid]:

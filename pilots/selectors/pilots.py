@@ -13,29 +13,15 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from marketplace.formatting import OSLO
-from marketplace.models import Membership
-from marketplace.policy import ROLE_GRANTS, Action
+from marketplace.policy import Action, scope_q
 from pilots.models import Pilot
 
 
 def _scope(user) -> Q:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    q = Q(pk__in=[])
-    supplier_ids = Membership.objects.filter(
-        user=user, role__in=ROLE_GRANTS[Action.PILOT_REPORT], organisation__kind="supplier"
-    ).values_list("organisation_id", flat=True)
-    if supplier_ids:
-        q |= Q(supplier_id__in=list(supplier_ids))
-    for organisation_id, unit_id in Membership.objects.filter(
-        user=user, role__in=ROLE_GRANTS[Action.PILOT_MANAGE], organisation__kind="buyer"
-    ).values_list("organisation_id", "unit_id"):
-        q |= (
-            Q(buyer_id=organisation_id)
-            if unit_id is None
-            else Q(buyer_id=organisation_id, unit_id=unit_id)
-        )
-    return q
+    """Pilots the user reports on as a supplier member or manages on the buyer side."""
+    return scope_q(user, Action.PILOT_REPORT, organisation="supplier", unit=None) | scope_q(
+        user, Action.PILOT_MANAGE
+    )
 
 
 def pilots_for(user) -> QuerySet[Pilot]:
@@ -62,16 +48,7 @@ def pilot_for(user, public_id) -> Pilot:
 
 def managed_pilots(user) -> QuerySet[Pilot]:
     """The pilots the user manages on the buyer side."""
-    q = Q(pk__in=[])
-    for organisation_id, unit_id in Membership.objects.filter(
-        user=user, role__in=ROLE_GRANTS[Action.PILOT_MANAGE], organisation__kind="buyer"
-    ).values_list("organisation_id", "unit_id"):
-        q |= (
-            Q(buyer_id=organisation_id)
-            if unit_id is None
-            else Q(buyer_id=organisation_id, unit_id=unit_id)
-        )
-    return Pilot.objects.filter(q)
+    return Pilot.objects.filter(scope_q(user, Action.PILOT_MANAGE))
 
 
 def outcome_overview(pilots: QuerySet[Pilot]) -> list[dict]:
@@ -108,18 +85,10 @@ def awards_ready_for_pilot(user):
     """Active award decisions on pilot tenders the user manages that have no pilot yet."""
     from bids import public
 
-    q = Q(pk__in=[])
-    for organisation_id, unit_id in Membership.objects.filter(
-        user=user, role__in=ROLE_GRANTS[Action.PILOT_MANAGE], organisation__kind="buyer"
-    ).values_list("organisation_id", "unit_id"):
-        q |= (
-            Q(tender__buyer_id=organisation_id)
-            if unit_id is None
-            else Q(tender__buyer_id=organisation_id, tender__unit_id=unit_id)
-        )
+    managed = scope_q(user, Action.PILOT_MANAGE, organisation="tender__buyer", unit="tender__unit")
     return (
         public.active_award_decisions()
-        .filter(q, tender__is_pilot=True, pilot__isnull=True)
+        .filter(managed, tender__is_pilot=True, pilot__isnull=True)
         .select_related("tender", "lot", "bid__supplier")
         .order_by("-decided_at")
     )

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, PermissionDenied
-from marketplace.models import Membership, NotificationKind
-from marketplace.policy import ROLE_GRANTS, Action, user_can
+from marketplace.models import NotificationKind
+from marketplace.policy import Action, people_who_can, user_can
 from marketplace.services.notifications import notify
 from pilots.models import Pilot, PilotEntry
 
@@ -77,27 +77,9 @@ def plain(value: Any) -> Any:
 def _recipients(pilot: Pilot, side: str):
     """Users of one side of the pilot who follow it: supplier members, or the buyer's managers
     of the pilot's unit (or of the whole organisation)."""
-    from django.contrib.auth import get_user_model
-
     if side == "supplier":
-        memberships = Membership.objects.filter(
-            organisation=pilot.supplier, role__in=ROLE_GRANTS[Action.PILOT_REPORT]
-        )
-    else:
-        memberships = Membership.objects.filter(
-            organisation=pilot.buyer, role__in=ROLE_GRANTS[Action.PILOT_MANAGE]
-        )
-        if pilot.unit_id:
-            memberships = memberships.filter(unit__isnull=True) | memberships.filter(
-                unit=pilot.unit_id
-            )
-        else:
-            memberships = memberships.filter(unit__isnull=True)
-    return (
-        get_user_model()
-        .objects.filter(pk__in=memberships.values("user_id"), is_active=True)
-        .order_by("pk")
-    )
+        return people_who_can(Action.PILOT_REPORT, pilot.supplier)
+    return people_who_can(Action.PILOT_MANAGE, pilot)
 
 
 def record(

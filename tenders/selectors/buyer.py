@@ -12,10 +12,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from marketplace.policy import Action
+from marketplace.policy import Action, scope_q
 from tenders import lifecycle
 from tenders.models import Amendment, Tender, TenderDocument
-from tenders.selectors.dialogue import managed_scope_q
 from tenders.selectors.public import TENDER_PARTS
 from tenders.selectors.relations import Relations
 
@@ -29,7 +28,7 @@ def tenders_managed_by(user) -> QuerySet[Tender]:
     """Our own tenders in the organisations and units where ``user`` may manage tenders."""
     return (
         Tender.objects.own()
-        .filter(managed_scope_q(user, Action.TENDER_MANAGE))
+        .filter(scope_q(user, Action.TENDER_MANAGE))
         .select_related("buyer", "unit", "main_cpv")
     )
 
@@ -67,7 +66,7 @@ def tenders_to_open(user, *, now: datetime.datetime | None = None) -> list[Tende
     now = now or timezone.now()
     return list(
         Tender.objects.own()
-        .filter(managed_scope_q(user, Action.BID_OPEN))
+        .filter(scope_q(user, Action.BID_OPEN))
         .filter(lifecycle.effective_status_q({Tender.Status.CLOSED}, now))
         .filter(Q(opening__isnull=True) | Q(opening__opened_at__isnull=True))
         .select_related("buyer", "unit", "main_cpv")

@@ -9,8 +9,14 @@ from __future__ import annotations
 from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
-from marketplace.models import Membership, Organisation, OrganisationUnit, User
-from marketplace.policy import ROLE_GRANTS, Action
+from marketplace.models import Organisation, OrganisationUnit, User
+from marketplace.policy import (
+    ROLE_GRANTS,
+    Action,
+    organisations_where,
+    people_who_can,
+    scope_q,
+)
 from tenders.lifecycle import is_open_for_questions
 from tenders.models import Follow, Need, Question, Tender
 
@@ -19,53 +25,12 @@ SUPPLIER_ACTING_ROLES = ROLE_GRANTS[Action.BID_PREPARE]
 
 def supplier_organisations_of(user) -> QuerySet[Organisation]:
     """The supplier organisations ``user`` may speak for (ask, respond, register interest)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Organisation.objects.none()
-    return (
-        Organisation.objects.suppliers()
-        .filter(memberships__user=user, memberships__role__in=SUPPLIER_ACTING_ROLES)
-        .distinct()
-        .order_by("name", "pk")
-    )
+    return organisations_where(user, Action.BID_PREPARE).order_by("name", "pk")
 
 
 def managers_of(obj, action: Action) -> QuerySet[User]:
     """Active people whose role grants ``action`` on ``obj`` (a need or a tender) and its unit."""
-    organisation, unit = obj.policy_scope()
-    if organisation is None:
-        return User.objects.none()
-    unit_q = Q(memberships__unit__isnull=True)
-    if unit is not None:
-        unit_q |= Q(memberships__unit=unit)
-    return (
-        User.objects.filter(
-            Q(memberships__organisation=organisation)
-            & Q(memberships__role__in=ROLE_GRANTS[action])
-            & unit_q,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def managed_scope_q(user, action: Action, *, buyer_field: str = "buyer", unit_field: str = "unit"):
-    """A ``Q`` matching objects in the organisations and units where ``user`` holds ``action``.
-
-    An organisation-wide role covers every unit; a unit-limited role covers its unit only.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    rows = Membership.objects.filter(
-        user=user, role__in=ROLE_GRANTS[action], organisation__kind=Organisation.Kind.BUYER
-    ).values_list("organisation_id", "unit_id")
-    q = Q(pk__in=[])
-    for organisation_id, unit_id in rows:
-        if unit_id is None:
-            q |= Q(**{f"{buyer_field}_id": organisation_id})
-        else:
-            q |= Q(**{f"{buyer_field}_id": organisation_id, f"{unit_field}_id": unit_id})
-    return q
+    return people_who_can(action, obj)
 
 
 # --- Follows -----------------------------------------------------------------------------------
@@ -156,17 +121,10 @@ def can_ask(tender: Tender, *, now=None) -> bool:
 
 def units_managed_by(user, action: Action):
     """Active units where ``user`` holds ``action`` (every unit for an organisation-wide role)."""
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return OrganisationUnit.objects.none()
-    rows = Membership.objects.filter(
-        user=user, role__in=ROLE_GRANTS[action], organisation__kind=Organisation.Kind.BUYER
-    ).values_list("organisation_id", "unit_id")
-    q = Q(pk__in=[])
-    for organisation_id, unit_id in rows:
-        q |= Q(organisation_id=organisation_id) if unit_id is None else Q(pk=unit_id)
     return (
-        OrganisationUnit.objects.filter(q, is_active=True)
+        OrganisationUnit.objects.filter(
+            scope_q(user, action, organisation="organisation", unit="pk"), is_active=True
+        )
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
@@ -174,14 +132,4 @@ def units_managed_by(user, action: Action):
 
 def organisations_managed_by(user, action: Action) -> QuerySet[Organisation]:
     """Buyers where ``user`` holds ``action`` for the whole organisation."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Organisation.objects.none()
-    return (
-        Organisation.objects.buyers()
-        .filter(
-            memberships__user=user,
-            memberships__role__in=ROLE_GRANTS[action],
-            memberships__unit__isnull=True,
-        )
-        .distinct()
-    )
+    return Organisation.objects.buyers().filter(scope_q(user, action, organisation="pk", unit=None))

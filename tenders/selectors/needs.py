@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
-from marketplace.policy import Action
+from marketplace.policy import Action, scope_q
 from tenders.lifecycle import need_effective_status_label, need_effective_status_q
 from tenders.models import Need, NeedInvitation, NeedResponse, Tender, TestArena
-from tenders.selectors.dialogue import managed_scope_q, supplier_organisations_of
+from tenders.selectors.dialogue import supplier_organisations_of
 
 
 def public_needs(*, status: str = "", theme: str = "", pilot: bool = False) -> QuerySet[Need]:
@@ -58,7 +58,7 @@ def public_tenders_of_need() -> Prefetch:
 def needs_managed_by(user) -> QuerySet[Need]:
     """The needs in the service areas where ``user`` may manage needs."""
     return (
-        Need.objects.filter(managed_scope_q(user, Action.NEED_MANAGE))
+        Need.objects.filter(scope_q(user, Action.NEED_MANAGE))
         .select_related("buyer", "unit")
         .order_by("-created_at", "-pk")
     )
@@ -132,9 +132,7 @@ def published_arena(slug: str) -> TestArena | None:
 
 def arenas_managed_by(user) -> QuerySet[TestArena]:
     return (
-        TestArena.objects.filter(
-            managed_scope_q(user, Action.NEED_MANAGE, buyer_field="owner", unit_field="unit")
-        )
+        TestArena.objects.filter(scope_q(user, Action.NEED_MANAGE, organisation="owner"))
         .select_related("owner", "unit")
         .order_by("name", "pk")
     )

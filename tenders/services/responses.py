@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, PermissionDenied
-from marketplace.models import Membership, NotificationKind, Organisation
-from marketplace.policy import Action, user_can
+from marketplace.models import NotificationKind, Organisation
+from marketplace.policy import Action, people_who_can, user_can
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
 from tenders.lifecycle import need_is_open
 from tenders.models import Need, NeedInvitation, NeedResponse
-from tenders.selectors.dialogue import SUPPLIER_ACTING_ROLES, managers_of
+from tenders.selectors.dialogue import managers_of
 from tenders.services.follows import follow
 
 
@@ -138,20 +138,9 @@ def need_invite(*, need: Need, supplier: Organisation, by, message: str = "") ->
         after={"need": need.slug, "supplier": supplier.org_number, "message": invitation.message},
     )
     url = default_language_path("tenders:need_detail", slug=need.slug)
-    people = (
-        Membership.objects.filter(
-            organisation=supplier, role__in=SUPPLIER_ACTING_ROLES, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    seen: set[int] = set()
-    for membership in people:
-        if membership.user_id in seen:
-            continue
-        seen.add(membership.user_id)
+    for person in people_who_can(Action.BID_PREPARE, supplier):
         notify(
-            recipient=membership.user,
+            recipient=person,
             kind=NotificationKind.DIALOGUE_INVITATION,
             key=f"need_invitation:{invitation.pk}",
             template="tenders/notifications/need_invitation",

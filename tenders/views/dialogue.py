@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.errors import DomainError
-from marketplace.policy import Action
+from marketplace.policy import Action, scope_q
 from tenders.forms.dialogue import AnswerForm, QuestionForm
 from tenders.models import Need, Question, Tender
 from tenders.selectors.dialogue import (
     can_ask,
-    managed_scope_q,
     own_pending_questions,
     questions_for_buyer,
     supplier_organisations_of,
@@ -126,7 +125,7 @@ def need_follow(request, slug: str):
 
 
 def _managed_tender(request, reference: str) -> Tender:
-    managed = Tender.objects.own().filter(managed_scope_q(request.user, Action.TENDER_MANAGE))
+    managed = Tender.objects.own().filter(scope_q(request.user, Action.TENDER_MANAGE))
     return get_object_or_404(managed.select_related("buyer", "unit"), reference=reference)
 
 
