@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.formatting import OSLO
+from marketplace.i18n import in_active_language
 from marketplace.models import OrganisationUnit
 from tenders.models import Lot, Need, Source, Tender
 
@@ -61,11 +62,7 @@ class ServiceArea:
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_active_language(self.name, self.name_en)
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from marketplace.i18n import active_language, english_active
 from marketplace.models.classification import CpvCode
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 class CpvPickerWidget(forms.SelectMultiple):
@@ -58,7 +54,7 @@ class CpvPickerWidget(forms.SelectMultiple):
         choices = self.choices
         queryset = getattr(choices, "queryset", None)
         if isinstance(choices, ModelChoiceIterator) and getattr(queryset, "model", None) is CpvCode:
-            first, second = ("name_en", "name_nb") if _english() else ("name_nb", "name_en")
+            first, second = ("name_en", "name_nb") if english_active() else ("name_nb", "name_en")
             rows = queryset.order_by("code").values_list("code", first, second, "level")
             for code, label, fallback, level in rows:
                 yield code, label or fallback, level
@@ -111,6 +107,6 @@ class CpvPickerWidget(forms.SelectMultiple):
             "multiple": self.allow_multiple_selected,
             "id": final_attrs.get("id", ""),
             "api_url": reverse("api:cpv-list"),
-            "lang": "en" if _english() else "nb",
+            "lang": active_language(),
         }
         return mark_safe(render_to_string(self.template_name, context))  # noqa: S308

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from marketplace.i18n import active_language, english_active
 from marketplace.models.classification import CPV_CODE_LENGTH, cpv_prefix
 
 # --- Weights: the one place -----------------------------------------------------------------------
@@ -105,7 +106,7 @@ class Reason:
 
     @property
     def text(self) -> str:
-        return self.nb if translation.get_language() == "nb" else self.en
+        return self.en if english_active() else self.nb
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class Score:
     reasons: tuple[Reason, ...] = field(default=())
 
     def explanation(self, language: str | None = None) -> str:
-        language = language or translation.get_language() or "nb"
+        language = language or active_language()
         attr = "nb" if language == "nb" else "en"
         return "; ".join(getattr(reason, attr) for reason in self.reasons)
 
@@ -203,7 +204,7 @@ def _cpv_reason(fit: CpvFit, names: CpvNames) -> Reason | None:
 
     def render() -> str:
         label = names.get(code)
-        name = (label[0] if translation.get_language() == "nb" else label[1]) if label else ""
+        name = (label[1] if english_active() else label[0]) if label else ""
         if fit.kind == "same":
             text = _("Same CPV code %(code)s") % {"code": code}
         else:

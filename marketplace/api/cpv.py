@@ -10,7 +10,6 @@ import re
 
 from django.http import Http404
 from django.urls import path
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -23,6 +22,7 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
 from marketplace.api.auth import TokenHasScope
+from marketplace.i18n import active_language
 from marketplace.models import CpvCode, TokenScope
 from marketplace.selectors.classification import (
     cpv_ancestors,
@@ -38,7 +38,7 @@ def _language(request) -> str:
     lang = request.query_params.get("lang", "")
     if lang in LANGUAGES:
         return lang
-    return "en" if (get_language() or "").startswith("en") else "nb"
+    return active_language()
 
 
 class CpvQuerySerializer(serializers.Serializer):

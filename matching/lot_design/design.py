@@ -16,9 +16,9 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from marketplace.i18n import english_active
 from marketplace.models.classification import cpv_prefix
 from matching.lot_design.tally import Counts, Scope, tally
 from matching.scoring import CpvFit, Reason, _cpv_reason, _reason, branch_code
@@ -119,7 +119,7 @@ def _name(names: dict, code: str) -> str:
     label = names.get(code)
     if not label:
         return ""
-    return label[0] if (translation.get_language() or "nb").startswith("nb") else label[1]
+    return label[1] if english_active() else label[0]
 
 
 def _splits(

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from marketplace.i18n import english_active
 from marketplace.models import SupplierProfile
 from marketplace.models.classification import cpv_under_q
 from matching.scoring import (
@@ -71,7 +72,7 @@ class Matches(list):
     def inferred_labels(self) -> list[str]:
         """The inferred groups as "72200000 — name" in the active language."""
         names = cpv_names(self.inferred.codes)
-        english = not (translation.get_language() or "nb").startswith("nb")
+        english = english_active()
         return [
             f"{code} — {names[code][english]}" if code in names else code
             for code in self.inferred.codes

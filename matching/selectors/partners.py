@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from marketplace.i18n import english_active
 from marketplace.models import SupplierProfile
 from matching.models import PartnerInterest
 from matching.scoring import (
@@ -142,10 +143,9 @@ def consortia_for(lot) -> list[Consortium]:
 
 
 def _member_reason(firm: str, codes_en: str, codes_nb: str, places: str) -> Reason:
-    from django.utils import translation
 
     def render() -> str:
-        codes = codes_nb if translation.get_language() == "nb" else codes_en
+        codes = codes_en if english_active() else codes_nb
         if codes and places:
             return _("%(firm)s covers %(codes)s and delivers in %(places)s") % {
                 "firm": firm,
