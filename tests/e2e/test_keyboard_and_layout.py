@@ -80,3 +80,57 @@ def test_language_switch_in_the_browser(new_page, supplier_admin):
     page.click("form.language-switch button[value=nb]")
     assert page.url.endswith("/min-side/") and "/en/" not in page.url
     assert page.locator("html").get_attribute("lang") == "nb"
+
+
+# --- Skip to results ---------------------------------------------------------------------------
+
+
+def _list_pages():
+    """Each list page with a filter form before its results, and the first result's link."""
+    from search import documents as docs
+    from search.backends.database import DatabaseBackend
+    from tests.factories import (
+        ListedSupplierProfileFactory,
+        NeedFactory,
+        SupplierFactory,
+        TenderFactory,
+        TestArenaFactory,
+    )
+
+    tender = TenderFactory(published=True, title="Brøyting av fylkesvei")
+    need = NeedFactory(open=True, title="Sensorer for glatte veier")
+    arena = TestArenaFactory(name="Skolelaben på Strømmen")
+    supplier = SupplierFactory(name="Fjordlys Teknologi AS")
+    ListedSupplierProfileFactory(organisation=supplier)
+    backend = DatabaseBackend()
+    for kind in docs.Kind.ALL:
+        backend.rebuild(kind, docs.documents(kind))
+    return {
+        "/konkurranser/": tender.title,
+        "/behov/": need.title,
+        "/testarenaer/": arena.name,
+        "/leverandorer/": supplier.name,
+        "/sok/?q=fylkesvei": tender.title,
+    }
+
+
+FOCUSED_TEXT = "document.activeElement.textContent.trim()"
+
+
+def test_the_first_result_of_every_filtered_list_is_three_tabs_away(new_page, supplier_admin):
+    pages = _list_pages()
+    page = new_page(user=supplier_admin)
+
+    for path, first_result in pages.items():
+        page.goto(path)
+        presses = 0
+        while presses < 3 and page.evaluate(FOCUSED_TEXT) != first_result:
+            page.keyboard.press("Tab")
+            presses += 1
+            if page.evaluate("document.activeElement.getAttribute('href')") == "#results":
+                page.keyboard.press("Enter")  # skip to results
+                assert page.evaluate("document.activeElement.id") == "results", path
+
+        assert page.evaluate(FOCUSED_TEXT) == first_result, (
+            f"{path}: the first result is more than 3 Tab presses from the top of the page"
+        )
