@@ -85,21 +85,27 @@ def _tier_conditions(codes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
 
 # Each tier reads at most TIER_ROWS code links in its range (an index in (code, firm) order,
 # matching/migrations/0003), ordered by code and firm so the cut is the same on every run.
-# Whether a firm is a published supplier is looked up once per firm, by primary key, in the tier
-# where it shows first; a link counts when its firm is one. A later tier is read only while the
-# tiers before it found fewer than WIDE_ENOUGH firms (a condition without columns: checked once,
-# before the scan).
+# A later tier is read only while the tiers before it found fewer than WIDE_ENOUGH listed firms
+# (published supplier profiles; a condition without columns: checked once, before the scan).
+# Whether a firm is listed costs two primary-key lookups (its profile and its organisation), so
+# it is asked only as often as an answer needs: ``listed_{n}`` checks the firms a tier shows
+# first until it has found WIDE_ENOUGH of them (enough for the next tier's gate: the sum of the
+# capped counts is under WIDE_ENOUGH exactly when the true sum is), and the ranking checks the
+# firms best first until it has its cut (``_RANK_SQL``). A crowded category (~3,000 firms) is
+# then ~700 checks instead of one per firm.
 _TIER_SQL = """
 links_{n} AS MATERIALIZED (
   SELECT supplierprofile_id AS profile_id, cpvcode_id AS code
     FROM marketplace_supplierprofile_cpv_codes
    WHERE ({condition}){gate}
-   ORDER BY cpvcode_id, supplierprofile_id LIMIT %s),
-firms_{n} AS MATERIALIZED (
+   ORDER BY cpvcode_id, supplierprofile_id LIMIT %s)"""
+_LISTED_SQL = """
+listed_{n} AS MATERIALIZED (
   SELECT p.id FROM marketplace_supplierprofile p
    WHERE p.id {among} (SELECT DISTINCT profile_id FROM links_{n}{unseen}){among_end}
      AND p.is_published
-     AND (SELECT o.kind FROM marketplace_organisation o WHERE o.id = p.organisation_id) = %s)"""
+     AND (SELECT o.kind FROM marketplace_organisation o WHERE o.id = p.organisation_id) = %s
+   LIMIT %s)"""
 # PostgreSQL: the firms as one array, each looked up by primary key (a semi-join could hash
 # every profile of the catalogue); other databases (SQLite) look each one up for IN.
 _AMONG = {"postgresql": ("= ANY(ARRAY", ")"), "other": ("IN", "")}
@@ -107,49 +113,58 @@ _GATE_SQL = """
      AND (SELECT COUNT(*) FROM ({found}) found) < %s"""
 _UNSEEN_SQL = """
          WHERE profile_id NOT IN ({seen})"""
-_ROWS_SQL = """
-SELECT {n} AS tier, profile_id, code FROM links_{n}
- WHERE profile_id IN ({found})"""
+# Whether the firm ``{firm}`` is listed: a published profile of a supplier organisation.
+_IS_LISTED_SQL = """EXISTS (
+  SELECT 1 FROM marketplace_supplierprofile p
+   WHERE p.id = {firm} AND p.is_published
+     AND (SELECT o.kind FROM marketplace_organisation o WHERE o.id = p.organisation_id) = %s)"""
 
 
-def _tiers(codes: tuple[str, ...]) -> tuple[list[str], str, list]:
-    """(the tiers' common table expressions, a select of their rows (tier, firm, code), the
-    parameters of both)."""
-    tiers, rows = [], []
+def _tiers(codes: tuple[str, ...]) -> tuple[list[str], int, list]:
+    """(the tiers' common table expressions: ``links_{n}`` for each of the tiers, ``listed_{n}``
+    for each but the last, the number of tiers, the parameters)."""
+    parts: list[str] = []
     params: list = []
     among, end = _AMONG["postgresql" if connection.vendor == "postgresql" else "other"]
-    for n, (condition, bounds) in enumerate(_tier_conditions(codes)):
+    conditions = _tier_conditions(codes)
+    supplier = Organisation.Kind.SUPPLIER.value
+    for n, (condition, bounds) in enumerate(conditions):
         gate, unseen, gate_params = "", "", []
         if n:
             # Firms are disjoint between tiers (each is checked where it shows first).
-            found = " UNION ALL ".join(f"SELECT id FROM firms_{k}" for k in range(n))  # noqa: S608
+            found = " UNION ALL ".join(f"SELECT id FROM listed_{k}" for k in range(n))  # noqa: S608
             seen = " UNION ALL ".join(f"SELECT profile_id FROM links_{k}" for k in range(n))  # noqa: S608
             gate = _GATE_SQL.format(found=found)
             unseen = _UNSEEN_SQL.format(seen=seen)
             gate_params = [WIDE_ENOUGH]
-        tiers.append(
-            _TIER_SQL.format(
-                n=n, condition=condition, gate=gate, unseen=unseen, among=among, among_end=end
-            )
-        )
-        params += [*bounds, *gate_params, TIER_ROWS, Organisation.Kind.SUPPLIER.value]
-        found = " UNION ALL ".join(f"SELECT id FROM firms_{k}" for k in range(n + 1))  # noqa: S608
-        rows.append(_ROWS_SQL.format(n=n, found=found))
-    return tiers, " UNION ALL ".join(rows), params
+        parts.append(_TIER_SQL.format(n=n, condition=condition, gate=gate))
+        params += [*bounds, *gate_params, TIER_ROWS]
+        if n < len(conditions) - 1:  # the last tier gates no other
+            parts.append(_LISTED_SQL.format(n=n, unseen=unseen, among=among, among_end=end))
+            params += [supplier, WIDE_ENOUGH]
+    return parts, len(conditions), params
+
+
+def _all_links(tiers: int) -> str:
+    select = "SELECT {n} AS tier, profile_id, code FROM links_{n}"  # our constant SQL
+    return " UNION ALL ".join(select.format(n=n) for n in range(tiers))
 
 
 def candidate_codes(codes: tuple[str, ...]) -> dict[int, list[str]]:
     """{profile pk: its codes near the wanted ones}, narrowest tier first: the same code or a
     broader one that holds it, then the same category (5 digits), class (4), group (3) and
-    division (2). Stops widening once ``WIDE_ENOUGH`` firms are found; each tier reads at most
-    ``TIER_ROWS`` code links, so a crowded division never floods the shortlist. These are the
-    rows ``shortlist`` ranks."""
-    tiers, rows, params = _tiers(codes)
+    division (2). Stops widening once ``WIDE_ENOUGH`` listed firms are found; each tier reads at
+    most ``TIER_ROWS`` code links, so a crowded division never floods the shortlist. These are
+    the rows ``shortlist`` ranks (each listed firm checked here, as tests compare with)."""
+    tiers, count, params = _tiers(codes)
     # Our constant SQL around placeholders; every value is a parameter.
-    sql = f"WITH {','.join(tiers)}\n{rows}\nORDER BY 1, 3, 2"
+    sql = (
+        f"WITH {','.join(tiers)}\nSELECT l.tier, l.profile_id, l.code FROM ({_all_links(count)}) l"
+        f"\n WHERE {_IS_LISTED_SQL.format(firm='l.profile_id')}\nORDER BY 1, 3, 2"
+    )
     found_codes: dict[int, list[str]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, Organisation.Kind.SUPPLIER.value])
         for _tier, pk, code in cursor.fetchall():
             codes_of = found_codes.setdefault(pk, [])
             if code not in codes_of:
@@ -198,22 +213,31 @@ def _values(rows: list[tuple]) -> tuple[str, list]:
 # Whether a firm delivers where the opportunity is: nationwide, based in one of its
 # municipalities, delivering in one, or in one of their counties (``scoring.area_fit`` is not
 # "elsewhere"). Each a lookup by the firm's key, for the few hundred firms asked about (as
-# EXISTS, PostgreSQL may hash every firm that delivers in a busy municipality instead).
-# {places} and {counties} are lists of placeholders.
+# EXISTS, PostgreSQL may hash every firm that delivers in a busy municipality instead). The
+# places' keys are read once per statement ({among}: an array on PostgreSQL, which would
+# otherwise scan the municipalities again for every firm). {places} and {counties} are lists
+# of placeholders.
 _IN_AREA_SQL = """(
   (SELECT 1 FROM marketplace_supplierprofile p
-    WHERE p.id = b.profile_id AND (p.delivers_nationwide OR p.municipality_id IN (
-          SELECT id FROM marketplace_municipality WHERE number IN ({places})))) IS NOT NULL
+    WHERE p.id = b.profile_id
+      AND (p.delivers_nationwide OR p.municipality_id {among} (
+           SELECT id FROM marketplace_municipality WHERE number IN ({places})){among_end})
+  ) IS NOT NULL
   OR (SELECT 1 FROM marketplace_supplierprofile_delivery_municipalities d
-       WHERE d.supplierprofile_id = b.profile_id AND d.municipality_id IN (
-             SELECT id FROM marketplace_municipality WHERE number IN ({places}))
+       WHERE d.supplierprofile_id = b.profile_id AND d.municipality_id {among} (
+             SELECT id FROM marketplace_municipality WHERE number IN ({places})){among_end}
        LIMIT 1) IS NOT NULL{county})"""
 _IN_COUNTY_SQL = """
   OR (SELECT 1 FROM marketplace_supplierprofile_delivery_counties c
-       WHERE c.supplierprofile_id = b.profile_id AND c.county_id IN (
-             SELECT id FROM marketplace_county WHERE number IN ({counties}))
+       WHERE c.supplierprofile_id = b.profile_id AND c.county_id {among} (
+             SELECT id FROM marketplace_county WHERE number IN ({counties})){among_end}
        LIMIT 1) IS NOT NULL"""
 
+# Every firm of the tiers read gets its fit, the best of its codes' points (a firm's links in
+# any tier read count, as each shows first in one tier and later tiers hold its other codes);
+# the firms are then checked best first, those a tier's gate found listed without a lookup,
+# until SHORTLIST * 5 listed ones are found (the ordered subquery is a fence: OFFSET 0 keeps
+# the check from being planned before the sort, which would check every firm).
 _RANK_SQL = """WITH {tiers},
 exact (code, points) AS (VALUES {exact}),
 ranges (low, high, points) AS (VALUES {ranges}),
@@ -228,7 +252,11 @@ fit AS (
   SELECT l.profile_id, MAX(f.points) AS points
     FROM links l JOIN code_fit f ON f.code = l.code
    GROUP BY l.profile_id),
-best AS (SELECT profile_id, points FROM fit ORDER BY points DESC, profile_id LIMIT %s)
+best AS MATERIALIZED (
+  SELECT o.profile_id, o.points
+    FROM (SELECT profile_id, points FROM fit ORDER BY points DESC, profile_id OFFSET 0) o
+   WHERE {known} OR {listed}
+   LIMIT %s)
 SELECT b.profile_id,
        b.points * {points} + CASE WHEN {in_area} THEN {points} ELSE {points} END AS prelim
   FROM best b
@@ -241,28 +269,38 @@ def _in_area(facts: OpportunityFacts) -> tuple[str, list]:
         return "1 = 1", []  # the opportunity names no place: every firm counts as near
     places = sorted(facts.municipalities)
     counties = sorted(facts.counties)
+    among, end = _AMONG["postgresql" if connection.vendor == "postgresql" else "other"]
     marks = ", ".join(["%s"] * len(places))
     county, county_params = "", []
     if counties:
-        county = _IN_COUNTY_SQL.format(counties=", ".join(["%s"] * len(counties)))
+        county = _IN_COUNTY_SQL.format(
+            counties=", ".join(["%s"] * len(counties)), among=among, among_end=end
+        )
         county_params = counties
-    sql = _IN_AREA_SQL.format(places=marks, county=county)
+    sql = _IN_AREA_SQL.format(places=marks, county=county, among=among, among_end=end)
     return sql, [*places, *places, *county_params]
 
 
 def shortlist(facts: OpportunityFacts) -> list[int]:
     """The ``SHORTLIST`` candidates to score in full for ``facts`` (which has CPV codes), best
     first on CPV fit and area, ties by primary key: one statement."""
-    tiers, rows, tier_params = _tiers(facts.cpv_codes)
+    tiers, count, tier_params = _tiers(facts.cpv_codes)
     exact, ranges = _fit_tables(facts.cpv_codes)
     exact_sql, exact_params = _values(exact)
     ranges_sql, range_params = _values(ranges)
     in_area, area_params = _in_area(facts)
+    if count > 1:
+        found = " UNION ALL ".join(f"SELECT id FROM listed_{n}" for n in range(count - 1))  # noqa: S608
+        known = f"o.profile_id IN ({found})"
+    else:
+        known = "1 = 0"
     sql = _RANK_SQL.format(
         tiers=",".join(tiers),
         exact=exact_sql,
         ranges=ranges_sql,
-        rows=rows,
+        rows=_all_links(count),
+        known=known,
+        listed=_IS_LISTED_SQL.format(firm="o.profile_id"),
         in_area=in_area,
         points=_POINTS,
     )
@@ -271,6 +309,7 @@ def shortlist(facts: OpportunityFacts) -> list[int]:
         *exact_params,
         *range_params,
         0.0,
+        Organisation.Kind.SUPPLIER.value,
         SHORTLIST * 5,
         WEIGHTS["cpv"],
         *area_params,

@@ -14,7 +14,17 @@ import random
 
 import pytest
 
-from matching.scoring import AREA_POINTS, WEIGHTS, OpportunityFacts, area_fit, cpv_fit, score
+from marketplace.models import Organisation, SupplierProfile
+from marketplace.models.classification import cpv_prefix
+from matching.scoring import (
+    AREA_POINTS,
+    WEIGHTS,
+    OpportunityFacts,
+    area_fit,
+    branch_code,
+    cpv_fit,
+    score,
+)
 from matching.selectors import candidates
 from matching.selectors.facts import opportunity_of, supplier_facts, text_of
 from matching.selectors.matches import suppliers_for, text_relevance
@@ -89,7 +99,58 @@ def _python_shortlist(facts: OpportunityFacts) -> list[int]:
     return sorted(prelim, key=lambda pk: (-prelim[pk], pk))[: candidates.SHORTLIST]
 
 
-@pytest.mark.parametrize("cut", [(6, 15, 40), (100, 400, 3000)])
+def _python_tiers(wanted: tuple[str, ...]) -> dict[int, set[str]]:
+    """The tier rows as the rule says, in Python from every code link: each tier's first
+    ``TIER_ROWS`` links in (code, firm) order, a tier read only while the tiers before it found
+    fewer than ``WIDE_ENOUGH`` listed firms (a firm counts in the tier where it shows first),
+    the links of listed firms kept."""
+    links = sorted(
+        SupplierProfile.cpv_codes.through.objects.values_list("cpvcode_id", "supplierprofile_id")
+    )
+    listed = set(
+        SupplierProfile.objects.filter(
+            is_published=True, organisation__kind=Organisation.Kind.SUPPLIER
+        ).values_list("pk", flat=True)
+    )
+    above = {branch_code(cpv_prefix(code)[:n]) for code in wanted for n in range(2, 9)}
+    tiers = [lambda code: code in above]
+    heads_seen: list[set[str]] = []
+    for depth in (5, 4, 3, 2):
+        heads = {cpv_prefix(branch_code(cpv_prefix(code)[:depth])) for code in wanted}
+        if heads not in heads_seen:
+            heads_seen.append(heads)
+            tiers.append(lambda code, heads=heads: any(code.startswith(h) for h in heads))
+    seen: set[int] = set()
+    found = 0
+    rows: dict[int, set[str]] = {}
+    for n, in_tier in enumerate(tiers):
+        if n and found >= candidates.WIDE_ENOUGH:
+            break
+        read = [(code, pk) for code, pk in links if in_tier(code)][: candidates.TIER_ROWS]
+        firms = {pk for _code, pk in read}
+        found += len((firms - seen) & listed)
+        seen |= firms
+        for code, pk in read:
+            if pk in listed:
+                rows.setdefault(pk, set()).add(code)
+    return rows
+
+
+@pytest.mark.parametrize("cut", [(6, 15, 40), (100, 400, 3000), (100, 30, 3000)])
+def test_the_tiers_read_the_rows_the_rule_says(market, monkeypatch, cut):
+    # given tiers cut small, and a gate that lets some tiers through and stops others
+    _shortlist, wide_enough, tier_rows = cut
+    monkeypatch.setattr(candidates, "WIDE_ENOUGH", wide_enough)
+    monkeypatch.setattr(candidates, "TIER_ROWS", tier_rows)
+    for wanted in WANTED:
+        # when the statement reads the tiers (listed firms checked only as far as it needs)
+        found = candidates.candidate_codes(wanted)
+        # then its rows are the rule's, worked out from every link in Python
+        assert {pk: set(codes) for pk, codes in found.items()} == _python_tiers(wanted), wanted
+        assert found, wanted
+
+
+@pytest.mark.parametrize("cut", [(6, 15, 40), (100, 400, 3000), (10, 30, 3000)])
 def test_the_statement_ranks_as_the_python_scorer_does(market, monkeypatch, cut):
     # given shortlists and tiers small enough to cut the candidates, or the real ones
     shortlist, wide_enough, tier_rows = cut
