@@ -26,6 +26,7 @@ import decimal
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -36,36 +37,48 @@ OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 Number = int | float | decimal.Decimal | str
 
 
-def to_oslo(value: datetime.datetime) -> datetime.datetime:
-    """``value`` (aware; a naive one is taken as UTC) as a wall-clock time in Oslo."""
+Moment = datetime.datetime | str
+
+
+def _moment(value: Moment) -> datetime.datetime:
+    """An aware datetime from ``value``: a datetime (a naive one is taken as UTC) or the ISO 8601
+    text a JSON record keeps (an opening protocol, a letter)."""
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(f"not a moment: {value!r}")
+        value = parsed
     if timezone.is_naive(value):
         value = value.replace(tzinfo=datetime.UTC)
-    return timezone.localtime(value, OSLO)
+    return value
 
 
-def utc_stamp(value: datetime.datetime) -> str:
+def to_oslo(value: Moment) -> datetime.datetime:
+    """``value`` as a wall-clock time in Oslo."""
+    return timezone.localtime(_moment(value), OSLO)
+
+
+def utc_stamp(value: Moment) -> str:
     """The instant as ISO 8601 in UTC ("2026-12-07T16:03:00Z"), for ``<time datetime>``."""
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    return _moment(value).astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
-def format_date(value: datetime.date | datetime.datetime | None) -> str:
+def format_date(value: datetime.date | Moment | None) -> str:
     """The calendar date in the active language; a moment is taken in Oslo time first."""
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.datetime | str):
         value = to_oslo(value)
     # Translators: a PHP-style date format (Django's date filter), e.g. "j. F Y" in Bokmål.
     return date_format(value, _("j F Y"))
 
 
-def format_time(value: datetime.datetime, *, seconds: bool = False) -> str:
+def format_time(value: Moment, *, seconds: bool = False) -> str:
     """The Oslo wall-clock time, 24-hour ("17:03", or "17:03:09" with ``seconds``)."""
     return to_oslo(value).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
-def format_datetime(value: datetime.datetime | None, *, seconds: bool = False) -> str:
+def format_datetime(value: Moment | None, *, seconds: bool = False) -> str:
     """Date, time and the named zone in the active language."""
     if value is None or value == "":
         return ""

@@ -23,7 +23,7 @@ from django.utils import translation
 from bids.espd.integrity import ReceiptLine, receipt_lines
 from bids.models import Bid
 from bids.services import sealing
-from marketplace.formatting import to_oslo
+from marketplace.formatting import format_datetime, to_oslo
 from marketplace.outbox import outbox_enqueue, outbox_handler
 from marketplace.selectors.organisations import admins_of
 from marketplace.services.notifications import render_text
@@ -59,7 +59,7 @@ class Receipt:
 
     @property
     def oslo_text(self) -> str:
-        return self.submitted_at_oslo.strftime("%Y-%m-%d %H:%M:%S %Z")
+        return format_datetime(self.submitted_at_oslo, seconds=True)
 
 
 def receipt_for(bid: Bid) -> Receipt:

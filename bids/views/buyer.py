@@ -33,6 +33,8 @@ from bids.services import opening as opening_services
 from bids.services import sealing
 from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
+from marketplace.formatting import format_datetime, format_number
+from marketplace.forms.errors import add_service_error
 from tenders.models import Tender
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -80,11 +82,6 @@ def _bid(tender, public_id) -> Bid:
 
 def _error(request, error: DomainError) -> None:
     messages.error(request, error.message)
-
-
-def _add_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 # --- My evaluations -------------------------------------------------------------------------------
@@ -155,7 +152,7 @@ def protocol_rows(protocol: dict) -> list[list[str]]:
         _("Price (NOK excl. VAT)"),
         _("Documents"),
         _("Document SHA-256"),
-        _("Submitted (UTC)"),
+        _("Submitted"),
         _("ESPD SHA-256"),
     ]
     rows = [header]
@@ -170,10 +167,10 @@ def protocol_rows(protocol: dict) -> list[list[str]]:
                     entry["org_number"],
                     members,
                     str(line["number"]),
-                    line["price"] or "",
+                    format_number(line["price"]),
                     str(entry["document_count"]),
                     hashes,
-                    entry["submitted_at"] or "",
+                    format_datetime(entry["submitted_at"], seconds=True),
                     espd,
                 ]
             )
@@ -198,7 +195,7 @@ def bids_protocol_download(request, reference: str, fmt: str):
         lines = [
             _("Opening protocol %(reference)s") % {"reference": tender.reference},
             tender.title,
-            _("Opened (UTC): %(when)s") % {"when": opening.protocol.get("opened_at")},
+            f"{_('Opened')}: {format_datetime(opening.protocol.get('opened_at'), seconds=True)}",
             _("Protocol SHA-256: %(hash)s") % {"hash": opening.protocol_sha256},
             "",
         ]
@@ -259,7 +256,7 @@ def evaluator_assign(request, reference: str):
                 tender=tender, user=form.cleaned_data["user"], by=request.user
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The evaluator is assigned."))
             return redirect("bids:bids_evaluation", reference=reference)
@@ -364,7 +361,7 @@ def bid_qualification(request, reference: str, public_id):
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The qualification check is saved."))
             return redirect("bids:bids_evaluation", reference=reference)
@@ -411,7 +408,7 @@ def score_sheet(request, reference: str, public_id):
                             comment=comment,
                         )
             except DomainError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Your scores are saved."))
                 return redirect("bids:bids_score_sheet", reference=reference, public_id=public_id)
@@ -465,7 +462,7 @@ def consensus_sheet(request, reference: str, public_id):
             except DomainError as error:
                 if error.field == "rationale":
                     error.field = None
-                _add_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The agreed scores are saved."))
                 return redirect("bids:bids_evaluation", reference=reference)

@@ -5,7 +5,8 @@
 
 - ``{{ tender.submission_deadline|oslo_datetime }}`` → "1. desember 2026 kl. 12:00 (norsk tid,
   CET)" / "1 December 2026 at 12:00 (Oslo time, CET)"
-- ``{{ value|oslo_time_tag }}`` → the same inside ``<time datetime="…Z">``
+- ``{{ value|oslo_time_tag }}`` → the same inside ``<time datetime="…Z">``; ``:"seconds"``
+  adds the seconds; an ISO 8601 text (from a JSON record) is read as a moment
 - ``{{ value|oslo_date }}`` → "1. desember 2026" / "1 December 2026"
 - ``{{ score|number }}``, ``{{ score|number:2 }}`` → "8,50" / "8.50"
 - ``{{ amount|money }}``, ``{{ amount|money:"EUR" }}`` → "1 250 000 kr" / "NOK 1,250,000"
@@ -24,18 +25,20 @@ register = template.Library()
 
 
 @register.filter
-def oslo_datetime(value: datetime.datetime | None) -> str:
-    """Date, time and the named zone, in the active language."""
-    return formatting.format_datetime(value or None)
+def oslo_datetime(value: datetime.datetime | str | None, precision: str = "") -> str:
+    """Date, time and the named zone, in the active language (``oslo_datetime:"seconds"``)."""
+    return formatting.format_datetime(value or None, seconds=precision == "seconds")
 
 
 @register.filter
-def oslo_time_tag(value: datetime.datetime | None):
+def oslo_time_tag(value: datetime.datetime | str | None, precision: str = ""):
     """A <time> element with the ISO instant in UTC and the Oslo wording as its text."""
     if not value:
         return ""
     return format_html(
-        '<time datetime="{}">{}</time>', formatting.utc_stamp(value), oslo_datetime(value)
+        '<time datetime="{}">{}</time>',
+        formatting.utc_stamp(value),
+        oslo_datetime(value, precision),
     )
 
 

@@ -183,7 +183,7 @@ def test_text_is_written_in_the_recipients_language_whatever_the_active_one(comm
     with translation.override("en"), commit():
         for_bokmal = system_notify(bokmal)
 
-    assert "March 2, 2026" in for_english.body
+    assert "When: 2 March 2026" in for_english.body  # never US style ("March 2, 2026")
     assert "2. mars 2026" in for_bokmal.body
     sent = {message.to[0]: message for message in mail.outbox}
     assert 'lang="en"' in sent[english.email].alternatives[0].content
@@ -203,8 +203,8 @@ def test_email_wrapper_is_in_the_recipients_language():
         send_notification_email.delay(Notification.objects.get(recipient=user).pk)
 
     sent = {message.to[0]: message for message in mail.outbox}
-    assert "March 2, 2026" in sent[english.email].body
-    assert "2. mars 2026" in sent[bokmal.email].body
+    assert "2 March 2026 at 10:00 (Oslo time, CET)" in sent[english.email].body
+    assert "2. mars 2026 kl. 10:00 (norsk tid, CET)" in sent[bokmal.email].body
 
 
 # --- Preferences -------------------------------------------------------------------------------

@@ -234,7 +234,8 @@ def test_award_writes_letters_with_own_and_winners_scores(
     assert loser.content["winner"]["total"] == "81.00"
     assert loser.content["reasons"] == "Best forhold mellom pris og kvalitet."
     notice = Notification.objects.get(recipient=bidder_a_user, key=f"bids:award-letter:{loser.pk}")
-    assert "72.00" in notice.body and "81.00" in notice.body
+    # written in the bidder's language (Bokmål): "72,00", never "72.00"
+    assert "72,00" in notice.body and "81,00" in notice.body
     # lot 2 still open: the tender is not awarded yet
     agreed.refresh_from_db()
     assert agreed.status == Tender.Status.IN_EVALUATION
