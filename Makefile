@@ -90,7 +90,7 @@ import-reference: migrate ## Load the full CPV, places and SN2007 lists from PIL
 	$(MANAGE) import_places
 	$(MANAGE) import_industry_codes "$(PILOTMARKED_DATA_DIR)/sn2007_naeringsgruppering_nb.csv"
 
-search-quality: install ## Import the real Doffin notices into a scratch SQLite database (and QUALITY_DATABASE_URL, if set) and write docs/search-quality.md
+search-quality: install-test ## Import the real Doffin notices into a scratch SQLite database (and QUALITY_DATABASE_URL, if set) and write docs/search-quality.md (the BM25 references need rank-bm25, a test extra)
 	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	export DJANGO_SETTINGS_MODULE=config.settings.test; \
 	for url in "sqlite:///$$scratch/quality.sqlite3" $${QUALITY_DATABASE_URL:-}; do \
