@@ -361,7 +361,13 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# One search index: ours (search/), which page_published fills for site search. Wagtail's admin
+# search (pages, images, documents, snippets) reads the models' fields directly through its
+# fallback backend, which keeps no index of its own: nothing writes wagtailsearch_indexentry and
+# there is no second index to rebuild (issue 17).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database.fallback", "AUTO_UPDATE": False}
+}
 WAGTAIL_EDITORS_GROUP = "Editors"
 # One way in: editors log in, change and reset passwords through allauth (with TOTP), never
 # through Wagtail's own forms, which know nothing of the second factor.
