@@ -27,16 +27,10 @@ from bids.selectors.buyer import tender_for_bid_work
 from bids.selectors.supplier import bid_for_bidder
 from bids.services import sealing
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
 from tenders.selectors.buyer import tender_for_buyer
-
-
-def _add_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    if field is None and "file" in form.fields:
-        field = "file"
-    form.add_error(field, error.message)
 
 
 def _xml_response(data: bytes, filename: str) -> HttpResponse:
@@ -94,7 +88,7 @@ def request_edit(request, reference: str):
                 if error.field and form.field_of(error.field):
                     form.add_error(form.field_of(error.field), error.message)
                 else:
-                    _add_error(form, error)
+                    add_service_error(form, error, fallback="file")
             else:
                 messages.success(request, _("The ESPD request is saved."))
                 return redirect("bids:espd_request", reference=tender.reference)
@@ -194,7 +188,7 @@ def bid_espd_answer(request, public_id, organisation_id: int):
                     by=request.user,
                 )
             except DomainError as error:
-                _add_error(form, error)
+                add_service_error(form, error, fallback="file")
             else:
                 if response.is_complete:
                     messages.success(request, _("The ESPD is saved and complete."))
@@ -236,7 +230,7 @@ def bid_espd_import(request, public_id, organisation_id: int):
                 by=request.user,
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_service_error(form, error, fallback="file")
         else:
             messages.success(request, _("The ESPD response is imported."))
             return redirect("bids:supplier_espd", public_id=bid.public_id)
@@ -327,7 +321,7 @@ def buyer_espd_import(request, reference: str, public_id):
                     by=request.user,
                 )
             except DomainError as error:
-                _add_error(form, error)
+                add_service_error(form, error, fallback="file")
             else:
                 messages.success(request, _("The ESPD response is recorded with the bid."))
                 return redirect(

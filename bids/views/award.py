@@ -20,8 +20,9 @@ from bids.models import AwardDecision, Bid
 from bids.selectors import buyer as selectors
 from bids.services import award as award_services
 from bids.services import sealing
-from bids.views.buyer import _add_error, _error, _gate
+from bids.views.buyer import _error, _gate
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 
 # --- Award ----------------------------------------------------------------------------------------
 
@@ -89,7 +90,7 @@ def award_decide(request, reference: str, number: int):
                 reasons=form.cleaned_data["reasons"],
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The award decision is made and the bidders are told."))
             return redirect("bids:bids_award", reference=reference)
@@ -118,7 +119,7 @@ def award_withdraw(request, reference: str, pk: int):
                 decision=decision, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The award is withdrawn and the bidders are told."))
             return redirect("bids:bids_award", reference=reference)

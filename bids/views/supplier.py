@@ -48,6 +48,7 @@ from bids.services.receipts import receipt_for, receipt_text
 from bids.services.sealing import Side
 from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.receipt_time import received_at
 from marketplace.upload_limits import status_for as upload_status_for
 from tenders.lifecycle import deadline_passed
@@ -64,14 +65,6 @@ def _lead_bid(request, public_id, what):
     if side != Side.BIDDER:
         raise Http404
     return bid
-
-
-def _add_error(form, error: DomainError) -> None:
-    if isinstance(error, services.BidIncomplete):
-        for field, message in error.problems:
-            form.add_error(field if field in form.fields else None, message)
-        return
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- My bids --------------------------------------------------------------------------------------
@@ -119,7 +112,7 @@ def bid_start(request, reference: str):
                 tender=tender, supplier=form.cleaned_data["supplier"], by=request.user
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("Your draft bid is ready. Nothing is sent until you submit it.")
@@ -208,7 +201,7 @@ def bid_edit(request, public_id):
             try:
                 services.bid_update(bid=bid, by=request.user, content=form.content(subcontractors))
             except DomainError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The draft is saved."))
                 return _detail(bid)
@@ -243,7 +236,7 @@ def documents(request, public_id):
                     title=form.cleaned_data["title"],
                 )
             except DomainError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
                 status = upload_status_for(error)
             else:
                 messages.success(request, _("The document is uploaded and encrypted."))
@@ -313,7 +306,7 @@ def consortium(request, public_id):
                     bid=bid, by=request.user, org_number=form.cleaned_data["org_number"]
                 )
             except DomainError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The organisation is invited."))
                 return redirect("bids:supplier_consortium", public_id=bid.public_id)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.models import Organisation, OrganisationUnit, Role
 from marketplace.selectors.organisations import units_of
 from marketplace.validators import clean_org_number
@@ -22,8 +23,7 @@ class DesignsystemetForm(forms.Form):
 
     def add_domain_error(self, error: DomainError) -> None:
         """Show a refusal from a service next to its field (or above the form)."""
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
+        add_service_error(self, error)
 
 
 class SupplierRegistrationForm(DesignsystemetForm):

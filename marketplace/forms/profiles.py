@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.forms.errors import add_service_error
 from marketplace.models import (
     Certification,
     ContactPerson,
@@ -47,8 +48,8 @@ class DesignsystemetModelForm(forms.ModelForm):
             form_field.widget.attrs["class"] = f"{classes} ds-input".strip()
 
     def add_domain_error(self, error) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
+        """Show a refusal from a service next to its field (or above the form)."""
+        add_service_error(self, error)
 
 
 def municipality_choices() -> list[tuple[str, list[tuple[int, str]]]]:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from marketplace.accounts import requires_mfa, session_passed_mfa, session_recently_authenticated
 from marketplace.errors import DomainError
 from marketplace.forms.api_tokens import ApiTokenForm
+from marketplace.forms.errors import add_service_error
 from marketplace.services.api_tokens import api_token_create, api_token_revoke
 
 
@@ -63,7 +64,7 @@ def token_create(request):
                 with_mfa=with_mfa,
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_service_error(form, error)
         else:
             # Shown once, never stored: the page must not be cached either (never_cache).
             return render(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.policy import Action
 from tenders.forms.needs import TestArenaForm
 from tenders.models import TestArena
@@ -81,7 +82,7 @@ def buyer_arena_create(request):
                 **form.service_fields(),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The test arena is saved."))
             return redirect("tenders:buyer_arena_edit", slug=arena.slug)
@@ -106,7 +107,7 @@ def buyer_arena_edit(request, slug: str):
                 arena=arena, by=request.user, **form.service_fields()
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The test arena is saved."))
             return redirect("tenders:buyer_arena_edit", slug=arena.slug)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from marketplace.downloads import attachment_response
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.policy import Action
 from marketplace.upload_limits import status_for as upload_status_for
 from tenders import lifecycle
@@ -55,18 +56,6 @@ def _units_or_403(request):
 
 def _detail(tender):
     return redirect("tenders:buyer_tender_detail", reference=tender.reference)
-
-
-def _add_errors(forms, error: Exception) -> None:
-    if isinstance(error, TenderNotReady):
-        for problem in error.problems:
-            forms.add_error(problem.field, problem.message)
-    elif isinstance(error, ValidationError):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                forms.add_error(None if field == "__all__" else field, message)
-    else:
-        forms.add_error(getattr(error, "field", None), error.message)
 
 
 # --- Workspace ----------------------------------------------------------------------------------
@@ -122,7 +111,7 @@ def tender_create(request):
                 buyer=unit.organisation, unit=unit, by=request.user, data=data
             )
         except (DomainError, ValidationError) as error:
-            _add_errors(forms, error)
+            add_service_error(forms, error)
         else:
             messages.success(
                 request,
@@ -167,7 +156,7 @@ def tender_edit(request, reference: str):
                 services.tender_update(tender=tender, by=request.user, data=forms.tender_input())
                 messages.success(request, _("The draft is saved."))
         except (DomainError, ValidationError) as error:
-            _add_errors(forms, error)
+            add_service_error(forms, error)
         else:
             return _detail(tender)
     return _form_page(request, forms, tender)
@@ -266,15 +255,10 @@ def tender_extend_deadline(request, reference: str):
                 question_deadline=data["question_deadline"],
                 reason=data["reason"],
             )
-        except TenderNotReady as error:
-            for problem in error.problems:
-                form.add_error(
-                    problem.field if problem.field in form.fields else None, problem.message
-                )
         except ValidationError as error:
             form.add_error(None, error)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The deadline is extended and followers are told."))
             return _detail(tender)
@@ -294,7 +278,7 @@ def tender_cancel(request, reference: str):
                 tender=tender, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The tender is cancelled."))
             return _detail(tender)
@@ -320,10 +304,9 @@ def document_upload(request, reference: str):
                 summary=form.cleaned_data["summary"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_error(form, error)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
             status = upload_status_for(error)
         else:
             messages.success(request, _("%(name)s is uploaded.") % {"name": document.original_name})

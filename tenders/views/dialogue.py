@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.policy import Action, scope_q
 from tenders.forms.dialogue import AnswerForm, QuestionForm
 from tenders.models import Need, Question, Tender
@@ -66,7 +67,7 @@ def question_ask(request, reference: str):
                 by=request.user,
             )
         except DomainError as error:
-            form.add_error("text" if error.field == "text" else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -165,7 +166,7 @@ def question_answer(request, reference: str, pk: int):
                 by=request.user,
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             if publish:
                 messages.success(request, _("The answer is published and followers are told."))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.policy import Action
 from tenders.dialogue_export import dialogue_csv, dialogue_events, dialogue_export_record
 from tenders.forms.dialogue import InvitationForm
@@ -49,10 +50,6 @@ def _need_or_404(request, slug: str) -> Need:
     return need
 
 
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @login_required
 def buyer_need_list(request):
     _units_or_403(request)
@@ -77,7 +74,7 @@ def buyer_need_create(request):
                 unit=form.cleaned_data["unit"], by=request.user, **form.service_fields()
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The need is saved as a draft."))
             return redirect("tenders:buyer_need_detail", slug=need.slug)
@@ -106,7 +103,7 @@ def buyer_need_edit(request, slug: str):
         try:
             need = need_services.need_update(need=need, by=request.user, unit=unit, **fields)
         except DomainError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The need is saved."))
             return redirect("tenders:buyer_need_detail", slug=need.slug)
@@ -172,7 +169,7 @@ def need_invite(request, slug: str):
                 by=request.user,
             )
         except DomainError as error:
-            form.add_error("org_number" if error.field == "supplier" else None, error.message)
+            add_service_error(form, error, fields={"supplier": "org_number"})
         else:
             messages.success(
                 request, _("%(supplier)s is invited.") % {"supplier": form.supplier.name}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.errors import DomainError
+from marketplace.forms.errors import add_service_error
 from marketplace.policy import Action, user_can
 from tenders.forms.dialogue import NeedResponseForm
 from tenders.models import Need, Theme
@@ -102,7 +103,7 @@ def need_respond(request, slug: str):
                 by=request.user,
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Thank you. The buyer has your response."))
             return redirect(page + "#respond")
