@@ -33,7 +33,7 @@ def test_login_page_in_english_under_en(client):
     assert page.first("html").get("lang") == "en"
     assert page.first("a", class_="ds-skip-link").text == "Skip to main content"
     assert page.first("nav", aria_label="Main menu")
-    assert page.first("h1").text == "Sign In"
+    assert page.first("h1").text == "Sign in"
 
 
 @pytest.mark.django_db

@@ -208,7 +208,7 @@ def test_totp_can_be_activated_from_its_page(client, settings):
     assert confirmed.url == "/en/accounts/2fa/totp/activate/"
     page = parse(client.get(confirmed.url))
 
-    assert page.first("h1").text == "Activate Authenticator App"
+    assert page.first("h1").text == "Activate authenticator app"
     assert page.first("img", class_="allauth-img").get("src").startswith("data:image/svg+xml")
     secret_input = page.first("input", id="authenticator_secret")
     secret = secret_input.get("value")
@@ -225,10 +225,10 @@ def test_mfa_pages_render_in_the_site_layout(client):
     log_in(client, user.email)
 
     for url, heading in [
-        ("/en/accounts/2fa/", "Two-Factor Authentication"),
-        ("/en/accounts/email/", "Email Addresses"),
-        ("/en/accounts/password/change/", "Change Password"),
-        ("/en/accounts/logout/", "Sign Out"),
+        ("/en/accounts/2fa/", "Two-factor authentication"),
+        ("/en/accounts/email/", "Email addresses"),
+        ("/en/accounts/password/change/", "Change password"),
+        ("/en/accounts/logout/", "Sign out"),
     ]:
         page = parse(client.get(url))
         assert page.first("h1").text == heading, url
@@ -245,7 +245,7 @@ def test_login_asks_a_totp_user_for_a_code(client):
     assert response.url == "/en/accounts/2fa/authenticate/"
     assert not is_logged_in(client)
     page = parse(client.get(response.url))
-    assert page.first("h1").text == "Two-Factor Authentication"
+    assert page.first("h1").text == "Two-factor authentication"
     assert page.select("input", name="code")
 
 
