@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.models import NotificationKind, Organisation
-from marketplace.policy import Action, people_who_can, user_can
+from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
@@ -20,6 +20,7 @@ from tenders.lifecycle import need_is_open
 from tenders.models import Need, NeedInvitation, NeedResponse
 from tenders.selectors.dialogue import managers_of
 from tenders.services.follows import follow
+from tenders.services.invitations import invitation_check, invitation_recipients
 
 
 def need_open_for_responses(need: Need, *, now=None) -> bool:
@@ -112,20 +113,14 @@ def need_invite(*, need: Need, supplier: Organisation, by, message: str = "") ->
     """The buyer invites a supplier to the dialogue; its people are told (once)."""
     if not user_can(by, Action.NEED_MANAGE, need):
         raise PermissionDenied(_("You may not manage needs in this service area."))
-    if not supplier.is_supplier:
-        raise DomainError(
-            _("Only suppliers can be invited."), code="invitation_not_supplier", field="supplier"
-        )
-    if need.status != Need.Status.OPEN:
-        raise DomainError(
-            _("Publish the need before inviting suppliers."), code="invitation_need_not_open"
-        )
-    if NeedInvitation.objects.filter(need=need, supplier=supplier).exists():
-        raise DomainError(
-            _("%(supplier)s is already invited.") % {"supplier": supplier.name},
-            code="invitation_exists",
-            field="supplier",
-        )
+    not_open = DomainError(
+        _("Publish the need before inviting suppliers."), code="invitation_need_not_open"
+    )
+    invitation_check(
+        supplier=supplier,
+        not_open=None if need.status == Need.Status.OPEN else not_open,
+        invited=NeedInvitation.objects.filter(need=need),
+    )
     invitation = NeedInvitation(
         need=need, supplier=supplier, invited_by=by, message=(message or "").strip()
     )
@@ -138,7 +133,7 @@ def need_invite(*, need: Need, supplier: Organisation, by, message: str = "") ->
         after={"need": need.slug, "supplier": supplier.org_number, "message": invitation.message},
     )
     url = default_language_path("tenders:need_detail", slug=need.slug)
-    for person in people_who_can(Action.BID_PREPARE, supplier):
+    for person in invitation_recipients(supplier):
         notify(
             recipient=person,
             kind=NotificationKind.DIALOGUE_INVITATION,
