@@ -23,13 +23,9 @@ from tenders.models import Tender
 
 from .base import BasePage, paginate
 
-
-class Outcome(models.TextChoices):
-    """How a pilot ended; recorded on the pilot (``Pilot.Outcome``), never on the story."""
-
-    SCALED_UP = Pilot.Outcome.SCALED_UP.value, _("Scaled up")
-    CONTINUED = Pilot.Outcome.CONTINUED.value, _("Continued")
-    STOPPED = Pilot.Outcome.STOPPED.value, _("Stopped")
+# How a pilot ended: recorded on the pilot, never on the story, so the story reads the pilot's own
+# choices (one list of outcomes and their labels; the story filter offers the same).
+Outcome = Pilot.Outcome
 
 
 @dataclass(frozen=True)
