@@ -107,6 +107,11 @@ class SupplierDirectoryFilter(django_filters.FilterSet):
     search_unavailable = False
     # More suppliers match the words than are listed (search.backends.base.SearchResult).
     search_bounded = False
+    # How many profiles the text search listed, when the backend knows it without counting.
+    search_total: int | None = None
+    # The listed profiles' primary keys best first, when the text search ordered them and the
+    # order is kept (``Sort.RELEVANCE``): the page then reads only its own rows by key.
+    search_ids: tuple[int, ...] | None = None
 
     # -- filters -------------------------------------------------------------------------------
 
@@ -161,11 +166,15 @@ class SupplierDirectoryFilter(django_filters.FilterSet):
             try:
                 found = get_backend().search_suppliers(query, queryset)
                 self.search_bounded = found.bounded
+                self.search_total = found.known_total
+                self.search_ids = found.ids
                 queryset = found.queryset
             except SearchUnavailable:
                 self.search_unavailable = True
                 return queryset.none()
         sort = self.sort_value
+        if sort != Sort.RELEVANCE:
+            self.search_ids = None
         if sort == Sort.NAME:
             return queryset.order_by("organisation__name", "pk")
         if sort == Sort.NEWEST:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from marketplace.selectors.suppliers import directory_profiles
 from marketplace.throttling import throttle_page
@@ -16,11 +17,37 @@ from search.queries import SiteQuery
 SUPPLIERS_PER_PAGE = 20
 
 
+class _KnownCountPaginator(Paginator):
+    """A paginator told its count (the text search's listed profiles) instead of counting."""
+
+    def __init__(self, object_list, per_page, *, known_count: int | None = None):
+        super().__init__(object_list, per_page)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        return super().count
+
+
 def supplier_directory(request):
     # Always bound: no parameters is a valid, empty filter (everything listed, by name).
     filterset = SupplierDirectoryFilter(request.GET, queryset=directory_profiles(), request=request)
-    paginator = Paginator(filterset.qs, SUPPLIERS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    profiles = filterset.qs
+    ids = filterset.search_ids
+    if ids is not None:
+        # Best match first, as the search ordered them: only this page's rows are read, by
+        # key, from the listed profiles (the search kept only keys that pass every filter).
+        paginator = Paginator(ids, SUPPLIERS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = filterset.queryset.in_bulk(list(page.object_list))
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    else:
+        paginator = _KnownCountPaginator(
+            profiles, SUPPLIERS_PER_PAGE, known_count=filterset.search_total
+        )
+        page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "search/supplier_directory.html",

@@ -44,6 +44,9 @@ class SearchResult:
     # True when more profiles match than the backend lists (a broad word ranked among the newest
     # matches, or a window of the best): the page says "at least", never a false total.
     bounded: bool = False
+    # The primary keys of ``queryset`` in its order, when the backend has them in hand: a
+    # caller may then read one page of rows by its keys instead of ordering them all in SQL.
+    ids: tuple[int, ...] | None = None
 
     @property
     def total(self) -> int:

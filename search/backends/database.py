@@ -26,9 +26,13 @@ from .base import BackendStatus, SearchResult, SiteResults
 from .db_fulltext import engine, postgres_text_scores, sqlite_stored_terms
 from .db_unindexed import unindexed_documents
 
-# How many of the best matches a directory search keeps when it finds every match (as
-# ``elasticsearch.SUPPLIER_WINDOW``); a broad word keeps its ``pg_site_search.CANDIDATES``.
-SUPPLIER_WINDOW = 1000
+# How many of the best matches a directory search lists (as a broad word's candidates,
+# ``pg_site_search.CANDIDATES``); the page says "at least" when more match.
+SUPPLIER_WINDOW = 500
+# The profiles of a ranked list are looked up in the caller's queryset this many at a time: a
+# short list of primary keys keeps PostgreSQL on index lookups instead of reading every
+# organisation to join them.
+KEEP_CHUNK = 500
 
 
 def _position_in(ids: list[int]):
@@ -77,6 +81,10 @@ class DatabaseBackend:
                 if 2 * len(kept) >= len(candidates):
                     ordered = [pk for pk in candidates if pk in kept]
                     return self._in_order(queryset, ordered, bounded=True)
+            else:
+                ranked = pg_site_search.every_match(docs.Kind.SUPPLIER, text)
+                if ranked:
+                    return self._best_kept(queryset, ranked)
         documents = SearchDocument.objects.filter(
             kind=docs.Kind.SUPPLIER, object_id__in=queryset.values("pk")
         )
@@ -84,9 +92,25 @@ class DatabaseBackend:
         ids = list(
             matched.order_by("-search_rank", "title", "object_id").values_list(
                 "object_id", flat=True
-            )[:SUPPLIER_WINDOW]
+            )[: SUPPLIER_WINDOW + 1]
         )
-        return self._in_order(queryset, ids, bounded=len(ids) >= SUPPLIER_WINDOW)
+        return self._in_order(queryset, ids[:SUPPLIER_WINDOW], bounded=len(ids) > SUPPLIER_WINDOW)
+
+    def _best_kept(self, queryset: QuerySet[SupplierProfile], ranked: list[int]) -> SearchResult:
+        """The first ``SUPPLIER_WINDOW`` of ``ranked`` (every match, best first) that
+        ``queryset`` holds, looked up a chunk at a time."""
+        ordered: list[int] = []
+        looked_up = 0
+        while looked_up < len(ranked) and len(ordered) < SUPPLIER_WINDOW:
+            chunk = ranked[looked_up : looked_up + KEEP_CHUNK]
+            looked_up += len(chunk)
+            kept = set(queryset.filter(pk__in=chunk).values_list("pk", flat=True))
+            ordered += [pk for pk in chunk if pk in kept]
+        # A full window with matches left unlooked-at: the page says "at least".
+        bounded = len(ordered) >= SUPPLIER_WINDOW and (
+            len(ordered) > SUPPLIER_WINDOW or looked_up < len(ranked)
+        )
+        return self._in_order(queryset, ordered[:SUPPLIER_WINDOW], bounded=bounded)
 
     @staticmethod
     def _in_order(
@@ -96,7 +120,9 @@ class DatabaseBackend:
         if not ids:
             return SearchResult(queryset.none(), known_total=0)
         found = queryset.filter(pk__in=ids).annotate(search_rank=_position_in(ids))
-        return SearchResult(found.order_by("search_rank"), known_total=len(ids), bounded=bounded)
+        return SearchResult(
+            found.order_by("search_rank"), known_total=len(ids), bounded=bounded, ids=tuple(ids)
+        )
 
     def text_scores(
         self,

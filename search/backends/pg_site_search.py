@@ -448,11 +448,25 @@ def rows_of(ranked: list[tuple[int, float]]) -> dict[int, SearchDocument]:
 
 # --- One kind's newest matches (the supplier directory) ---------------------------------------
 
+# How often each of the text's lexemes occurs among the documents of one kind.
+_KIND_FREQUENCIES = """
+WITH l AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector('norwegian', %(text)s)))
+SELECT l.lexeme, coalesce(x.ndoc, 0)
+  FROM l LEFT JOIN search_lexeme x ON x.lexeme = l.lexeme AND x.kind = %(kind)s
+"""
+# The newest documents of one kind, walked in the order of the index on (kind, date DESC, id)
+# where it exists (else of ``search_document_newest``, every kind's rows walked), until
+# CANDIDATES matched or WALK_ROWS were read; the kind's own rows carry its object ids, so
+# nothing is joined.
 _NEWEST_OF_KIND = """
-SELECT m.object_id, ts_rank(%(weights)s::float4[], b.vector, b.query) AS rank
-  FROM (SELECT s.id, s.vector, plainto_tsquery('norwegian', %(text)s) AS query
-          FROM ({bounded}) s) b
-  JOIN search_searchdocument m ON m.id = b.id
+SELECT w.object_id, ts_rank(%(weights)s::float4[], w.vector, q.query) AS rank
+  FROM (SELECT d.object_id, d.vector FROM search_searchdocument d
+         WHERE d.kind = %(kind)s
+         ORDER BY d.date DESC, d.id
+         LIMIT %(walk)s) w,
+       (SELECT plainto_tsquery('norwegian', %(text)s) AS query) q
+ WHERE w.vector @@ q.query
+ LIMIT %(candidates)s
 """
 
 
@@ -460,22 +474,35 @@ def newest_matches(kind: str, text: str) -> list[tuple[int, float]] | None:
     """(object id, rank) of the newest ``CANDIDATES`` documents of ``kind`` holding every
     word of ``text``, best first, when its rarest word is too broad to find every match (the
     site search's rule: more than ``EXACT_UP_TO``); None when the matches are few enough to be
-    found whole through GIN, or a walk of ``WALK_ROWS`` rows found fewer than ``CANDIDATES``."""
-    text = " ".join(query_terms(text))
-    params, tests = _params_and_tests({"kind": (kind,)})
-    params["text"] = text
+    found whole through GIN (``every_match``), or a walk of ``WALK_ROWS`` rows found fewer
+    than ``CANDIDATES``."""
+    params = {"kind": kind, "text": " ".join(query_terms(text))}
     with connection.cursor() as cursor:
-        stats = _stats(cursor, params, "NULL")
-        lexemes = stats["lexemes"] or []
-        if not lexemes:
+        cursor.execute(_KIND_FREQUENCIES, params)
+        frequencies = [int(n) for _lexeme, n in cursor.fetchall()]
+        if not frequencies or min(frequencies) <= EXACT_UP_TO:
             return None
-        if min(_frequency(stats, lexeme, {kind}) for lexeme in lexemes) <= EXACT_UP_TO:
-            return None
-        bounded = _BOUNDED.format(every=_every(tests))
         params.update(weights=RANK_WEIGHTS, walk=WALK_ROWS, candidates=CANDIDATES)
-        # Our own SQL around the kind's test; every value is a parameter.
-        cursor.execute(_NEWEST_OF_KIND.format(bounded=bounded), params)
+        cursor.execute(_NEWEST_OF_KIND, params)
         rows = cursor.fetchall()
     if len(rows) < CANDIDATES:
         return None
     return sorted(((int(pk), float(rank)) for pk, rank in rows), key=lambda r: (-r[1], r[0]))
+
+
+_EVERY_OF_KIND = """
+SELECT d.object_id
+  FROM search_searchdocument d, plainto_tsquery('norwegian', %(text)s) q
+ WHERE d.kind = %(kind)s AND d.vector @@ q
+ ORDER BY ts_rank(%(weights)s::float4[], d.vector, q) DESC, d.title, d.object_id
+"""
+
+
+def every_match(kind: str, text: str) -> list[int]:
+    """The object ids of every document of ``kind`` holding every word of ``text``, best
+    first (then by title): the GIN path, for words that ``newest_matches`` leaves to it (at
+    most about ``EXACT_UP_TO`` matches, or broad words that seldom meet)."""
+    params = {"kind": kind, "text": " ".join(query_terms(text)), "weights": RANK_WEIGHTS}
+    with connection.cursor() as cursor:
+        cursor.execute(_EVERY_OF_KIND, params)
+        return [int(row[0]) for row in cursor.fetchall()]

@@ -37,7 +37,9 @@ def setup_django() -> str:
     from django.core.management import call_command
 
     # BENCH_ONLY=match with BENCH_MATCH_REUSE=1 measures the data set the database holds.
-    keep = os.environ.get("BENCH_ONLY") == "match" and os.environ.get("BENCH_MATCH_REUSE") == "1"
+    keep = (
+        os.environ.get("BENCH_ONLY") == "match" and os.environ.get("BENCH_MATCH_REUSE") == "1"
+    ) or (os.environ.get("BENCH_ONLY") == "search" and os.environ.get("BENCH_SEARCH_REUSE") == "1")
     if "BENCH_DATABASE_URL" in os.environ and not keep:
         call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", "--noinput", verbosity=0)

@@ -196,6 +196,7 @@ def bench_at(tenders_n: int, profiles_n: int, searches_n: int) -> list[tuple[str
     from django.db import OperationalError, connection, transaction
 
     from marketplace.models import SupplierProfile
+    from marketplace.selectors.suppliers import directory_profiles
     from matching.models import Alert, AlertFanout
     from matching.scoring import score
     from matching.selectors.candidates import supplier_codes as _supplier_codes
@@ -259,8 +260,13 @@ def bench_at(tenders_n: int, profiles_n: int, searches_n: int) -> list[tuple[str
         return results.total, results.hits, results.facets
 
     def directory_search(text):
-        # as the page does: the total, then the first page
-        result = backend.search_suppliers(SupplierQuery(text), published)
+        # as the page does (search.views.supplier_directory): the listed profiles' keys, best
+        # first, and their number from the search; then the first page's rows by key
+        profiles = directory_profiles()
+        result = backend.search_suppliers(SupplierQuery(text), profiles)
+        if result.ids is not None:
+            rows = profiles.in_bulk(list(result.ids[:20]))
+            return result.total, [rows[pk] for pk in result.ids[:20] if pk in rows]
         return result.total, list(result.queryset[:20])
 
     def naive_search(text):

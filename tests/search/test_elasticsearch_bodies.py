@@ -8,6 +8,7 @@ from search.backends.elasticsearch import normalised_scores, results_from_respon
 from search.backends.es_bodies import (
     SITE_FIELDS,
     alias_swap_actions,
+    language_filter,
     site_search_body,
     text_scores_body,
 )
@@ -52,7 +53,8 @@ def test_alias_swap_is_one_atomic_request():
 def test_site_search_body_is_a_fuzzy_function_score_with_facets():
     body = site_search_body(SiteQuery('Fylkesveier "(((" ', kinds=["tender"], page=3))
 
-    scored = body["query"]["function_score"]
+    # The language's filter wraps the scored query (tests/search/test_search_language.py).
+    scored = body["query"]["bool"]["must"][0]["function_score"]
     assert scored["query"]["multi_match"] == {
         "query": "fylkesveier",
         "fields": SITE_FIELDS,
@@ -78,9 +80,9 @@ def test_site_search_body_is_a_fuzzy_function_score_with_facets():
 
 
 def test_empty_site_search_lists_newest_first():
-    body = site_search_body(SiteQuery(""))
+    body = site_search_body(SiteQuery("", language="nb"))
 
-    assert body["query"] == {"match_all": {}}
+    assert body["query"] == {"bool": {"filter": [language_filter("nb").to_dict()]}}
     assert body["sort"] == [{"date": {"order": "desc"}}]
     assert "post_filter" not in body
 
