@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.timezone import localdate
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marketplace.errors import DomainError
+from marketplace.formatting import format_date
 from marketplace.models import AuditEvent
 from marketplace.services.audit import audit_record
 from matching.lot_design.design import LotDesign, design_figures
@@ -38,7 +38,7 @@ def justification_prefill(design: LotDesign) -> str:
             "%(smb)d of them small or medium-sized businesses and %(local)d based locally."
         )
         % {
-            "date": date_format(localdate(), "j. F Y"),
+            "date": format_date(now()),
             "alone": counts.alone_total,
             "smb": counts.alone_smb,
             "local": counts.alone_local_total,

@@ -18,6 +18,7 @@ tender asks for 72212000 and 90000000 in Bærum and Asker (Akershus), NOK 20 mil
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -217,6 +218,8 @@ def test_prefill_states_the_figures(procurement_officer, draft, registry, settin
         text = justification_prefill(_design(procurement_officer, draft))
         english_placeholder = placeholder()
     assert "1 could deliver all of it alone, 0 of them small or medium-sized" in text
+    # the date as English writes it ("7 December 2026"), never "7. December 2026"
+    assert re.search(r"consulted on \d{1,2} [A-Z][a-z]+ \d{4}\. Of the", text)
     assert "so 4 more suppliers can take part together" in text
     assert "Divided into 2 lots (by area), 2 small or medium-sized businesses" in text
     assert text.endswith(english_placeholder)
