@@ -29,10 +29,11 @@ import json
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 
 from search.models import SearchDocument
-from search.queries import SiteQuery
+from search.queries import LANGUAGES, SiteQuery
 
 from .base import FacetCount
 from .db_fulltext import RANK_WEIGHTS, query_terms
@@ -77,12 +78,18 @@ class Found:
 # A search in one language sees the CMS pages of that language's tree only (the page's facet
 # set carries "language=nb" or "language=en", ``db_search._facet_values``), every other kind
 # whatever its language. Never skipped: facet counts and totals count the same documents.
-_LANGUAGE_TEST = "(f.kind <> 'page' OR f.facet_values ? %(v_language)s)"
+# A page indexed before its facet set carried a language counts as the default language's
+# until ``manage.py search_index --rebuild --kind page`` writes it again.
+_PAGE_IN_LANGUAGE = (
+    "(f.facet_values ? %(v_language)s"
+    " OR (%(v_default)s AND NOT f.facet_values ?| %(v_languages)s::text[]))"
+)
+_LANGUAGE_TEST = f"(f.kind <> 'page' OR {_PAGE_IN_LANGUAGE})"
 # The exact path without chosen facets leaves out the other language's pages (a short list of
 # facet sets) rather than listing the thousands of facet sets it keeps.
 _OTHER_LANGUAGE = (
-    "\n       AND d.facetset <> ALL(ARRAY(SELECT f.id FROM search_facetset f"
-    " WHERE f.kind = 'page' AND NOT f.facet_values ? %(v_language)s))"
+    "\n       AND d.facetset <> ALL(ARRAY(SELECT f.id FROM search_facetset f"  # noqa: S608
+    f" WHERE f.kind = 'page' AND NOT {_PAGE_IN_LANGUAGE}))"
 )
 
 
@@ -96,6 +103,8 @@ def _params_and_tests(
     tests: dict[str, str] = {}
     if language:
         params["v_language"] = f"language={language}"
+        params["v_default"] = language == settings.LANGUAGE_CODE[:2]
+        params["v_languages"] = [f"language={code}" for code in LANGUAGES]
         tests["language"] = _LANGUAGE_TEST
     for name, values in filters.items():
         params[f"v_{name}"] = (
@@ -219,11 +228,11 @@ _PAGE_FREQUENCIES = """(
     SELECT json_object_agg(l.lexeme, (SELECT count(*) FROM p WHERE p.vector @@ l.query))
       FROM (SELECT lexeme, quote_literal(lexeme)::tsquery AS query FROM l
              WHERE strpos(lexeme, chr(92)) = 0) l)"""
-_PAGE_ROWS = """,
+_PAGE_ROWS = f""",
 p AS MATERIALIZED (
     SELECT d.vector FROM search_searchmatch d
      WHERE d.facetset = ANY(ARRAY(SELECT f.id FROM search_facetset f
-                                   WHERE f.kind = 'page' AND f.facet_values ? %(v_language)s)))"""
+                                   WHERE f.kind = 'page' AND {_PAGE_IN_LANGUAGE})))"""  # noqa: S608
 
 
 def _stats(cursor, params: dict, allowed: str) -> dict:

@@ -17,6 +17,7 @@ from search.backends import pg_site_search
 from search.backends.database import DatabaseBackend
 from search.backends.es_bodies import site_search_body
 from search.documents import Document, Kind
+from search.models import SearchDocument
 from search.queries import SiteQuery
 
 NOW = timezone.now()
@@ -194,3 +195,16 @@ def test_the_empty_query_counts_the_language_only(broad_pages, language):
     assert all(
         hit.kind != "page" or (hit.object_id <= 20) == (language == "nb") for hit in results.hits
     )
+
+
+def test_a_page_indexed_before_pages_carried_their_language_counts_as_bokmal(both_trees):
+    """PostgreSQL keeps a page's language in its facet set; a row written before that (until
+    ``search_index --rebuild --kind page``) is listed in Bokmål, the default, and not in English."""
+    SearchDocument.objects.filter(kind="page", object_id=1).update(facet_values=[])
+
+    bokmal = both_trees.search(SiteQuery("skole", language="nb"))
+    english = both_trees.search(SiteQuery("skole", language="en"))
+
+    assert ("page", 1) in _found(bokmal)
+    assert ("page", 1) not in _found(english)
+    assert _counts(english, "kind") == {"page": 1, "tender": 1}
