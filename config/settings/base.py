@@ -224,6 +224,8 @@ LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
+# English dates without US style for anything not written by marketplace.formatting.
+FORMAT_MODULE_PATH = ["marketplace.locale_formats"]
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "pilotmarked_language"

@@ -173,3 +173,12 @@ def test_one_home_for_the_oslo_zone_and_no_service_imports_a_template_tag_module
         p for p in sources if re.search(r"^from \w+\.templatetags", p.read_text(), re.M)
     ]
     assert importing_tags == []
+
+
+@pytest.mark.parametrize("fmt", ["DATETIME_FORMAT", "DATE_FORMAT", "SHORT_DATETIME_FORMAT"])
+def test_django_date_formats_in_english_are_not_us_style(fmt):
+    # a safety net for any |date not written through marketplace.formatting (Wagtail, search)
+    with translation.override("en"):
+        text = Template("{{ value|date:fmt }}").render(Context({"value": WINTER, "fmt": fmt}))
+    assert text.startswith("7 Dec")
+    assert "a.m." not in text and "p.m." not in text
