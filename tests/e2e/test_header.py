@@ -159,3 +159,17 @@ def test_the_menu_works_without_javascript(browser, live_server):
         assert page.url.endswith("/en/leverandorer/")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_open_menus_have_no_wcag_violations(new_page, assert_accessible, width):
+    page = new_page(width=width, user=_editor_and_admin())
+    page.goto("/en/konkurranser/")
+
+    if width == 320:
+        page.locator(".site-menu > summary").click()
+    else:
+        page.locator(".account-menu > summary").click()
+
+    assert page.get_by_role("link", name="Inbox").is_visible()
+    assert_accessible(page)
