@@ -77,7 +77,9 @@ class DatabaseBackend:
             newest = pg_site_search.newest_matches(docs.Kind.SUPPLIER, text)
             if newest is not None:
                 candidates = [pk for pk, _rank in newest]
-                kept = set(queryset.filter(pk__in=candidates).values_list("pk", flat=True))
+                kept = set(
+                    queryset.filter(pk__in=candidates).order_by().values_list("pk", flat=True)
+                )
                 if 2 * len(kept) >= len(candidates):
                     ordered = [pk for pk in candidates if pk in kept]
                     return self._in_order(queryset, ordered, bounded=True)
@@ -104,7 +106,7 @@ class DatabaseBackend:
         while looked_up < len(ranked) and len(ordered) < SUPPLIER_WINDOW:
             chunk = ranked[looked_up : looked_up + KEEP_CHUNK]
             looked_up += len(chunk)
-            kept = set(queryset.filter(pk__in=chunk).values_list("pk", flat=True))
+            kept = set(queryset.filter(pk__in=chunk).order_by().values_list("pk", flat=True))
             ordered += [pk for pk in chunk if pk in kept]
         # A full window with matches left unlooked-at: the page says "at least".
         bounded = len(ordered) >= SUPPLIER_WINDOW and (
