@@ -87,8 +87,8 @@ ROUTES: dict[str, Route] = {
     "tenders:need_detail": _r(PUBLIC, ANONYMOUS, lambda w: f"/behov/{w.need.slug}/"),
     "tenders:arena_list": _r(PUBLIC, ANONYMOUS, lambda w: "/testarenaer/"),
     "tenders:arena_detail": _r(PUBLIC, ANONYMOUS, lambda w: f"/testarenaer/{w.arena.slug}/"),
-    "pilots:pilot_list": _r(PUBLIC, ANONYMOUS, lambda w: "/piloter/"),
-    "pilots:pilot_detail": _r(PUBLIC, ANONYMOUS, lambda w: f"/piloter/{w.pilot.public_id}/"),
+    "pilots:pilot_list": _r(BUYER, OFFICER, lambda w: "/piloter/"),
+    "pilots:pilot_detail": _r(BUYER, OFFICER, lambda w: f"/piloter/{w.pilot.public_id}/"),
     "wagtail_serve": _r(PUBLIC, ANONYMOUS, lambda w: "/", english=lambda w: "/en/"),
     # --- Supplier side ------------------------------------------------------------------------
     "account_email": _r(SUPPLIER, SUPPLIER_ADMIN, lambda w: "/accounts/email/"),
@@ -235,7 +235,7 @@ ROUTES: dict[str, Route] = {
     "tenders:notice_preview": _r(
         BUYER,
         OFFICER,
-        lambda w: f"/innkjop/konkurranser/{w.published.reference}/kunngjoring/cn/",
+        lambda w: f"/innkjop/konkurranser/{w.published.reference}/kunngjoring/contract/",
     ),
     "tenders:buyer_questions": _r(
         BUYER, OFFICER, lambda w: f"/innkjop/konkurranser/{w.published.reference}/sporsmal/"
@@ -263,7 +263,10 @@ ROUTES: dict[str, Route] = {
     "matching:lot_suppliers": _r(
         BUYER,
         OFFICER,
-        lambda w: f"/innkjop/konkurranser/{w.published.reference}/delkontrakter/1/leverandorer/",
+        lambda w: (
+            f"/innkjop/konkurranser/{w.published.reference}/delkontrakter/"
+            f"{w.published_lot.pk}/leverandorer/"
+        ),
     ),
     "matching:tender_lot_design": _r(
         BUYER, OFFICER, lambda w: f"/innkjop/konkurranser/{w.draft_tender.reference}/inndeling/"
@@ -494,9 +497,11 @@ def test_every_url_pattern_is_crawled_or_excluded():
 def build_world() -> SimpleNamespace:
     from django.utils import timezone
 
+    from bids.espd.services import espd_request_set
     from bids.models import AwardDecision
     from bids.services import evaluation, opening
     from marketplace.models import AccessRequest, Membership, Role
+    from tenders.models import Tender
     from tests.cms.test_accessibility_statement import make_seeded_statement
     from tests.conftest import with_totp
     from tests.factories import (
@@ -517,6 +522,7 @@ def build_world() -> SimpleNamespace:
         make_news,
         make_story,
     )
+    from tests.factories.espd import default_espd_criteria
     from tests.factories.events import make_event, make_indicators_page, translate
     from tests.factories.invitations import InvitationFactory
     from tests.factories.notifications import NotificationFactory
@@ -526,6 +532,7 @@ def build_world() -> SimpleNamespace:
     from tests.factories.tenders import (
         LotFactory,
         NeedFactory,
+        QualificationRequirementFactory,
         QuestionFactory,
         TenderDocumentFactory,
         TenderFactory,
@@ -560,7 +567,9 @@ def build_world() -> SimpleNamespace:
     # Directory, profile, contact, references
     profile = ListedSupplierProfileFactory(organisation=w.supplier, cpv_codes=[cpv])
     w.reference = SupplierReferenceFactory(profile=profile)
-    w.contact = ContactPersonFactory(profile=profile, email="admin@fjordlys.test")
+    w.contact = ContactPersonFactory(
+        profile=profile, email="admin@fjordlys.test", user=w.users[SUPPLIER_ADMIN]
+    )
     ListedSupplierProfileFactory(organisation=SupplierFactory(name="Nordlys Data AS"))
     w.invitation_token = "invitasjonsnokkel-for-crawlen-0123456789abcdef"
     InvitationFactory(organisation=w.supplier, token=w.invitation_token)
@@ -590,7 +599,15 @@ def build_world() -> SimpleNamespace:
     TenderDocumentFactory(tender=w.published)
     QuestionFactory(tender=w.published, answered=True)
     w.open_question = QuestionFactory(tender=w.published)
-    w.open_for_bids = supplier_bids.tender_ready_for_bids(buyer=w.buyer, unit=w.unit, lots=1)
+    # Open for bids, with an ESPD request (set while a draft, as the buyer does)
+    w.open_for_bids = TenderFactory(buyer=w.buyer, unit=w.unit, threshold_band="eea")
+    espd_request_set(tender=w.open_for_bids, criteria=default_espd_criteria(), by=officer)
+    Tender.objects.filter(pk=w.open_for_bids.pk).update(
+        status=Tender.Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    w.open_for_bids.refresh_from_db()
+    LotFactory(tender=w.open_for_bids, number=1)
+    QualificationRequirementFactory(tender=w.open_for_bids)
     w.draft = supplier_bids.draft_bid(
         tender=w.open_for_bids, supplier=w.supplier, by=w.users[SUPPLIER_ADMIN]
     )
@@ -652,7 +669,7 @@ def build_world() -> SimpleNamespace:
         cpv_codes=[cpv],
         municipalities=[asker],
     )
-    w.arena = TestArenaFactory(buyer=w.buyer, unit=w.unit)
+    w.arena = TestArenaFactory(owner=w.buyer, unit=w.unit)
 
     # CMS pages, one of each type, both languages
     home = make_home_page()
