@@ -324,7 +324,9 @@ def accessibility(p, h) -> dict:
                 p(
                     "<p>Redaksjonsverktøyet for fylkeskommunens redaktører (Wagtail) og "
                     "Django-administrasjonen er ikke en del av tjenesten for publikum og er ikke "
-                    "testet.</p>"
+                    "testet. Dokumenter som innkjøpere og leverandører laster opp (for eksempel "
+                    "PDF-filer i konkurranser), lager de selv, og vi kan ikke love at de er "
+                    "universelt utformet.</p>"
                 ),
                 h("Slik har vi testet"),
                 p(
@@ -369,7 +371,9 @@ def accessibility(p, h) -> dict:
                 p(
                     "<p>The editors' content management tool (Wagtail) and the Django "
                     "administration are not part of the public service and have not been "
-                    "tested.</p>"
+                    "tested. Documents that buyers and suppliers upload (such as PDF files in "
+                    "tenders) are made by them, and we cannot promise that they are accessible."
+                    "</p>"
                 ),
                 h("How we tested"),
                 p(
