@@ -72,6 +72,32 @@ def _status_data(tender: Tender, transition: Transition | None = None) -> dict:
     return data
 
 
+def _step(
+    tender: Tender,
+    transition: Transition,
+    *,
+    by,
+    action: str,
+    event: str,
+    fields: dict[str, Any],
+    stamped: bool = True,
+    note: dict | None = None,
+) -> Tender:
+    """Take ``transition`` on the locked ``tender`` once its service has asked
+    ``lifecycle.target`` and checked its own rules: the new status and ``fields`` in one save,
+    the audit event ``action`` (its time stamp recorded when ``stamped``, ``note`` added) and the
+    domain ``event`` once the change commits."""
+    before = _status_data(tender)
+    tender.status = lifecycle.TRANSITIONS[transition][1]
+    for name, value in fields.items():
+        setattr(tender, name, value)
+    tender.save(update_fields=["status", *fields, "updated_at"])
+    after = {**_status_data(tender, transition if stamped else None), **(note or {})}
+    audit_record(actor=by, action=action, obj=tender, before=before, after=after)
+    tender_event_on_commit(tender, event)
+    return tender
+
+
 def _apply_fields(tender: Tender, fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -393,20 +419,15 @@ def tender_extend_deadline(
 def tender_start_evaluation(*, tender: Tender, by, now: datetime.datetime | None = None) -> Tender:
     require_manage(by, tender)
     tender = lock(tender)
-    status = lifecycle.target(tender, Transition.START_EVALUATION)
-    before = _status_data(tender)
-    tender.status = status
-    tender.evaluation_started_at = now or timezone.now()
-    tender.save(update_fields=["status", "evaluation_started_at", "updated_at"])
-    audit_record(
-        actor=by,
+    lifecycle.target(tender, Transition.START_EVALUATION)
+    return _step(
+        tender,
+        Transition.START_EVALUATION,
+        by=by,
         action="tender.evaluation_started",
-        obj=tender,
-        before=before,
-        after=_status_data(tender, Transition.START_EVALUATION),
+        event="evaluation_started",
+        fields={"evaluation_started_at": now or timezone.now()},
     )
-    tender_event_on_commit(tender, "evaluation_started")
-    return tender
 
 
 @transaction.atomic
@@ -415,20 +436,15 @@ def tender_mark_awarded(*, tender: Tender, by, now: datetime.datetime | None = N
     the decisions themselves (winners, reasons, standstill) live there."""
     require_manage(by, tender)
     tender = lock(tender)
-    status = lifecycle.target(tender, Transition.AWARD)
-    before = _status_data(tender)
-    tender.status = status
-    tender.awarded_at = now or timezone.now()
-    tender.save(update_fields=["status", "awarded_at", "updated_at"])
-    audit_record(
-        actor=by,
+    lifecycle.target(tender, Transition.AWARD)
+    return _step(
+        tender,
+        Transition.AWARD,
+        by=by,
         action="tender.awarded",
-        obj=tender,
-        before=before,
-        after=_status_data(tender, Transition.AWARD),
+        event="awarded",
+        fields={"awarded_at": now or timezone.now()},
     )
-    tender_event_on_commit(tender, "awarded")
-    return tender
 
 
 @transaction.atomic
@@ -437,26 +453,23 @@ def tender_withdraw_award(*, tender: Tender, by, reason: str) -> Tender:
     decision itself and tells the bidders). The earlier award time stays in the audit log."""
     require_manage(by, tender)
     tender = lock(tender)
-    status = lifecycle.target(tender, Transition.WITHDRAW_AWARD)
+    lifecycle.target(tender, Transition.WITHDRAW_AWARD)
     if not reason.strip():
         raise DomainError(
             _("Give the reason for withdrawing the award."),
             code="tender_withdraw_award_reason",
             field="reason",
         )
-    before = _status_data(tender)
-    tender.status = status
-    tender.awarded_at = None
-    tender.save(update_fields=["status", "awarded_at", "updated_at"])
-    audit_record(
-        actor=by,
+    return _step(
+        tender,
+        Transition.WITHDRAW_AWARD,
+        by=by,
         action="tender.award_withdrawn",
-        obj=tender,
-        before=before,
-        after={**_status_data(tender), "reason": reason.strip()},
+        event="award_withdrawn",
+        fields={"awarded_at": None},
+        stamped=False,
+        note={"reason": reason.strip()},
     )
-    tender_event_on_commit(tender, "award_withdrawn")
-    return tender
 
 
 @transaction.atomic
@@ -466,24 +479,20 @@ def tender_cancel(
     """Cancel with a reason everyone can read; followers are told."""
     require_manage(by, tender)
     tender = lock(tender)
-    status = lifecycle.target(tender, Transition.CANCEL)
+    lifecycle.target(tender, Transition.CANCEL)
     if not reason.strip():
         raise DomainError(
             _("Give the reason for cancelling."), code="tender_cancel_reason", field="reason"
         )
-    before = _status_data(tender)
-    tender.status = status
-    tender.cancelled_at = now or timezone.now()
-    tender.cancellation_reason = reason.strip()
-    tender.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
-    audit_record(
-        actor=by,
+    _step(
+        tender,
+        Transition.CANCEL,
+        by=by,
         action="tender.cancelled",
-        obj=tender,
-        before=before,
-        after={**_status_data(tender, Transition.CANCEL), "reason": tender.cancellation_reason},
+        event="cancelled",
+        fields={"cancelled_at": now or timezone.now(), "cancellation_reason": reason.strip()},
+        note={"reason": reason.strip()},
     )
-    tender_event_on_commit(tender, "cancelled")
     followers_notify(
         event="cancelled",
         tender=tender,
