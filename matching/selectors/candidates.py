@@ -236,8 +236,9 @@ _IN_COUNTY_SQL = """
 # Every firm of the tiers read gets its fit, the best of its codes' points (a firm's links in
 # any tier read count, as each shows first in one tier and later tiers hold its other codes);
 # the firms are then checked best first, those a tier's gate found listed without a lookup,
-# until SHORTLIST * 5 listed ones are found (the ordered subquery is a fence: OFFSET 0 keeps
-# the check from being planned before the sort, which would check every firm).
+# until SHORTLIST * 5 listed ones are found. The ordered subquery's LIMIT (no fewer rows than
+# every link read) is a fence on PostgreSQL and SQLite alike: it keeps the check from being
+# planned before the sort, which would check every firm.
 _RANK_SQL = """WITH {tiers},
 exact (code, points) AS (VALUES {exact}),
 ranges (low, high, points) AS (VALUES {ranges}),
@@ -254,7 +255,7 @@ fit AS (
    GROUP BY l.profile_id),
 best AS MATERIALIZED (
   SELECT o.profile_id, o.points
-    FROM (SELECT profile_id, points FROM fit ORDER BY points DESC, profile_id OFFSET 0) o
+    FROM (SELECT profile_id, points FROM fit ORDER BY points DESC, profile_id LIMIT %s) o
    WHERE {known} OR {listed}
    LIMIT %s)
 SELECT b.profile_id,
@@ -309,6 +310,7 @@ def shortlist(facts: OpportunityFacts) -> list[int]:
         *exact_params,
         *range_params,
         0.0,
+        TIER_ROWS * count,  # every firm read: at most one per link
         Organisation.Kind.SUPPLIER.value,
         SHORTLIST * 5,
         WEIGHTS["cpv"],
