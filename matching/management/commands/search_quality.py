@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -152,7 +153,8 @@ class Command(BaseCommand):
             [
                 _section_title(vendor),
                 "",
-                f"Measured on {time.strftime('%Y-%m-%d')} with the `{backend}` search backend.",
+                f"Measured on {time.strftime('%Y-%m-%d')} with the `{backend}` search backend "
+                f"(load average {os.getloadavg()[0]:.1f} when it ended).",
                 "",
                 f"- Notices with CPV codes: {len(notices)} (in {groups} CPV groups; "
                 f"{main_groups} main groups)",
