@@ -30,7 +30,7 @@ from tests.factories import (
         ("2026", "2026"),
     ],
 )
-def test_the_light_norwegian_stemmer_meets_inflected_forms(word, expected):
+def test_the_snowball_norwegian_stemmer_meets_inflected_forms(word, expected):
     assert stem(word) == expected
 
 
