@@ -51,6 +51,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tenders", "0001_needs_and_tenders")]
+    dependencies = [("tenders", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, backwards)]

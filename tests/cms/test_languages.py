@@ -1,12 +1,9 @@
 """Both languages through Wagtail's locales: the English tree under /en/, the language switch
-keeps the page, hreflang alternates, and the migration that replaced the home page's _en fields."""
+keeps the page and hreflang alternates."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from wagtail.models import Locale
 
 from tests.factories import make_guide, make_story
 from tests.factories.events import translate
@@ -115,79 +112,3 @@ def test_untranslated_page_has_no_alternates(client):
     head = parse(client.get("/slik-selger-du-til-fylkeskommunen/")).first("head")
 
     assert not [link for link in head.select("link", rel="alternate") if link.get("hreflang")]
-
-
-def _migrate_to_latest() -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def _old_home_page_with_english_fields() -> None:
-    """At cms 0001: one Bokmål home page carrying the English text in its ``_en`` fields.
-
-    Earlier transactional tests may have flushed the tables, so the locale and the root page
-    are made here if they are missing.
-    """
-    old_apps = MigrationExecutor(connection).loader.project_state([("cms", "0001_initial")]).apps
-    Page = old_apps.get_model("wagtailcore", "Page")
-    OldLocale = old_apps.get_model("wagtailcore", "Locale")
-    OldHomePage = old_apps.get_model("cms", "HomePage")
-    ContentType = old_apps.get_model("contenttypes", "ContentType")
-    nb, _ = OldLocale.objects.get_or_create(language_code="nb")
-    OldLocale.objects.filter(language_code="en").delete()
-    Page.objects.filter(depth__gt=1).delete()
-    page_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="page")
-    root, _ = Page.objects.get_or_create(
-        depth=1,
-        defaults={
-            "title": "Root",
-            "draft_title": "Root",
-            "slug": "root",
-            "content_type": page_type,
-            "path": "0001",
-            "url_path": "/",
-            "locale": nb,
-        },
-    )
-    home_type, _ = ContentType.objects.get_or_create(app_label="cms", model="homepage")
-    OldHomePage.objects.create(
-        title="Fylkeskommunen som pilotkunde",
-        draft_title="Fylkeskommunen som pilotkunde",
-        slug="pilotmarked",
-        content_type=home_type,
-        path=f"{root.path}0001",
-        depth=2,
-        numchild=0,
-        url_path="/pilotmarked/",
-        live=True,
-        locale=nb,
-        hero_title_en="The county as your pilot customer",
-        hero_lead="Bokmål-ingress",
-        hero_lead_en="English lead",
-    )
-    root.numchild = 1
-    root.save()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_migration_turns_the_english_fields_into_an_english_home_page():
-    MigrationExecutor(connection).migrate([("cms", "0001_initial")])
-    try:
-        _old_home_page_with_english_fields()
-    finally:
-        # Whatever happened, leave the schema as the rest of the suite expects it.
-        _migrate_to_latest()
-
-    from cms.models import HomePage
-
-    english = HomePage.objects.get(locale__language_code="en")
-    bokmal = HomePage.objects.get(locale__language_code="nb")
-    assert english.translation_key == bokmal.translation_key
-    assert (english.title, english.hero_lead) == (
-        "The county as your pilot customer",
-        "English lead",
-    )
-    assert (bokmal.title, bokmal.hero_lead) == ("Fylkeskommunen som pilotkunde", "Bokmål-ingress")
-    assert english.get_parent().depth == 1
-    assert Locale.objects.filter(language_code="en").exists()

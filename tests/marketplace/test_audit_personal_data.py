@@ -1,26 +1,17 @@
-"""The audit chain holds no personal data (ADR 0013): people by user id, erasure leaves nothing.
-
-Also the one-off rewrite of older events (migration 0011): a chain written in the old format
-(e-mail labels, e-mail keys, labels of people) verifies after the rewrite, holds none of it, and
-a later change is still found.
-"""
+"""The audit chain holds no personal data (ADR 0013): people by user id, erasure leaves nothing."""
 
 from __future__ import annotations
 
 import io
-from importlib import import_module
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
 from marketplace.models import AuditEvent, ContactPerson, User
-from marketplace.models.audit import GENESIS_HASH
 from marketplace.services.audit import audit_record
 from marketplace.services.erasure import ERASED_DOMAIN, person_erase
 from marketplace.services.organisations import supplier_register
@@ -28,9 +19,6 @@ from marketplace.services.profiles import contact_set, profile_get_or_create
 from tests.conftest import with_totp
 from tests.factories import SupplierFactory, UserFactory
 from tests.factories.organisations import valid_org_number
-from tests.marketplace.test_audit import triggers_bypassed
-
-rewrite = import_module("marketplace.migrations.0011_audit_by_user_id_and_verification")
 
 pytestmark = pytest.mark.django_db
 
@@ -159,83 +147,3 @@ def test_only_staff_who_may_change_users_can_erase():
 
     person.refresh_from_db()
     assert person.anonymised_at is None
-
-
-# --- The rewrite of a chain in the old format (migration 0011) --------------------------------
-
-
-class _Editor:
-    """What the migration function needs of a schema editor, inside the test's transaction."""
-
-    connection = connection
-
-    def execute(self, sql, params=()):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
-def _old_event(previous: str, **fields) -> AuditEvent:
-    event = AuditEvent(prev_hash=previous, **fields)
-    event.hash = event.compute_hash()  # the payload's fields did not change, only what goes in
-    event.save(force_insert=True)
-    return event
-
-
-def test_the_migration_rewrites_an_old_chain_that_then_verifies_and_still_detects_changes():
-    # given a chain written the old way: e-mail as the label, e-mails in the data, people's names
-    person = UserFactory(email=EMAIL, full_name=NAME)
-    supplier = SupplierFactory(name="Fjordlys Teknologi AS")
-    first = _old_event(
-        GENESIS_HASH,
-        actor=person,
-        actor_label=EMAIL,
-        action="membership.create",
-        object_type="marketplace.membership",
-        object_id="7",
-        object_repr=f"{NAME} – Administrator – Fjordlys Teknologi AS",
-        organisation_id=supplier.pk,
-        after={"user_id": person.pk, "user": EMAIL, "role": "supplier_admin"},
-    )
-    second = _old_event(
-        first.hash,
-        actor_label="system",
-        action="account.login_failed",
-        after={"login_sha256": "ab" * 32},
-    )
-    third = _old_event(
-        second.hash,
-        actor=person,
-        actor_label=EMAIL,
-        action="organisation.edit",
-        object_type="marketplace.organisation",
-        object_id=str(supplier.pk),
-        object_repr="Fjordlys Teknologi AS",
-        after={"name": "Fjordlys Teknologi AS", "nested": [{"email": EMAIL}]},
-    )
-    assert verify().startswith("Audit chain intact: 3 events")
-
-    # when the migration's data step runs
-    rewrite.rewrite_chain(apps, _Editor())
-
-    # then the chain verifies, holds nothing personal, and keeps what is not personal
-    assert verify().startswith("Audit chain intact: 4 events")
-    assert_nothing_personal(EMAIL, NAME, "ab" * 32)
-    rows = list(AuditEvent.objects.order_by("id"))
-    assert [row.actor_label for row in rows] == ["user", "system", "user", "system"]
-    assert rows[0].after == {"user_id": person.pk, "role": "supplier_admin"}
-    assert rows[2].object_repr == "Fjordlys Teknologi AS"
-    assert rows[2].after == {"name": "Fjordlys Teknologi AS", "nested": [{}]}
-    assert rows[3].action == "audit.chain_rewritten" and rows[3].after["rows"] == 3
-    # the triggers are back, and a change is still found
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        AuditEvent.objects.filter(pk=first.pk).update(action="test.again")
-    with triggers_bypassed():
-        AuditEvent.objects.filter(pk=third.pk).update(action="test.innocent")
-    with pytest.raises(CommandError, match=f"row {third.pk} was changed"):
-        verify()
-
-
-def test_the_rewrite_leaves_an_empty_chain_empty():
-    rewrite.rewrite_chain(apps, _Editor())
-
-    assert not AuditEvent.objects.exists()

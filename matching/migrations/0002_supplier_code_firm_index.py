@@ -9,8 +9,8 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0002_alert_undelivered_index"),
-        ("marketplace", "0006_supplier_registry"),
+        ("matching", "0001_initial"),
+        ("marketplace", "0001_initial"),
     ]
 
     operations = [
