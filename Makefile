@@ -19,14 +19,19 @@ help: ## List the targets
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (PYTHON=python3.11 make ...)")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(PYTHON) -m venv $(VENV)
 
 # What running needs (the runtime dependencies, Designsystemet's CSS); `make run` stops here.
+# Only the dependencies: manage.py runs from this folder, so the project itself needs no install
+# (no build environment, no editable wheel); the venv's own pip is new enough (no upgrade step).
+# --no-compile: Python compiles the modules it imports on first use instead of pip compiling
+# every file of every package. The CSS is fetched while pip installs.
 $(VENV)/.installed: pyproject.toml package-lock.json scripts/fetch_frontend.py | $(BIN)/python
 	@echo "Installing Pilotmarked's Python packages into $(VENV) (quiet; the first time takes a while)"
-	@$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check -e .
-	@$(BIN)/python scripts/fetch_frontend.py
+	@$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > $(VENV)/requirements.txt
+	@$(BIN)/python scripts/fetch_frontend.py & frontend=$$!; \
+	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --no-compile -r $(VENV)/requirements.txt; \
+	pip=$$?; wait $$frontend && [ $$pip -eq 0 ]
 	@touch $@
 
 # What testing and linting add on top (the [test] and [dev] extras of pyproject.toml).
