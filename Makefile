@@ -79,7 +79,7 @@ format: install-test ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: install ## Update the Bokmål catalog from the code (merging locale/drafts/*.po) and compile it (needs GNU gettext)
+messages: install ## Update the Bokmål catalog from the code (merging locale/drafts/*.po) and compile it and the hand-kept English one (needs GNU gettext)
 	$(MANAGE) makemessages -l nb --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='tests/*' --ignore='static/vendor/*'
 	@if ls locale/drafts/*.po >/dev/null 2>&1; then \
 	  sed -n '1,/^$$/p' $(CATALOG) > $(CATALOG).head && \
@@ -87,7 +87,7 @@ messages: install ## Update the Bokmål catalog from the code (merging locale/dr
 	  msgmerge -N -q -o $(CATALOG).tmp $(CATALOG).tmp $(CATALOG) && \
 	  { cat $(CATALOG).head; sed '1,/^$$/d' $(CATALOG).tmp; } > $(CATALOG) && rm $(CATALOG).tmp $(CATALOG).head && \
 	  rm -r locale/drafts && echo "merged and removed locale/drafts"; fi
-	$(MANAGE) compilemessages -l nb --ignore='.venv/*'
+	$(MANAGE) compilemessages -l nb -l en --ignore='.venv/*'
 	$(BIN)/python scripts/check_messages.py
 
 import-reference: migrate ## Load the full CPV, places and SN2007 lists from PILOTMARKED_DATA_DIR
