@@ -6,6 +6,22 @@
   if (!container || !window.Redoc) {
     return;
   }
+  // Redoc jumps from an operation's h2 to h5 ("Authorizations", "Response Schema"): give each
+  // heading it writes a level at most one below the one before it (aria-level), so the page's
+  // outline has no gaps for screen readers (axe heading-order).
+  function evenHeadings() {
+    var last = 1; // the page's own h1 comes before the reference
+    container.querySelectorAll("h1, h2, h3, h4, h5, h6").forEach(function (heading) {
+      var level = Number(heading.tagName.charAt(1));
+      if (level > last + 1) {
+        level = last + 1;
+        heading.setAttribute("aria-level", String(level));
+      }
+      last = level;
+    });
+  }
+  new MutationObserver(evenHeadings).observe(container, { childList: true, subtree: true });
+
   window.Redoc.init(
     container.dataset.schemaUrl,
     {
@@ -20,6 +36,7 @@
     },
     container,
     function () {
+      evenHeadings();
       container.removeAttribute("aria-busy");
     }
   );

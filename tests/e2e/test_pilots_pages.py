@@ -70,8 +70,8 @@ def test_pilot_page_for_the_buyer_has_no_wcag_violations(
     response = page.goto(f"{prefix}/piloter/{pilot.public_id}/")
 
     assert response.status == 200
-    for details in page.locator("details").all():
-        details.locator("summary").click()  # check the forms inside, too
+    for details in page.locator("main details").all():
+        details.locator(":scope > summary").click()  # check the forms inside, too
     assert_accessible(page)
 
 
