@@ -266,18 +266,7 @@ def portable_search(query: SiteQuery, *, backend_name: str) -> SiteResults:
     hits_qs = _narrow(matched, filters).order_by(*order)
     total = hits_qs.count()
     rows = list(
-        hits_qs.only(
-            "kind",
-            "object_id",
-            "language",
-            "title",
-            "body",
-            "labels",
-            "url",
-            "status",
-            "source",
-            "date",
-        )[query.offset : query.offset + query.per_page]
+        hits_qs.only(*pg_site_search.HIT_FIELDS)[query.offset : query.offset + query.per_page]
     )
     marked = set(query_stems(query.text))
     if not query.is_empty:

@@ -440,19 +440,23 @@ def _found(result: dict, sets: list[_Set], lexemes, stats, by_kind, walk: int) -
     )
 
 
+# What a hit shows (db_search reads the same columns for its page of hits).
+HIT_FIELDS = (
+    "kind",
+    "object_id",
+    "language",
+    "title",
+    "body",
+    "labels",
+    "url",
+    "status",
+    "source",
+    "date",
+)
+
+
 def rows_of(ranked: list[tuple[int, float]]) -> dict[int, SearchDocument]:
-    return SearchDocument.objects.only(
-        "kind",
-        "object_id",
-        "language",
-        "title",
-        "body",
-        "labels",
-        "url",
-        "status",
-        "source",
-        "date",
-    ).in_bulk([pk for pk, _rank in ranked])
+    return SearchDocument.objects.only(*HIT_FIELDS).in_bulk([pk for pk, _rank in ranked])
 
 
 # --- One kind's newest matches (the supplier directory) ---------------------------------------
