@@ -368,7 +368,9 @@ class SqliteFulltext:
                 if cursor.fetchone() or len(term) < 4 or term.isdigit():
                     found[term] = (term,)
                     continue
-                limit = 1 if len(term) < 7 else 2
+                # Snowball stems are short ("brøytnig" -> "brøytn", two edits from "brøyting"):
+                # two edits from six letters of stem on.
+                limit = 1 if len(term) < 6 else 2
                 cursor.execute(
                     "SELECT term FROM search_document_vocab WHERE length(term) BETWEEN %s AND %s "
                     "AND (substr(term, 1, 1) = %s OR substr(term, 2, 1) = %s) "
