@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from marketplace.models import County, CpvCode
 from search.backends.base import SiteResults
-from search.documents import Kind
+from search.index_entries import Kind
 from search.queries import FACETS, MAX_PAGE, SiteQuery
 from tenders.models import Need, Source, Tender
 

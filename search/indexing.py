@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from search import documents as docs
+from search import index_entries as docs
 from search.backends import get_backend
 
 logger = logging.getLogger(__name__)

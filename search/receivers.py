@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from search.documents import Kind
+from search.index_entries import Kind
 
 
 def _queue(kind: str, object_id) -> None:
@@ -43,8 +43,8 @@ def on_page_unpublished(sender, *, instance, **kwargs) -> None:
 def connect() -> None:
     from wagtail.signals import page_published, page_unpublished
 
-    from marketplace.events import supplier_profile_changed
-    from tenders.events import need_changed, tender_changed
+    from marketplace.domain_events import supplier_profile_changed
+    from tenders.domain_events import need_changed, tender_changed
 
     tender_changed.connect(on_tender_changed, dispatch_uid="search.tender_changed")
     need_changed.connect(on_need_changed, dispatch_uid="search.need_changed")

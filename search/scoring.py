@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .documents import Document
+from .index_entries import Document
 from .text import STOPWORDS, stem, stems
 
 TITLE_WEIGHT = 3.0

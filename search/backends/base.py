@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from marketplace.models import SupplierProfile
-    from search.documents import Document
+    from search.index_entries import Document
     from search.queries import SiteQuery, SupplierQuery
 
 

@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection
 from django.db.models import BigIntegerField, Case, F, Func, IntegerField, QuerySet, Value, When
 
 from marketplace.models import SupplierProfile
-from search import documents as docs
+from search import index_entries as docs
 from search.models import SearchDocument
 from search.scoring import document_terms, score_terms
 from search.text import stems

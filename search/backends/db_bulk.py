@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection
 
-from search.documents import Document
+from search.index_entries import Document
 
 # Documents per COPY and INSERT ... SELECT: large enough that each statement's fixed cost
 # (the statement triggers' aggregates among them) is spread thin, small enough to keep memory flat.

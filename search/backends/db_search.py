@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from search.documents import Document, Kind
 from search.highlight import highlight
+from search.index_entries import Document, Kind
 from search.models import SearchDocument, SearchFacet
 from search.queries import SiteQuery
 

@@ -20,7 +20,7 @@ from django.db.models import Aggregate, Exists, F, OuterRef, Subquery, TextField
 from django.db.models.functions import JSONObject
 
 from marketplace.models import SupplierProfile
-from search import documents as docs
+from search import index_entries as docs
 from search.models import SearchDocument
 
 
@@ -34,7 +34,7 @@ def _indexed(kind: str) -> Exists:
 
 def unindexed_documents(kind: str, ids: Sequence[int]) -> list[docs.Document]:
     """The documents of those of ``ids`` (objects of ``kind``, indexable or not) the index
-    lacks, made by the index's own builders (``search.documents``)."""
+    lacks, made by the index's own builders (``search.index_entries``)."""
     ids = [int(pk) for pk in ids]
     if not ids:
         return []

@@ -24,7 +24,7 @@ from elasticsearch import exceptions as es_exceptions
 from elasticsearch.dsl import Q, Search
 
 from marketplace.models import SupplierProfile
-from search.documents import Document, Kind
+from search.index_entries import Document, Kind
 from search.queries import FACETS, SiteQuery
 
 from .base import (

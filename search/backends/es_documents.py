@@ -14,8 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from elasticsearch.dsl import Date, Document, Keyword, Long, Text
 
-from search.documents import Document as SearchDocument
-from search.documents import Kind
+from search.index_entries import Document as SearchDocument
+from search.index_entries import Kind
 
 MAPPING_VERSION = "v1"
 MAPPING_FILE = (

@@ -1,6 +1,6 @@
 """The database backend's index: one row per searchable object, and its multi-valued facets.
 
-Rows are written only by the indexing tasks (``search.indexing``) from ``search.documents``;
+Rows are written only by the indexing tasks (``search.indexing``) from ``search.index_entries``;
 nothing else edits them. On PostgreSQL ``vector`` holds the weighted ``norwegian`` tsvector
 (GIN-indexed, with a trigram index on ``title`` for typos); on SQLite an FTS5 table
 ``search_document_fts`` with the same row ids holds the stemmed words. Both are created in the

@@ -317,7 +317,7 @@ def index_everything(progress=None) -> int:
     """Index the generated suppliers and tenders through the product's rebuild (what
     ``manage.py search_index --rebuild`` runs); the search and the matcher's text scores read
     the stored vectors."""
-    from search import documents as docs
+    from search import index_entries as docs
     from search.indexing import rebuild
 
     written = 0

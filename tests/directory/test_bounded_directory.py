@@ -13,7 +13,7 @@ from django.utils import timezone
 from marketplace.models import SupplierProfile
 from search.backends import pg_site_search
 from search.backends.database import DatabaseBackend
-from search.documents import Kind
+from search.index_entries import Kind
 from search.indexing import rebuild
 from search.queries import SupplierQuery
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory

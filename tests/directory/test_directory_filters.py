@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from marketplace.models import Certification, Organisation, SupplierProfile
-from search.documents import Kind
+from search.index_entries import Kind
 from search.indexing import index_object, rebuild
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory
 

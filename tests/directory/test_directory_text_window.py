@@ -12,7 +12,7 @@ import pytest
 from marketplace.models import SupplierProfile
 from search.backends import database
 from search.backends.database import DatabaseBackend
-from search.documents import Kind
+from search.index_entries import Kind
 from search.indexing import rebuild
 from search.queries import SupplierQuery
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory

@@ -10,7 +10,7 @@ from search.backends.base import SearchBackend, SearchResult
 from search.backends.database import DatabaseBackend
 from search.backends.elasticsearch import SUPPLIER_FIELDS, supplier_search_body
 from search.backends.es_documents import content_mapping, es_source
-from search.documents import Kind, supplier_document
+from search.index_entries import Kind, supplier_document
 from search.indexing import rebuild
 from search.queries import MAX_QUERY_LENGTH, SiteQuery, SupplierQuery
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory

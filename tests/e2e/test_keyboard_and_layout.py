@@ -87,7 +87,7 @@ def test_language_switch_in_the_browser(new_page, supplier_admin):
 
 def _list_pages():
     """Each list page with a filter form before its results, and the first result's link."""
-    from search import documents as docs
+    from search import index_entries as docs
     from search.backends.database import DatabaseBackend
     from tests.factories import (
         ListedSupplierProfileFactory,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search import documents as docs
+from search import index_entries as docs
 from search.backends.database import DatabaseBackend
 
 

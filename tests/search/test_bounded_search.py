@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from search import documents as docs
+from search import index_entries as docs
 from search.backends import db_search, pg_site_search
 from search.backends.database import DatabaseBackend
 from search.models import SearchDocument

@@ -12,7 +12,7 @@ import logging
 import pytest
 
 from marketplace.models import SupplierProfile
-from search import documents as docs
+from search import index_entries as docs
 from search.backends import get_backend
 from search.backends.database import DatabaseBackend
 from search.backends.elasticsearch import ElasticsearchBackend

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from search.backends import pg_site_search
 from search.backends.database import DatabaseBackend
 from search.backends.es_bodies import site_search_body
-from search.documents import Document, Kind
+from search.index_entries import Document, Kind
 from search.models import SearchDocument
 from search.queries import SiteQuery
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from search import documents as docs
+from search import index_entries as docs
 from search.backends import get_backend
 from search.backends.database import DatabaseBackend
 from search.backends.elasticsearch import ElasticsearchBackend

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from search import documents as docs
+from search import index_entries as docs
 from search.backends.database import DatabaseBackend
 from search.backends.db_fulltext import engine
 from search.models import SearchDocument

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import documents as docs
+from search import index_entries as docs
 from search import indexing
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable

@@ -13,7 +13,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from search import documents as docs
+from search import index_entries as docs
 from search.backends.base import SearchBackend, SiteResults
 from search.queries import SiteQuery
 from tests.factories import (
