@@ -1,3 +1,3 @@
-from .documents import SearchDocument, SearchFacet
+from .index import SearchDocument, SearchFacet
 
 __all__ = ["SearchDocument", "SearchFacet"]
