@@ -13,7 +13,7 @@ class BidsConfig(AppConfig):
 
         register_sealed_filter(sealed_bid_events_q)
 
-        from bids.services.documents import storage_used
+        from bids.services.bid_files import storage_used
         from marketplace.uploads import register_quota_source
 
         register_quota_source(storage_used)

@@ -41,7 +41,7 @@ def notify_bidders_changed(tender_id: int, event: str, version: int) -> int:
 @shared_task(name="bids.scan_bid_document", acks_late=True)
 def scan_bid_document(document_id: int) -> str | None:
     """Scan one pending bid document; a scanner outage leaves it pending for the sweeper."""
-    from bids.services.documents import document_scan_run
+    from bids.services.bid_files import document_scan_run
 
     return document_scan_run(document_id=document_id)
 
@@ -49,7 +49,7 @@ def scan_bid_document(document_id: int) -> str | None:
 @shared_task(name="bids.scan_pending_documents", acks_late=True)
 def scan_pending_documents() -> int:
     """Send every pending bid document to the scanner again (after an outage)."""
-    from bids.services.documents import documents_pending_scan
+    from bids.services.bid_files import documents_pending_scan
 
     pending = documents_pending_scan()
     for document_id in pending:

@@ -416,8 +416,8 @@ def bid_new_version(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bi
     Consortium members are invited again and must confirm the new version.
     """
     from bids.espd.services import copy_responses as copy_espd_responses
+    from bids.services.bid_files import copy_documents, delete_files
     from bids.services.consortium import notify_invited_on_commit
-    from bids.services.documents import copy_documents, delete_files
 
     require_prepare(by, bid)
     tender = lock_supplier_on(bid.tender, bid.supplier_id)  # documents are re-encrypted below

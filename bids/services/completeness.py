@@ -32,7 +32,7 @@ def documents_size(bid: Bid) -> int:
 
 def completeness_problems(bid: Bid, content: BidContent) -> list[tuple[str | None, str]]:
     """Everything that keeps the bid from being submitted, as (field, message)."""
-    from bids.services.documents import scan_problems
+    from bids.services.bid_files import scan_problems
 
     tender = bid.tender
     problems: list[tuple[str | None, str]] = scan_problems(bid)

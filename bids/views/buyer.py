@@ -27,7 +27,7 @@ from bids.forms.buyer import (
 )
 from bids.models import Bid, ConsensusScore, TenderOpening
 from bids.selectors import buyer as selectors
-from bids.services import documents as document_services
+from bids.services import bid_files as document_services
 from bids.services import evaluation as evaluation_services
 from bids.services import opening as opening_services
 from bids.services import sealing

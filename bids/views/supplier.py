@@ -40,9 +40,9 @@ from bids.selectors.supplier import (
     invitations_of,
     versions_of,
 )
+from bids.services import bid_files as document_services
 from bids.services import bids as services
 from bids.services import consortium as consortium_services
-from bids.services import documents as document_services
 from bids.services import sealing
 from bids.services.receipts import receipt_for, receipt_text
 from bids.services.sealing import Side

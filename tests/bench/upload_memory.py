@@ -5,7 +5,7 @@
 
 Each measurement runs in a fresh subprocess on a throwaway SQLite database. The file is first
 written to a ``TemporaryUploadedFile``, exactly as Django's upload handler leaves a large upload
-(``FILE_UPLOAD_MAX_MEMORY_SIZE``), so the figure is what ``bids.services.documents.document_upload``
+(``FILE_UPLOAD_MAX_MEMORY_SIZE``), so the figure is what ``bids.services.bid_files.document_upload``
 adds on top of a finished request: the peak resident set size (``VmHWM``, reset through
 ``/proc/self/clear_refs`` just before) minus the resident size before. The download is measured
 the same way (every plaintext chunk read and hashed). ``--legacy`` does what the code did
@@ -96,7 +96,7 @@ def _legacy_upload(bid, by, uploaded):
 def child(size: int, legacy: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="pilotmarked-upload-bench-") as tmp:
         _setup(tmp, size)
-        from bids.services import documents as services
+        from bids.services import bid_files as services
         from tests.factories.bids import draft_bid
 
         bid = draft_bid()

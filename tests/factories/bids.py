@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bids.content import BidContent
+from bids.services import bid_files as document_services
 from bids.services import bids as bid_services
-from bids.services import documents as document_services
 from marketplace.models import Role
 from tenders.models import Tender
 

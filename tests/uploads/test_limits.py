@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from bids.services import documents as bid_documents
+from bids.services import bid_files as bid_documents
 from marketplace.uploads import UploadRejected, storage_used
 from tenders.services import documents as tender_documents
 from tests.factories.bids import draft_bid

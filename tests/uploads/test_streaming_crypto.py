@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from bids import crypto
 from bids.models import BidDocument
-from bids.services import documents as services
+from bids.services import bid_files as services
 from bids.services import sealing
 from tests.factories.bids import draft_bid
 from tests.factories.tenders import MINIMAL_PDF

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bids.models import BidDocument
-from bids.services import documents as bid_documents
+from bids.services import bid_files as bid_documents
 from marketplace.uploads import BID_DOCUMENT, UploadRejected, check_upload
 from tenders.models import TenderDocument
 from tenders.services import documents as tender_documents

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from bids.models import BidDocument
+from bids.services import bid_files as bid_documents
 from bids.services import bids as bid_services
-from bids.services import documents as bid_documents
 from bids.services.bids import BidIncomplete
 from bids.tasks import scan_pending_documents as sweep_bid_documents
 from marketplace import clamd

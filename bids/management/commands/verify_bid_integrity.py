@@ -34,7 +34,7 @@ from bids.content import BidContent
 from bids.espd.integrity import receipt_problems as espd_receipt_problems
 from bids.models import Bid, BidDocument, EspdResponse
 from bids.services import sealing
-from bids.services.documents import document_plaintext_stream
+from bids.services.bid_files import document_plaintext_stream
 
 CHUNK_SIZE = 200
 

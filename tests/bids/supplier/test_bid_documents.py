@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
 from bids.models import BidDocument
-from bids.services import documents as services
+from bids.services import bid_files as services
 from bids.services import sealing
 from tenders.storage import private_document_storage
 from tests.factories.bids import MINIMAL_PDF, draft_bid

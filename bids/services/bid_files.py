@@ -1,5 +1,6 @@
-"""Bid documents: checked by the one upload validator, encrypted in chunks before anything
-touches the disk, and kept in private storage (never under MEDIA_ROOT, never a public URL).
+"""Files attached to a bid (its documents): checked by the one upload validator, encrypted in
+chunks before anything touches the disk, and kept in private storage (never under MEDIA_ROOT,
+never a public URL).
 
 The checks are ``marketplace.uploads`` (types by content — PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP,
 PNG, JPEG — no macros, no zip bombs, unsafe or encrypted package entries, the per-file limit
