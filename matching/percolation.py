@@ -1,7 +1,7 @@
 """Saved searches in an Elasticsearch percolator index, for the alert fan-out on Elasticsearch.
 
 When the search backend is Elasticsearch, every active saved search is stored as a percolator
-query (``matching.percolator.percolator_query``) and a published or amended need or tender is
+query (``matching.percolator_queries.percolator_query``) and a published or amended need or tender is
 percolated as one document: Elasticsearch answers which searches match, instead of the SQL
 prefilter. The index is kept true on commit by ``matching.receivers`` (a search saved, deleted
 or its profile changed) and can be rebuilt with ``manage.py alert_percolator --rebuild``.
@@ -19,7 +19,7 @@ from django.conf import settings
 
 from marketplace.models import SupplierProfile
 from matching.models import SavedSearch
-from matching.percolator import (
+from matching.percolator_queries import (
     PERCOLATOR_MAPPING,
     SearchSpec,
     percolate_body,

@@ -14,7 +14,7 @@ import pytest
 
 from matching import percolation
 from matching.models import SavedSearch
-from matching.percolator import SearchSpec, percolator_query
+from matching.percolator_queries import SearchSpec, percolator_query
 from matching.services.alerts import matching_search_ids, target_for
 from matching.services.searches import saved_search_create
 from search.backends import get_backend

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.percolator import (
+from matching.percolator_queries import (
     SearchSpec,
     percolate_body,
     percolate_document,
