@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from bids.espd import answers as espd_answers
 from bids.espd import integrity
 from bids.espd import requirements as espd_requirements
-from bids.espd.documents import procedure_of
 from bids.espd.lots import bid_lot_ids
 from bids.espd.names import ALWAYS_CODES, DEFAULT_CODES
+from bids.espd.request_xml import procedure_of
 from bids.espd.taxonomy import groups
 from bids.espd.xml import CriterionXml, Party, ResponseDocument, build_response
 from bids.models import Bid, ConsortiumMember, EspdCriterion, EspdRequest, EspdResponse

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bids.espd import services
-from bids.espd.documents import request_xml
 from bids.espd.forms import EspdAnswerForm, EspdImportForm, EspdRequestForm
 from bids.espd.importing import espd_response_import
 from bids.espd.lots import bid_lot_ids
+from bids.espd.request_xml import request_xml
 from bids.models import Bid, EspdCriterion, EspdResponse
 from bids.selectors.buyer import tender_for_bid_work
 from bids.selectors.supplier import bid_for_bidder

@@ -175,7 +175,7 @@ def request_lots(xml: bytes) -> tuple[list[str], set[str]]:
 
 
 def test_the_request_xml_names_the_lots_and_the_requirements(client, espd_tender, buyer, db):
-    from bids.espd.documents import request_xml
+    from bids.espd.request_xml import request_xml
     from tests.factories.tenders import LotFactory
 
     # given: a tender with two lots, and a minimum turnover stated
@@ -191,7 +191,7 @@ def test_the_request_xml_names_the_lots_and_the_requirements(client, espd_tender
 
 
 def test_the_officer_downloads_the_request(client, procurement_officer, espd_tender):
-    from bids.espd.documents import request_xml
+    from bids.espd.request_xml import request_xml
 
     url = reverse("bids:espd_request_download", kwargs={"reference": espd_tender.reference})
     client.force_login(procurement_officer)
@@ -204,7 +204,7 @@ def test_the_officer_downloads_the_request(client, procurement_officer, espd_ten
 @needs_edm
 @pytest.mark.parametrize("lots", [0, 2])
 def test_the_default_request_validates(espd_tender, lots):
-    from bids.espd.documents import request_xml
+    from bids.espd.request_xml import request_xml
     from tests.factories.tenders import LotFactory
 
     for number in range(1, lots + 1):

@@ -1,6 +1,6 @@
-"""The ESPD documents of a tender as ESPD-EDM 4.1.0 XML: the buyer's request, and what both it
-and the responses say about the procedure. The responses themselves are written by
-``bids.espd.services.response_xml`` (they are sealed with the bid)."""
+"""The ESPD request of a tender as ESPD-EDM 4.1.0 XML (the buyer's request), and what both it
+and the responses say about the procedure (``procedure_of``). The responses themselves are
+written by ``bids.espd.services.response_xml`` (they are sealed with the bid)."""
 
 from __future__ import annotations
 
