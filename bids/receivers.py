@@ -1,4 +1,4 @@
-"""Reactions to tender events (``tenders.events``), sent after the tender's change commits.
+"""Reactions to tender events (``tenders.domain_events``), sent after the tender's change commits.
 
 Each writes an outbox row (``marketplace.outbox``) in the event's delivery transaction, keyed on
 the tender, its version and the event, so bidders are told once, even when the broker is down.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from marketplace.outbox import outbox_enqueue, outbox_handler
-from tenders.events import tender_changed
+from tenders.domain_events import tender_changed
 
 
 @receiver(tender_changed, dispatch_uid="bids.tender_cancelled")

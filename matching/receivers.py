@@ -1,11 +1,11 @@
-"""Reactions to need and tender events (``tenders.events``), sent after their change commits."""
+"""Reactions to need and tender events (``tenders.domain_events``), sent after their change commits."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
 
-from marketplace.events import supplier_profile_changed
-from tenders.events import need_changed, tender_changed
+from marketplace.domain_events import supplier_profile_changed
+from tenders.domain_events import need_changed, tender_changed
 
 ALERT_TENDER_EVENTS = frozenset({"published", "amended", "deadline_extended"})
 ALERT_NEED_EVENTS = frozenset({"published", "updated"})

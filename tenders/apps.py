@@ -9,7 +9,7 @@ class TendersConfig(AppConfig):
     def ready(self) -> None:
         from marketplace.page_cache import page_cache_invalidate
         from marketplace.uploads import register_quota_source
-        from tenders.events import need_changed, tender_changed
+        from tenders.domain_events import need_changed, tender_changed
         from tenders.ocds import checks, receivers  # noqa: F401  (system check, releases)
         from tenders.services.documents import storage_used
 

@@ -1,7 +1,7 @@
 """Alerts: a published or amended need or tender reaches every saved search that matches it,
 exactly once per (search, object, version).
 
-The path: a domain event (``tenders.events``) → ``alert_fanout_enqueue`` writes an outbox row
+The path: a domain event (``tenders.domain_events``) → ``alert_fanout_enqueue`` writes an outbox row
 (unique per object and version) and sends the fan-out task on commit → ``alert_fanout_run``
 prefilters the searches in SQL (CPV branch, area, value, SMB lots, pilots), checks their words,
 and writes ``Alert`` rows with ``ignore_conflicts`` on the unique delivery key →

@@ -6,7 +6,7 @@ again (the outbox redelivers): storing is idempotent, an unchanged tender adds n
 
 from __future__ import annotations
 
-from tenders.events import tender_changed
+from tenders.domain_events import tender_changed
 
 from .store import releases_publish
 

@@ -25,7 +25,7 @@ from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
 from tenders import lifecycle
-from tenders.events import tender_event_on_commit
+from tenders.domain_events import tender_event_on_commit
 from tenders.lifecycle import Transition
 from tenders.models import Tender
 from tenders.selectors.dialogue import managers_of

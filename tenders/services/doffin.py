@@ -28,7 +28,7 @@ from marketplace.errors import DomainError
 from marketplace.models import CpvCode
 from marketplace.services.audit import audit_record
 from tenders.doffin import DoffinNotice
-from tenders.events import tender_event_on_commit
+from tenders.domain_events import tender_event_on_commit
 from tenders.models import Lot, Source, Tender, threshold_band
 
 UNDATED_OPEN_DAYS = 60

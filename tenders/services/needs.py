@@ -18,7 +18,7 @@ from marketplace.errors import DomainError, InvalidTransition, PermissionDenied
 from marketplace.models import OrganisationUnit
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
-from tenders.events import need_event_on_commit
+from tenders.domain_events import need_event_on_commit
 from tenders.lifecycle import deadline_passed, need_due_to_close_q, need_is_due_to_close
 from tenders.models import Need, Tender
 from tenders.services.follows import followers_notify

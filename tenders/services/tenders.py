@@ -22,7 +22,7 @@ from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders import lifecycle
 from tenders.eforms.sending import contract_notice_on_publish
-from tenders.events import tender_event_on_commit
+from tenders.domain_events import tender_event_on_commit
 from tenders.lifecycle import Transition
 from tenders.models import Amendment, Criterion, Lot, QualificationRequirement, Source, Tender
 from tenders.sanitise import sanitise_description

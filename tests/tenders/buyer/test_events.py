@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.errors import DomainError, InvalidTransition
-from tenders import events
+from tenders import domain_events
 from tenders.models import Tender
 from tenders.services import closing
 from tenders.services import tenders as services
@@ -24,9 +24,9 @@ def received():
     def receiver(sender, signal, **kwargs):
         calls.append(kwargs)
 
-    events.tender_changed.connect(receiver, dispatch_uid="test-receiver")
+    domain_events.tender_changed.connect(receiver, dispatch_uid="test-receiver")
     yield calls
-    events.tender_changed.disconnect(dispatch_uid="test-receiver")
+    domain_events.tender_changed.disconnect(dispatch_uid="test-receiver")
 
 
 def test_publishing_sends_one_event_after_commit(
@@ -58,19 +58,19 @@ def test_a_failing_receiver_is_logged_and_does_not_stop_the_others(
     def broken(sender, **kwargs):
         raise ValueError("index down")
 
-    events.tender_changed.connect(broken, dispatch_uid="broken-receiver")
+    domain_events.tender_changed.connect(broken, dispatch_uid="broken-receiver")
     try:
         with django_capture_on_commit_callbacks(execute=True):
             services.tender_publish(tender=draft, by=procurement_officer)
     finally:
-        events.tender_changed.disconnect(dispatch_uid="broken-receiver")
+        domain_events.tender_changed.disconnect(dispatch_uid="broken-receiver")
     assert [call["event"] for call in received] == ["published"]
     assert "failed" in caplog.text and "index down" in caplog.text
 
 
 def test_unknown_events_are_a_programming_error(draft):
     with pytest.raises(ValueError, match="unknown tender event"):
-        events.tender_event_on_commit(draft, "exploded")
+        domain_events.tender_event_on_commit(draft, "exploded")
 
 
 def test_award_and_its_withdrawal_follow_the_lifecycle(

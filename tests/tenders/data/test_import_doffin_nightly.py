@@ -36,7 +36,7 @@ def run(*paths, **options) -> tuple[str, str]:
 
 def tender_events(event: str | None = None) -> int:
     """The tender events written to the outbox (what alerts and followers are sent from)."""
-    events = OutboxMessage.objects.filter(payload__signal="tenders.events.tender_changed")
+    events = OutboxMessage.objects.filter(payload__signal="tenders.domain_events.tender_changed")
     return events.filter(payload__event=event).count() if event else events.count()
 
 

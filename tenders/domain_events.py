@@ -5,7 +5,7 @@ imports the apps built on it. Every signal is sent with ``sender`` the model cla
 arguments ``<model>_id`` (a primary key, never an instance: receivers read fresh rows) and, where
 it matters, ``event`` naming what happened.
 
-Events travel the one path of ``marketplace.events``: an outbox row written with the change,
+Events travel the one path of ``marketplace.domain_events``: an outbox row written with the change,
 delivered after the commit, swept if a broker outage or a crash got in the way. A rolled-back
 transaction sends nothing; a receiver that fails is logged, does not stop the others, and the
 event is delivered again later.
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-from marketplace.events import event_on_commit, register_signal
+from marketplace.domain_events import event_on_commit, register_signal
 
 # kwargs: tender_id, event ("published" | "amended" | "deadline_extended" | "closed" |
 # "evaluation_started" | "awarded" | "award_withdrawn" | "cancelled"), version
-tender_changed = register_signal("tenders.events.tender_changed", Signal())
+tender_changed = register_signal("tenders.domain_events.tender_changed", Signal())
 # kwargs: need_id, event ("published" | "updated" | "closed" | "tendered")
-need_changed = register_signal("tenders.events.need_changed", Signal())
+need_changed = register_signal("tenders.domain_events.need_changed", Signal())
 
 TENDER_EVENTS = frozenset(
     {
