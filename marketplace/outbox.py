@@ -54,8 +54,28 @@ def topic_for(handler: Callable) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
 
 
+# Rows outlive deploys: a topic (and a domain event's signal path) written before a module was
+# renamed names the old module. Each rename adds its old dotted module here (issue 19).
+MOVED_MODULES = {
+    "marketplace.events": "marketplace.domain_events",
+    "tenders.events": "tenders.domain_events",
+}
+
+
+def import_persisted(path: str):
+    """``import_string`` for a dotted path stored in a row, following ``MOVED_MODULES`` when the
+    path's module no longer exists."""
+    try:
+        return import_string(path)
+    except ImportError:
+        module, _, name = path.rpartition(".")
+        if module not in MOVED_MODULES:
+            raise
+        return import_string(f"{MOVED_MODULES[module]}.{name}")
+
+
 def _handler(topic: str) -> Callable:
-    handler = import_string(topic)
+    handler = import_persisted(topic)
     if not getattr(handler, _MARK, False):
         raise ValueError(f"{topic} is not an outbox handler")
     return handler

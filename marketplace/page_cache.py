@@ -100,7 +100,7 @@ def connect() -> None:
     tenders app connects its events itself (marketplace never imports tenders)."""
     from wagtail.signals import page_published, page_unpublished
 
-    from marketplace.events import supplier_profile_changed
+    from marketplace.domain_events import supplier_profile_changed
 
     supplier_profile_changed.connect(page_cache_invalidate, dispatch_uid="page_cache.profile")
     page_published.connect(page_cache_invalidate, dispatch_uid="page_cache.page_published")

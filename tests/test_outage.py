@@ -216,7 +216,7 @@ def test_a_deadline_extension_with_redis_down_is_saved_and_suppliers_are_told(
     pending = OutboxMessage.objects.filter(delivered_at=None)
     topics = set(pending.values_list("topic", flat=True))
     assert "tenders.services.follows.followers_deliver" in topics
-    assert "marketplace.events.event_deliver" in topics
+    assert "marketplace.domain_events.event_deliver" in topics
     assert mail.outbox == []
     # when the sweeper runs (Redis still down): it delivers in-process
     later = timezone.now() + datetime.timedelta(hours=1)

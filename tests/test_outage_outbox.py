@@ -13,7 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.models import OutboxMessage
+from marketplace.domain_events import supplier_profile_changed
+from marketplace.models import OutboxMessage, SupplierProfile
 from marketplace.outbox import outbox_deliver, outbox_enqueue, outbox_handler, outbox_sweep
 from tests.conftest import with_totp
 from tests.factories import UserFactory
@@ -109,6 +110,35 @@ def test_only_marked_functions_are_handlers(db):
     forged.refresh_from_db()
     assert "not an outbox handler" in forged.last_error
     assert CALLS == []
+
+
+def test_a_row_written_before_its_module_was_renamed_is_still_delivered(db):
+    # given a domain event written while it lived in ``marketplace.events`` (renamed in issue 19)
+    heard = []
+
+    def listener(sender, *, profile_id, event, **kwargs):
+        heard.append((sender, profile_id, event))
+
+    supplier_profile_changed.connect(listener, dispatch_uid="test.renamed_module")
+    old = OutboxMessage.objects.create(
+        topic="marketplace.events.event_deliver",
+        payload={
+            "signal": "marketplace.events.supplier_profile_changed",
+            "sender": "marketplace.SupplierProfile",
+            "profile_id": 0,
+            "event": "updated",
+        },
+        delivery_key="before-the-rename",
+    )
+    try:
+        # when it is delivered
+        delivered = outbox_deliver(message_id=old.pk)
+    finally:
+        supplier_profile_changed.disconnect(dispatch_uid="test.renamed_module")
+    # then the renamed module's handler sent the renamed module's signal
+    old.refresh_from_db()
+    assert delivered, old.last_error
+    assert heard == [(SupplierProfile, 0, "updated")]
 
 
 def test_failures_back_off_then_land_in_the_dead_letter_list(db, settings, calls):

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, PermissionDenied
-from marketplace.events import supplier_profile_event_on_commit
+from marketplace.domain_events import supplier_profile_event_on_commit
 from marketplace.models import (
     ADMIN_ROLES,
     AccessRequest,

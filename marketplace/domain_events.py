@@ -1,7 +1,7 @@
 """Domain events, sent after the transaction that caused them commits: the one path for every app.
 
 Apps built on the marketplace (search, matching, bids) listen to signals declared here and in
-``tenders.events`` instead of being imported by them. An event is written as an outbox row
+``tenders.domain_events`` instead of being imported by them. An event is written as an outbox row
 (``marketplace.outbox``) in the transaction of the change, so a broker outage or a crash after
 the commit loses nothing: the row is delivered after the commit and swept if that fails.
 
@@ -17,9 +17,8 @@ import logging
 
 from django.apps import apps
 from django.dispatch import Signal
-from django.utils.module_loading import import_string
 
-from marketplace.outbox import outbox_enqueue, outbox_handler
+from marketplace.outbox import import_persisted, outbox_enqueue, outbox_handler
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def signal_send(signal: Signal, sender, **kwargs) -> None:
 def event_deliver(*, signal: str, sender: str, **kwargs) -> None:
     """The outbox handler of every domain event: ``signal`` is the signal's dotted path,
     ``sender`` the model label, the rest the signal's keyword arguments."""
-    target = import_string(signal)
+    target = import_persisted(signal)
     if not isinstance(target, Signal):
         raise TypeError(f"{signal} is not a signal")
     signal_send(target, apps.get_model(sender), **kwargs)
@@ -82,7 +81,7 @@ def _signal_path(signal: Signal) -> str:
     return path
 
 
-register_signal("marketplace.events.supplier_profile_changed", supplier_profile_changed)
+register_signal("marketplace.domain_events.supplier_profile_changed", supplier_profile_changed)
 
 
 def supplier_profile_event_on_commit(profile, event: str) -> None:
