@@ -11,7 +11,7 @@ class TendersConfig(AppConfig):
         from marketplace.uploads import register_quota_source
         from tenders.domain_events import need_changed, tender_changed
         from tenders.ocds import checks, receivers  # noqa: F401  (system check, releases)
-        from tenders.services.documents import storage_used
+        from tenders.services.tender_files import storage_used
 
         register_quota_source(storage_used)
         receivers.connect()

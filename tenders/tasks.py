@@ -40,7 +40,7 @@ def close_due_needs() -> list[str]:
 @shared_task(name="tenders.scan_tender_document", acks_late=True)
 def scan_tender_document(document_id: int) -> str | None:
     """Scan one pending tender document; a scanner outage leaves it pending for the sweeper."""
-    from tenders.services.documents import document_scan_run
+    from tenders.services.tender_files import document_scan_run
 
     return document_scan_run(document_id=document_id)
 
@@ -48,7 +48,7 @@ def scan_tender_document(document_id: int) -> str | None:
 @shared_task(name="tenders.scan_pending_documents", acks_late=True)
 def scan_pending_documents() -> int:
     """Send every pending tender document to the scanner again (after an outage)."""
-    from tenders.services.documents import documents_pending_scan
+    from tenders.services.tender_files import documents_pending_scan
 
     pending = documents_pending_scan()
     for document_id in pending:

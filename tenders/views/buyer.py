@@ -41,8 +41,7 @@ from tenders.selectors.buyer import (
 )
 from tenders.selectors.dialogue import units_managed_by
 from tenders.selectors.needs import needs_managed_by, workspace_needs
-from tenders.services import closing
-from tenders.services import documents as document_services
+from tenders.services import closing, tender_files
 from tenders.services import tenders as services
 from tenders.services.tender_rules import TenderNotReady, publication_problems
 
@@ -296,7 +295,7 @@ def document_upload(request, reference: str):
     status = 400
     if form.is_valid():
         try:
-            document = document_services.document_upload(
+            document = tender_files.document_upload(
                 tender=tender,
                 by=request.user,
                 uploaded=form.cleaned_data["file"],
@@ -324,7 +323,7 @@ def document_remove(request, reference: str, pk: int):
     form = DocumentRemoveForm(request.POST)
     form.is_valid()
     try:
-        document_services.document_remove(
+        tender_files.document_remove(
             document=document, by=request.user, summary=form.cleaned_data.get("summary", "")
         )
     except ValidationError as error:

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from bids.services import bid_files as bid_documents
 from marketplace.uploads import UploadRejected, storage_used
-from tenders.services import documents as tender_documents
+from tenders.services import tender_files as tender_documents
 from tests.factories.bids import draft_bid
 from tests.factories.tenders import MINIMAL_PDF
 

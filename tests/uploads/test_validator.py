@@ -14,7 +14,7 @@ from bids.models import BidDocument
 from bids.services import bid_files as bid_documents
 from marketplace.uploads import BID_DOCUMENT, UploadRejected, check_upload
 from tenders.models import TenderDocument
-from tenders.services import documents as tender_documents
+from tenders.services import tender_files as tender_documents
 from tenders.storage import private_document_storage
 from tests.factories.bids import draft_bid
 

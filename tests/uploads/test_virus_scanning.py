@@ -18,7 +18,7 @@ from marketplace import clamd
 from marketplace.clamd import ScanStatus
 from marketplace.models import AuditEvent, Notification
 from tenders.models import TenderDocument
-from tenders.services import documents as tender_documents
+from tenders.services import tender_files as tender_documents
 from tenders.tasks import scan_pending_documents as sweep_tender_documents
 from tests.factories.bids import draft_bid
 from tests.factories.tenders import MINIMAL_PDF

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from marketplace.errors import DomainError
 from tenders.models import Amendment
-from tenders.services.documents import DocumentRejected, document_remove, document_upload
+from tenders.services.tender_files import DocumentRejected, document_remove, document_upload
 from tests.factories import TenderDocumentFactory
 from tests.factories.tenders import MINIMAL_PDF
 

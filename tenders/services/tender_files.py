@@ -1,4 +1,5 @@
-"""Tender documents: checked by the one upload validator, streamed into private storage.
+"""Tender files (the documents attached to a tender): checked by the one upload validator, streamed
+into private storage.
 
 The checks are ``marketplace.uploads`` (the same as for bid documents: types by content, no
 macros, no zip bombs or unsafe package paths, ``TENDER_DOCUMENT_MAX_BYTES``, the buyer
