@@ -14,6 +14,7 @@ from marketplace.services.organisations import default_language_path
 from matching.models import MatchInvitation, PartnerInterest, SavedSearch
 from tenders.models import Lot, Tender
 from tenders.selectors.dialogue import SUPPLIER_ACTING_ROLES
+from tenders.services.invitations import invitation_check
 
 SEARCH_FIELDS = (
     "name",
@@ -112,20 +113,16 @@ def tender_invite_matched(
     """The buyer invites a matched supplier to look at an open tender; its people are told once."""
     if not user_can(by, Action.TENDER_MANAGE, tender):
         raise PermissionDenied(_("You may not manage this tender."))
-    if not supplier.is_supplier:
-        raise DomainError(
-            _("Only suppliers can be invited."), code="invitation_not_supplier", field="supplier"
-        )
+    not_open = None
     if tender.status != Tender.Status.PUBLISHED:
-        raise DomainError(
+        not_open = DomainError(
             _("Publish the tender before inviting suppliers."), code="invitation_tender_not_open"
         )
-    if MatchInvitation.objects.filter(tender=tender, supplier=supplier).exists():
-        raise DomainError(
-            _("%(supplier)s is already invited.") % {"supplier": supplier.name},
-            code="invitation_exists",
-            field="supplier",
-        )
+    invitation_check(
+        supplier=supplier,
+        not_open=not_open,
+        invited=MatchInvitation.objects.filter(tender=tender),
+    )
     invitation = MatchInvitation.objects.create(
         tender=tender, supplier=supplier, invited_by=by, explanation=explanation[:2000]
     )

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from marketplace.errors import DomainError
 from marketplace.models import Notification, Role
 from matching.models import MatchInvitation, PartnerInterest, SavedSearch
+from matching.services.searches import tender_invite_matched
 from tests.conftest import with_totp
 from tests.factories import (
     BuyerFactory,
@@ -159,3 +161,22 @@ def test_supplier_marks_itself_looking_for_partners_and_sees_consortia(
     assert escape(cleaner.organisation.name) in html
     assert "Fjordlys Teknologi AS" in html
     assert "Together they cover the whole lot" in html or "dekker" in html
+
+
+def test_tender_invitation_guards_are_the_shared_invitation_check(
+    tender, startup_profile, procurement_officer, buyer
+):
+    # given the guards every supplier invitation shares (tenders.services.invitations)
+    supplier = startup_profile.organisation
+
+    def refusal(**kwargs) -> str:
+        with pytest.raises(DomainError) as refused:
+            tender_invite_matched(by=procurement_officer, **kwargs)
+        return refused.value.code
+
+    # then a non-supplier is refused first, a draft tender next, a second invitation last
+    assert refusal(tender=tender, supplier=buyer) == "invitation_not_supplier"
+    draft = TenderFactory(buyer=buyer, unit=tender.unit, title="Utkast")
+    assert refusal(tender=draft, supplier=supplier) == "invitation_tender_not_open"
+    tender_invite_matched(tender=tender, supplier=supplier, by=procurement_officer)
+    assert refusal(tender=tender, supplier=supplier) == "invitation_exists"
