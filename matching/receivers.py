@@ -33,11 +33,11 @@ def need_alerts(sender, *, need_id: int, event: str, **kwargs) -> None:
 def profile_searches(sender, *, profile_id: int, **kwargs) -> None:
     """A profile-based saved search follows its profile: re-store it in the percolator."""
     from marketplace.models import SupplierProfile
-    from matching import percolation
+    from matching import percolator_index
     from matching.models import SavedSearch
     from matching.tasks import percolator_sync
 
-    if not percolation.uses_percolator():
+    if not percolator_index.uses_percolator():
         return
     organisation_id = (
         SupplierProfile.objects.filter(pk=profile_id)

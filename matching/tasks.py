@@ -66,12 +66,12 @@ def sweep_alerts() -> dict[str, int]:
 )
 def percolator_sync(search_ids: list[int]) -> int:
     """Store (or drop) these saved searches in the Elasticsearch percolator index."""
-    from matching import percolation
+    from matching import percolator_index
     from matching.models import SavedSearch
 
-    if not percolation.uses_percolator():
+    if not percolator_index.uses_percolator():
         return 0
     present = list(SavedSearch.objects.filter(pk__in=search_ids))
     for missing in set(search_ids) - {search.pk for search in present}:
-        percolation.remove_search(missing)
-    return percolation.index_searches(present)
+        percolator_index.remove_search(missing)
+    return percolator_index.index_searches(present)

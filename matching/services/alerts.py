@@ -185,15 +185,15 @@ def _area_condition(target: AlertTarget) -> Q | None:
 def matching_search_ids(target: AlertTarget) -> list[int]:
     """The active searches that match ``target``.
 
-    On Elasticsearch the percolator answers (``matching.percolation``); when it cannot, and on
+    On Elasticsearch the percolator answers (``matching.percolator_index``); when it cannot, and on
     the database backend, an SQL prefilter by CPV branch and area, then the words in Python.
     """
-    from matching import percolation
+    from matching import percolator_index
 
-    if percolation.uses_percolator():
+    if percolator_index.uses_percolator():
         try:
-            found = percolation.percolate(target)
-        except percolation.PercolatorUnavailable as exc:
+            found = percolator_index.percolate(target)
+        except percolator_index.PercolatorUnavailable as exc:
             logger.warning("percolator unavailable, using the SQL prefilter: %s", exc)
         else:
             return sorted(

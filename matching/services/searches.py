@@ -44,10 +44,10 @@ def _search_data(search: SavedSearch) -> dict:
 
 def _percolator_sync_on_commit(search_ids: list[int]) -> None:
     """On Elasticsearch, keep the percolator index of saved searches true after commit."""
-    from matching import percolation
+    from matching import percolator_index
     from matching.tasks import percolator_sync
 
-    if percolation.uses_percolator():
+    if percolator_index.uses_percolator():
         ids = list(search_ids)
         # robust: Elasticsearch being down must not fail the request; the task retries, and
         # the fan-out falls back to the SQL prefilter meanwhile.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching import percolation
+from matching import percolator_index
 from matching.models import SavedSearch
 
 BATCH = 500
@@ -17,18 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="store every saved search")
 
     def handle(self, *args, rebuild: bool, **options):
-        if not percolation.uses_percolator():
+        if not percolator_index.uses_percolator():
             raise CommandError("the search backend is not Elasticsearch; alerts use SQL here")
         searches = SavedSearch.objects.order_by("pk")
         total = searches.count()
-        self.stdout.write(f"saved searches: {total}; index: {percolation.index_name()}")
+        self.stdout.write(f"saved searches: {total}; index: {percolator_index.index_name()}")
         if not rebuild:
             return
         done = 0
         try:
             for start in range(0, total, BATCH):
-                done += percolation.index_searches(list(searches[start : start + BATCH]))
+                done += percolator_index.index_searches(list(searches[start : start + BATCH]))
                 self.stdout.write(f"  {done}/{total}")
-        except percolation.PercolatorUnavailable as exc:
+        except percolator_index.PercolatorUnavailable as exc:
             raise CommandError(f"Elasticsearch cannot be reached: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"stored {done} saved searches"))

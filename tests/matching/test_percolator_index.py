@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from matching import percolation
+from matching import percolator_index
 from matching.models import SavedSearch
 from matching.percolator_queries import SearchSpec, percolator_query
 from matching.services.alerts import matching_search_ids, target_for
@@ -47,7 +47,7 @@ def test_a_saved_search_becomes_its_percolator_query(supplier, supplier_admin, c
         municipalities=[places["baerum"]],
         value_max=Decimal("2000000"),
     )
-    spec = percolation.spec_for(search)
+    spec = percolator_index.spec_for(search)
     assert spec == SearchSpec(
         pk=search.pk,
         text="app",
@@ -68,7 +68,7 @@ def test_a_profile_based_search_carries_its_profile(supplier, supplier_admin, st
     search = saved_search_create(
         organisation=supplier, by=supplier_admin, name="Profile", use_profile=True
     )
-    spec = percolation.spec_for(search)
+    spec = percolator_index.spec_for(search)
     assert spec.cpv_codes == ("72000000",)
     assert spec.municipalities == ("3201",)
     assert not spec.nationwide
@@ -92,7 +92,7 @@ def test_when_the_percolator_cannot_answer_the_sql_prefilter_still_finds_the_sea
     saved_search_create(
         organisation=supplier, by=supplier_admin, name="Roads", cpv_codes=[cpv["45000000"]]
     )
-    assert percolation.uses_percolator()
+    assert percolator_index.uses_percolator()
     assert matching_search_ids(target_for("tender", tender.pk)) == [matching.pk]
     assert "percolator unavailable" in caplog.text
 
@@ -106,7 +106,7 @@ def test_the_percolator_answers_which_searches_match(
     settings.SEARCH_INDEX_PREFIX = "pilotmarked-test-percolator"
     get_backend.cache_clear()
     client = get_backend().client
-    client.options(ignore_status=404).indices.delete(index=percolation.index_name())
+    client.options(ignore_status=404).indices.delete(index=percolator_index.index_name())
     try:
         by_code = saved_search_create(
             organisation=supplier, by=supplier_admin, name="IT", cpv_codes=[cpv["72000000"]]
@@ -120,11 +120,11 @@ def test_the_percolator_answers_which_searches_match(
         saved_search_create(
             organisation=supplier, by=supplier_admin, name="Oslo", municipalities=[places["oslo"]]
         )
-        percolation.index_searches(SavedSearch.objects.all())
-        found = percolation.percolate(target_for("tender", tender.pk))
+        percolator_index.index_searches(SavedSearch.objects.all())
+        found = percolator_index.percolate(target_for("tender", tender.pk))
         assert found == sorted([by_code.pk, by_words.pk])
     finally:
-        client.options(ignore_status=404).indices.delete(index=percolation.index_name())
+        client.options(ignore_status=404).indices.delete(index=percolator_index.index_name())
         get_backend.cache_clear()
 
 

@@ -1,9 +1,10 @@
-"""Saved searches in an Elasticsearch percolator index, for the alert fan-out on Elasticsearch.
+"""The Elasticsearch percolator index of saved searches, kept in step with them, for the alert
+fan-out on Elasticsearch.
 
 When the search backend is Elasticsearch, every active saved search is stored as a percolator
-query (``matching.percolator_queries.percolator_query``) and a published or amended need or tender is
-percolated as one document: Elasticsearch answers which searches match, instead of the SQL
-prefilter. The index is kept true on commit by ``matching.receivers`` (a search saved, deleted
+query (``matching.percolator_queries.percolator_query``) and a published or amended need or
+tender is percolated as one document: Elasticsearch answers which searches match, instead of the
+SQL prefilter. The index is kept true on commit by ``matching.receivers`` (a search saved, deleted
 or its profile changed) and can be rebuilt with ``manage.py alert_percolator --rebuild``.
 
 When Elasticsearch cannot be reached the fan-out uses the SQL prefilter, so no alert is lost:
