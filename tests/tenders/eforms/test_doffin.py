@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from marketplace.errors import PermissionDenied
+from tenders.eforms import doffin
 from tenders.eforms.doffin import DoffinNotConfigured
 from tenders.eforms.sending import notice_send, notice_submit
 from tenders.models import NoticeSubmission
@@ -17,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 class FakeDoffin:
-    """Answers each POST with the next of ``answers`` (status, body); records every request."""
+    """Answers each POST with the next of ``answers`` (status, body[, headers]); records every
+    request."""
 
     def __init__(self, answers):
         self.answers = list(answers)
@@ -30,9 +34,11 @@ class FakeDoffin:
                 fake.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
-                status, answer = fake.answers.pop(0) if fake.answers else (500, {})
+                status, answer, *headers = fake.answers.pop(0) if fake.answers else (500, {})
                 payload = json.dumps(answer).encode()
                 self.send_response(status)
+                for name, value in (headers[0] if headers else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -140,3 +146,81 @@ def test_a_new_version_when_the_same_notice_is_sent_again(
 
     assert first.version == "01"
     assert second.notice_id == first.notice_id and second.version == "02"
+
+
+# --- Retrying (tenacity) against the fake, with a recording clock ---------------------------
+
+
+class Pauses(list):
+    """Stands in for ``time.sleep``: records each pause instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def test_busy_answers_are_retried_with_doubling_pauses_then_given_up(settings, caplog):
+    pauses = Pauses()
+    with FakeDoffin([(503, {"error": "busy"}), (502, {}), (500, {"error": "down"})]) as fake:
+        configure(settings, fake.url)
+        settings.DOFFIN_NOTICES_API_BACKOFF_SECONDS = 2
+        with caplog.at_level(logging.WARNING, logger="tenders.eforms.doffin"):
+            answer = doffin.submit(b"<xml/>", sleep=pauses)
+
+    assert len(fake.requests) == settings.DOFFIN_NOTICES_API_ATTEMPTS == 3
+    assert pauses == [2.0, 4.0]
+    assert (answer.http_status, answer.body, answer.attempts) == (500, {"error": "down"}, 3)
+    assert not answer.accepted and not answer.refused
+    assert [r.getMessage() for r in caplog.records] == [
+        "Doffin answered 503 (attempt 1 of 3); trying again in 2.0 s",
+        "Doffin answered 502 (attempt 2 of 3); trying again in 4.0 s",
+    ]
+
+
+def test_too_many_requests_waits_as_long_as_retry_after_asks_at_most_a_minute(settings):
+    pauses = Pauses()
+    answers = [
+        (429, {}, {"Retry-After": "7"}),
+        (429, {}, {"Retry-After": "3600"}),
+        (201, {"doffinId": "2026-1"}),
+    ]
+    with FakeDoffin(answers) as fake:
+        configure(settings, fake.url)
+        settings.DOFFIN_NOTICES_API_BACKOFF_SECONDS = 2
+        answer = doffin.submit(b"<xml/>", sleep=pauses)
+
+    assert len(fake.requests) == 3
+    assert pauses == [7.0, doffin.RETRY_AFTER_CAP_SECONDS]
+    assert answer.accepted and answer.attempts == 3
+
+
+def test_a_429_that_never_clears_is_not_a_refusal(settings):
+    with FakeDoffin([(429, {})] * 3) as fake:
+        configure(settings, fake.url)
+        answer = doffin.submit(b"<xml/>", sleep=Pauses())
+
+    assert len(fake.requests) == 3
+    assert answer.http_status == 429 and not answer.refused
+
+
+def test_a_4xx_is_final(settings):
+    pauses = Pauses()
+    with FakeDoffin([(422, {"errors": ["BR-..."]}), (201, {})]) as fake:
+        configure(settings, fake.url)
+        answer = doffin.submit(b"<xml/>", sleep=pauses)
+
+    assert len(fake.requests) == 1 and pauses == []
+    assert answer.refused and answer.attempts == 1
+
+
+def test_no_answer_is_retried(settings):
+    with socket.socket() as closed:  # a port nothing listens on once this socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    pauses = Pauses()
+    configure(settings, f"http://127.0.0.1:{port}/api")
+    settings.DOFFIN_NOTICES_API_BACKOFF_SECONDS = 1
+
+    answer = doffin.submit(b"<xml/>", sleep=pauses)
+
+    assert answer.http_status is None and "refused" in answer.body["error"].lower()
+    assert answer.attempts == 3 and pauses == [1.0, 2.0]
