@@ -7,6 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search and matching")
 
     def ready(self) -> None:
-        from search import receivers
+        from search import receivers  # here, not at the top: it needs the app registry ready
 
         receivers.connect()

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
+from wagtail.models import Page
+from wagtail.search.index import SearchField
 
 from marketplace.models import CpvCode, SupplierProfile
 from tenders.models import Lot, Need, Tender
@@ -281,17 +283,13 @@ def supplier_document_of(facts: SupplierFacts, *, url=_reverse) -> Document:
 
 
 def pages_for_index():
-    from wagtail.models import Page
-
     return Page.objects.live().public().filter(depth__gt=1).specific()
 
 
 def _page_text(page) -> str:
-    from wagtail.search import index
-
     parts = []
     for search_field in getattr(page, "search_fields", []):
-        if not isinstance(search_field, index.SearchField) or search_field.field_name == "title":
+        if not isinstance(search_field, SearchField) or search_field.field_name == "title":
             continue
         value = getattr(page, search_field.field_name, "")
         if callable(value):

@@ -4,15 +4,17 @@ queue one indexing task once the transaction commits. Connected in ``SearchConfi
 from __future__ import annotations
 
 from django.db import transaction
+from wagtail.signals import page_published, page_unpublished
 
+from marketplace.domain_events import supplier_profile_changed
 from search.index_entries import Kind
+from search.tasks import index_object
+from tenders.domain_events import need_changed, tender_changed
 
 
 def _queue(kind: str, object_id) -> None:
     """Queue the indexing task once the transaction commits. ``robust``: a broker that is down
     is logged and does not fail the change that was just committed (a rebuild repairs it)."""
-    from search.tasks import index_object
-
     if object_id is not None:
         object_id = int(object_id)
         # A lambda, not functools.partial: Django logs a failing robust hook by its __qualname__,
@@ -41,11 +43,6 @@ def on_page_unpublished(sender, *, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from wagtail.signals import page_published, page_unpublished
-
-    from marketplace.domain_events import supplier_profile_changed
-    from tenders.domain_events import need_changed, tender_changed
-
     tender_changed.connect(on_tender_changed, dispatch_uid="search.tender_changed")
     need_changed.connect(on_need_changed, dispatch_uid="search.need_changed")
     supplier_profile_changed.connect(

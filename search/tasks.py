@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from search import indexing
 from search.backends.base import SearchUnavailable
 
 
@@ -17,13 +18,9 @@ from search.backends.base import SearchUnavailable
 )
 def index_object(kind: str, object_id: int) -> str:
     """(Re)index the object, or remove it when it is no longer searchable. Idempotent."""
-    from search.indexing import index_object as run
-
-    return run(kind, object_id)
+    return indexing.index_object(kind, object_id)
 
 
 @shared_task(name="search.rebuild_index", acks_late=True)
 def rebuild_index(kind: str) -> int:
-    from search.indexing import rebuild
-
-    return rebuild(kind)
+    return indexing.rebuild(kind)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the protocol itself loads no models
     from django.db.models import QuerySet
 
     from marketplace.models import SupplierProfile
