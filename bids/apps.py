@@ -7,6 +7,8 @@ class BidsConfig(AppConfig):
     verbose_name = _("Bids, opening, evaluation and award")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules use the models, which are loaded only
+        # once the app registry is ready (Django's AppConfig.ready contract).
         from bids import checks, receivers  # noqa: F401  (system checks and domain events)
         from bids.audit_visibility import sealed_bid_events_q
         from marketplace.audit_visibility import register_sealed_filter

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
+from bids.models import Bid
+from bids.public import opened_q
+
 
 def sealed_bid_events_q() -> Q:
-    from bids.models import Bid
-    from bids.public import opened_q
-
     sealed = (
         Bid.objects.exclude(opened_q())
         .annotate(object_key=Cast("pk", CharField()))

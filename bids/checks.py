@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from bids.crypto import keyring
+
 
 @checks.register(checks.Tags.security)
 def bid_keys_check(app_configs, **kwargs):
-    from bids.crypto import keyring
-
     try:
         keyring()
     except ImproperlyConfigured as exc:

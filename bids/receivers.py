@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from bids.services.award import bidders_notify_cancelled, bidders_notify_changed
 from marketplace.outbox import outbox_enqueue, outbox_handler
 from tenders.domain_events import tender_changed
 
@@ -38,13 +39,9 @@ def tender_amended(sender, *, tender_id: int, event: str, version: int = 0, **kw
 
 @outbox_handler
 def bidders_cancelled_deliver(*, tender_id: int) -> None:
-    from bids.services.award import bidders_notify_cancelled
-
     bidders_notify_cancelled(tender_id=tender_id)
 
 
 @outbox_handler
 def bidders_changed_deliver(*, tender_id: int, event: str, version: int) -> None:
-    from bids.services.award import bidders_notify_changed
-
     bidders_notify_changed(tender_id=tender_id, event=event, version=version)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bids import crypto
+from bids.espd.roles import answerers
 from bids.models import Bid, EspdResponse
 from bids.services import sealing
 from marketplace.models import AuditEvent, Organisation
@@ -57,8 +58,6 @@ def unseal_all(bid: Bid, *, key: bytes | None = None) -> dict[int, Unsealed]:
 def stamp_receipt(bid: Bid, unsealed: dict[int, Unsealed]) -> list[dict[str, Any]]:
     """Under the bid's lock at submission: hash each response, stamp its row, and return the
     receipt's entries, the answering organisations first in their order (lead, members)."""
-    from bids.espd.services import answerers
-
     responses = list(
         EspdResponse.objects.filter(bid=bid).select_related("organisation").order_by("pk")
     )

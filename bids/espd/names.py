@@ -6,6 +6,8 @@ without a Bokmål name here shows its English name.
 
 from __future__ import annotations
 
+from marketplace.i18n import in_active_language
+
 NAMES_NB: dict[str, str] = {
     # Exclusion grounds (FOA § 24-2)
     "crime-org": "Deltakelse i en kriminell organisasjon",
@@ -190,6 +192,4 @@ QUESTIONS_NB: dict[str, str] = {
 
 def question_text(description: str) -> str:
     """A question of the taxonomy in the active language (English when there is no Bokmål)."""
-    from marketplace.i18n import in_active_language
-
     return in_active_language(QUESTIONS_NB.get(description, description), description)

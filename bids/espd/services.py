@@ -23,11 +23,12 @@ from bids.espd import requirements as espd_requirements
 from bids.espd.lots import bid_lot_ids
 from bids.espd.names import ALWAYS_CODES, DEFAULT_CODES
 from bids.espd.request_xml import procedure_of
+from bids.espd.roles import answerers, role_of
 from bids.espd.taxonomy import groups
 from bids.espd.xml import CriterionXml, Party, ResponseDocument, build_response
-from bids.models import Bid, ConsortiumMember, EspdCriterion, EspdRequest, EspdResponse
+from bids.models import Bid, EspdCriterion, EspdRequest, EspdResponse
 from bids.services import sealing
-from bids.services.bids import BidError, lock_bid, require_before_deadline, require_draft
+from bids.services.guards import BidError, lock_bid, require_before_deadline, require_draft
 from marketplace.errors import InvalidTransition, PermissionDenied
 from marketplace.models import Organisation
 from marketplace.policy import Action, user_can
@@ -124,34 +125,6 @@ def espd_request_set(
 
 
 # --- Who answers ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answerer:
-    organisation: Organisation
-    role: str  # EspdResponse.Role
-
-
-def answerers(bid: Bid) -> list[Answerer]:
-    """The lead supplier and every consortium member that has not declined, with its role."""
-    members = [
-        m
-        for m in bid.consortium_members.select_related("organisation")
-        if m.organisation_id and m.status != ConsortiumMember.Status.DECLINED
-    ]
-    if not members:
-        return [Answerer(bid.supplier, EspdResponse.Role.SOLE)]
-    return [
-        Answerer(bid.supplier, EspdResponse.Role.LEAD),
-        *[Answerer(m.organisation, EspdResponse.Role.MEMBER) for m in members],
-    ]
-
-
-def role_of(bid: Bid, organisation: Organisation) -> str | None:
-    for answerer in answerers(bid):
-        if answerer.organisation.pk == organisation.pk:
-            return answerer.role
-    return None
 
 
 def _require_answerer(by, bid: Bid, organisation: Organisation) -> str:

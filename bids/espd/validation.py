@@ -67,6 +67,8 @@ def _executables(kind: str) -> list:
         cache = _local.executables = {}
     key = (kind, str(edm_dir()))
     if key not in cache:
+        # Loaded on first use on purpose: Saxon is a large native library that only the
+        # validation of an ESPD document needs (not every process that imports this module).
         from saxonche import PySaxonProcessor
 
         processor = PySaxonProcessor(license=False)

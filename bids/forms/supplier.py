@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.no import orgnr
 
 from bids.content import BidContent, Subcontractor
 from bids.services.bids import lot_choices
@@ -126,9 +128,6 @@ class SubcontractorForm(forms.Form):
     )
 
     def clean_org_number(self):
-        from stdnum.exceptions import ValidationError as StdnumError
-        from stdnum.no import orgnr
-
         try:
             return orgnr.validate(self.cleaned_data["org_number"])
         except StdnumError:

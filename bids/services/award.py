@@ -27,7 +27,7 @@ from marketplace.models import NotificationKind
 from marketplace.services.audit import audit_record, canonical_json
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
-from tenders.models import Lot, Tender
+from tenders.models import Follow, Lot, Tender
 from tenders.services.tenders import (
     lock,
     tender_mark_awarded,
@@ -321,8 +321,6 @@ def bidders_notify_changed(*, tender_id: int, event: str, version: int) -> int:
     moved (they are not made followers: see ``bid_start``). People who follow the tender anyway
     hear it from the follow and are skipped here. Keys carry the tender's version, so a repeat
     tells nobody twice. Returns how many people were told."""
-    from tenders.models import Follow
-
     tender = Tender.objects.filter(pk=tender_id).first()
     if tender is None or tender.is_external:
         return 0

@@ -9,10 +9,11 @@ PNG, JPEG — no macros, no zip bombs, unsafe or encrypted package entries, the 
 plaintext, printed on the receipt) and encrypted (``bids.crypto`` chunked format) into a
 temporary file that is moved into place, so a 200 MB file never sits in memory.
 
-Virus scanning (``CLAMD_URL``): the document is stored ``pending`` and a task decrypts it chunk by
-chunk in the worker's memory and streams the plaintext to clamd (the plaintext never touches the
-disk; the server holds the keys anyway). A pending, infected or failed document cannot be
-downloaded, and a bid holding one cannot be submitted (``scan_problems``).
+Virus scanning (``CLAMD_URL``): the document is stored ``pending`` and a task
+(:func:`scan_bid_document`, defined here) decrypts it chunk by chunk in the worker's memory and
+streams the plaintext to clamd (the plaintext never touches the disk; the server holds the keys
+anyway). A pending, infected or failed document cannot be downloaded, and a bid holding one
+cannot be submitted (``scan_problems``).
 
 The file name and title go into ``sealed_meta``; the row keeps only the detected type, the size
 and the SHA-256 of the plaintext. :func:`document_plaintext_stream` reads a document back as
@@ -25,6 +26,7 @@ import datetime
 import hashlib
 from collections.abc import Iterable, Iterator
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
@@ -34,13 +36,7 @@ from django.utils.translation import gettext as _
 
 from bids.models import Bid, BidDocument
 from bids.services import sealing
-from bids.services.bids import (
-    documents_size,
-    lock_bid,
-    require_before_deadline,
-    require_draft,
-    require_prepare,
-)
+from bids.services.guards import lock_bid, require_before_deadline, require_draft, require_prepare
 from marketplace import clamd
 from marketplace.services.audit import audit_record
 from marketplace.services.scans import document_scan
@@ -84,6 +80,11 @@ def check_bid_upload(uploaded, *, bid: Bid) -> CheckedUpload:
         )
     check_quota(bid.supplier_id, size)
     return checked
+
+
+def documents_size(bid: Bid) -> int:
+    """Bytes of the documents attached to ``bid``."""
+    return bid.documents.aggregate(total=Sum("size"))["total"] or 0
 
 
 def storage_used(organisation_id: int) -> int:
@@ -158,8 +159,6 @@ def document_upload(
         document.file.delete(save=False)
         raise
     if document.scan_status == clamd.ScanStatus.PENDING:
-        from bids.tasks import scan_bid_document
-
         pk = document.pk
         transaction.on_commit(lambda: scan_bid_document.delay(pk))
     return document
@@ -283,6 +282,14 @@ def document_scan_run(*, document_id: int) -> str | None:
             _("a document of your bid for %(tender)s") % {"tender": document.bid.tender.reference}
         ),
     )
+
+
+@shared_task(name="bids.scan_bid_document", acks_late=True)
+def scan_bid_document(document_id: int) -> str | None:
+    """The task: scan one pending bid document; a scanner outage leaves it pending for the
+    sweeper (``bids.tasks.scan_pending_documents``). It lives beside its service because
+    :func:`document_upload` schedules it; ``bids.tasks`` sits above the services."""
+    return document_scan_run(document_id=document_id)
 
 
 def documents_pending_scan() -> list[int]:

@@ -30,32 +30,33 @@ from bids.content import BidContent, Subcontractor
 from bids.espd.integrity import Unsealed
 from bids.espd.integrity import stamp_receipt as stamp_espd_receipt
 from bids.espd.integrity import unseal_all as unseal_espd_responses
+from bids.espd.services import copy_responses as copy_espd_responses
 from bids.models import Bid, BidDocument, ConsortiumMember
 from bids.services import sealing
-from bids.services.completeness import (
-    WHOLE_CONTRACT,
-    completeness_problems,
-    documents_size,
-    lot_choices,
+from bids.services.bid_files import copy_documents, delete_files, documents_size
+from bids.services.completeness import WHOLE_CONTRACT, completeness_problems, lot_choices
+from bids.services.consortium import link_registered_members, notify_invited_on_commit
+from bids.services.guards import (
+    BidError,
+    DeadlinePassed,
+    deadline_message,
+    lock_bid,
+    lock_supplier_on,
+    require_before_deadline,
+    require_draft,
+    require_open_for_bids,
+    require_prepare,
+    require_received_in_time,
 )
-from marketplace.errors import DomainError, InvalidTransition, PermissionDenied
-from marketplace.formatting import format_date, format_time
+from bids.services.receipts import receipt_send_on_commit
+from marketplace.errors import InvalidTransition, PermissionDenied
 from marketplace.models import Organisation
-from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders.lifecycle import deadline_passed
-from tenders.models import Source, Tender
+from tenders.models import Tender
 from tenders.services.locks import lock_shared as lock_tender_shared
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without 0/O and 1/I
-
-
-class BidError(DomainError):
-    code = "bid_error"
-
-
-class DeadlinePassed(BidError):
-    code = "bid_deadline_passed"
 
 
 class BidIncomplete(BidError):
@@ -66,81 +67,6 @@ class BidIncomplete(BidError):
     def __init__(self, problems: list[tuple[str | None, str]]):
         super().__init__(" ".join(message for _field, message in problems), code=self.code)
         self.problems = problems
-
-
-# --- Helpers ----------------------------------------------------------------------------------
-
-
-def require_prepare(by, obj) -> None:
-    if not user_can(by, Action.BID_PREPARE, obj):
-        raise PermissionDenied(_("You may not work on bids for this organisation."))
-
-
-def deadline_message(tender: Tender) -> str:
-    deadline = tender.submission_deadline
-    return _(
-        "The deadline passed at %(time)s (Oslo time) on %(date)s; your bid was not submitted."
-    ) % {"time": format_time(deadline), "date": format_date(deadline)}
-
-
-def require_before_deadline(tender: Tender, now: datetime.datetime) -> None:
-    if deadline_passed(tender.submission_deadline, now):
-        raise DeadlinePassed(deadline_message(tender), code="bid_deadline_passed")
-    if tender.status != Tender.Status.PUBLISHED:
-        raise BidError(_("This tender is not open for bids."), code="bid_tender_not_open")
-
-
-def require_received_in_time(tender: Tender, received_at: datetime.datetime) -> None:
-    """A submission received at ``received_at`` is on time when that is before the deadline as
-    committed. The tender must still take bids: published, or closed by the clock after the
-    request came in and not yet opened (the periodic close runs on the minute, as deadlines do).
-    """
-    if (
-        tender.status == Tender.Status.CLOSED
-        and tender.submission_deadline is not None
-        and not deadline_passed(tender.submission_deadline, received_at)
-        and not sealing.tender_is_open(tender)
-    ):
-        return
-    require_before_deadline(tender, received_at)
-
-
-def require_open_for_bids(tender: Tender, now: datetime.datetime) -> None:
-    if tender.source != Source.OWN or tender.status != Tender.Status.PUBLISHED:
-        raise BidError(
-            _("Bids on this tender are not made on Pilotmarked."), code="bid_tender_not_open"
-        )
-    if deadline_passed(tender.submission_deadline, now):
-        raise DeadlinePassed(
-            _("The deadline for bids on this tender has passed."), code="bid_deadline_passed"
-        )
-
-
-def lock_bid(bid: Bid) -> Bid:
-    """The bid's row, locked; its tender and supplier are read along, not locked (``of``)."""
-    return (
-        Bid.objects.select_for_update(of=("self",))
-        .select_related("tender", "supplier")
-        .get(pk=bid.pk)
-    )
-
-
-def lock_supplier_on(tender: Tender, supplier_id: int) -> Tender:
-    """The tender in share mode, then the supplier's row: one supplier's drafts, versions and
-    withdrawals happen one at a time, while other suppliers (and their submissions) pass, and a
-    change of the tender still waits for all of them. ``FOR NO KEY UPDATE``, so rows that merely
-    point at the supplier (a new bid) are not held up by it."""
-    tender = lock_tender_shared(tender)
-    Organisation.objects.select_for_update(no_key=True).filter(pk=supplier_id).exists()
-    return tender
-
-
-def require_draft(bid: Bid) -> None:
-    if bid.status != Bid.Status.DRAFT:
-        raise InvalidTransition(
-            _("Only a draft can be changed; make a new version of a submitted bid."),
-            code="bid_not_draft",
-        )
 
 
 def _status_data(bid: Bid) -> dict:
@@ -322,9 +248,6 @@ def bid_submit(
 
 @transaction.atomic
 def _submit_prepared(*, bid: Bid, by, received_at: datetime.datetime, prepared: _Prepared) -> Bid:
-    from bids.services.consortium import link_registered_members
-    from bids.services.receipts import receipt_send_on_commit
-
     tender = lock_tender_shared(bid.tender)  # a deadline change that commits first wins
     bid = lock_bid(bid)
     bid.tender = tender
@@ -415,10 +338,6 @@ def bid_new_version(*, bid: Bid, by, now: datetime.datetime | None = None) -> Bi
 
     Consortium members are invited again and must confirm the new version.
     """
-    from bids.espd.services import copy_responses as copy_espd_responses
-    from bids.services.bid_files import copy_documents, delete_files
-    from bids.services.consortium import notify_invited_on_commit
-
     require_prepare(by, bid)
     tender = lock_supplier_on(bid.tender, bid.supplier_id)  # documents are re-encrypted below
     now = now or timezone.now()
@@ -485,8 +404,15 @@ __all__ = [
     "bid_withdraw",
     "clean_content",
     "completeness_problems",
+    "deadline_message",
     "documents_size",
+    "lock_bid",
+    "lock_supplier_on",
     "lot_choices",
     "read_content",
+    "require_before_deadline",
+    "require_draft",
+    "require_open_for_bids",
+    "require_prepare",
     "require_received_in_time",
 ]

@@ -1,14 +1,18 @@
 """What a bid on a tender consists of: the lots it can be bid on, and everything that keeps a
-draft from being submitted. Reads only; ``bids.services.bids`` does the writing."""
+draft from being submitted (its own rules, the documents' virus scans from
+``bids.services.bid_files``, the ESPD from ``bids.espd.services``). Reads only;
+``bids.services.bids`` does the writing."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from bids.content import BidContent
+from bids.espd.services import espd_problems
 from bids.models import Bid, ConsortiumMember
+from bids.services.bid_files import documents_size, scan_problems
 from tenders.models import Tender
 
 # A tender that is not divided into lots is bid on as one whole: its "lot" is this key.
@@ -26,14 +30,8 @@ def lot_choices(tender: Tender) -> list[tuple[int, str]]:
     ]
 
 
-def documents_size(bid: Bid) -> int:
-    return bid.documents.aggregate(total=Sum("size"))["total"] or 0
-
-
 def completeness_problems(bid: Bid, content: BidContent) -> list[tuple[str | None, str]]:
     """Everything that keeps the bid from being submitted, as (field, message)."""
-    from bids.services.bid_files import scan_problems
-
     tender = bid.tender
     problems: list[tuple[str | None, str]] = scan_problems(bid)
     if not content.prices:
@@ -81,13 +79,9 @@ def completeness_problems(bid: Bid, content: BidContent) -> list[tuple[str | Non
                     % {"name": member.organisation.name},
                 )
             )
-    from bids.espd.services import espd_problems
-
     problems.extend(espd_problems(bid))
     total = documents_size(bid)
     if total > settings.BID_TOTAL_MAX_BYTES:
-        from django.template.defaultfilters import filesizeformat
-
         problems.append(
             (
                 None,

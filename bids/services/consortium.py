@@ -16,8 +16,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.no import orgnr
 
 from bids.models import Bid, ConsortiumMember
-from bids.services.bids import BidError, lock_bid, require_before_deadline, require_draft
-from bids.services.bids import require_prepare as require_lead
+from bids.services.guards import BidError, lock_bid, require_before_deadline, require_draft
+from bids.services.guards import require_prepare as require_lead
 from marketplace.errors import InvalidTransition, PermissionDenied
 from marketplace.models import NotificationKind, Organisation
 from marketplace.policy import Action, user_can

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bids import crypto
-from bids.models import Bid, BidDocument, ConsortiumMember, EvaluatorAssignment
+from bids.models import Bid, BidDocument, ConsortiumMember, EvaluatorAssignment, TenderOpening
 from marketplace.errors import PermissionDenied
 from marketplace.policy import Action, user_can, user_can_as_named
 from marketplace.services.audit import audit_record
@@ -58,8 +58,6 @@ def tender_is_open(tender) -> bool:
 
 
 def _has_opening(tender) -> bool:
-    from bids.models import TenderOpening
-
     try:
         tender.opening  # noqa: B018  (a reverse one-to-one raises when there is none)
     except TenderOpening.DoesNotExist:
