@@ -14,6 +14,13 @@ hashes: neither the cache nor the table holds an address or an e-mail address.
 - The API uses the same counter through ``marketplace.api.auth.AddressRateThrottle``.
 
 Rates are ``"<count>/<period>"`` in ``settings.THROTTLE_RATES``: ``"60/min"``, ``"5/15min"``.
+
+Why not a library (checked for issue 17): django-ratelimit and DRF's own throttles count only in
+Django's cache, so with Redis down they let everyone through, refuse everyone or answer 500, and
+DRF's keys carry the raw address; ``limits`` stores only in memory, Redis, Memcached, MongoDB or
+etcd, with no SQL store and no switch to one during an outage. None keeps a limit through a
+Redis outage in the database we already run, so this counter stays; the API reaches it through a
+DRF throttle.
 """
 
 from __future__ import annotations
