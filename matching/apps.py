@@ -7,4 +7,4 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching, partners and alerts")
 
     def ready(self) -> None:
-        from matching import receivers  # noqa: F401  (domain events of needs and tenders)
+        from matching import receivers  # noqa: F401  (connects them; needs the app registry ready)

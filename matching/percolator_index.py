@@ -105,6 +105,7 @@ def index_searches(searches: Iterable[SavedSearch], *, client=None) -> int:
 
 
 def _es_errors() -> tuple[type[Exception], ...]:
+    # loaded when asked: elasticsearch is imported only on the backend that uses it
     from elasticsearch import exceptions as es_exceptions
 
     return (es_exceptions.ConnectionError, es_exceptions.TransportError)

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import OperationalError as DatabaseError
 from kombu.exceptions import OperationalError
 
+from matching import percolator_index
+from matching.models import AlertFanout, SavedSearch
 from matching.services import alerts
 
 logger = logging.getLogger(__name__)
@@ -30,8 +32,6 @@ _RETRY = {
 @shared_task(name="matching.fan_out_alerts", **_RETRY)
 def fan_out_alerts(fanout_id: int) -> int:
     count = alerts.alert_fanout_run(fanout_id=fanout_id)
-    from matching.models import AlertFanout
-
     fanout = AlertFanout.objects.get(pk=fanout_id)
     deliver_alerts.delay(fanout.kind, fanout.object_id, fanout.version)
     return count
@@ -66,9 +66,6 @@ def sweep_alerts() -> dict[str, int]:
 )
 def percolator_sync(search_ids: list[int]) -> int:
     """Store (or drop) these saved searches in the Elasticsearch percolator index."""
-    from matching import percolator_index
-    from matching.models import SavedSearch
-
     if not percolator_index.uses_percolator():
         return 0
     present = list(SavedSearch.objects.filter(pk__in=search_ids))

@@ -34,7 +34,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import Organisation, SmeCategory, SupplierProfile
+from marketplace.models import County, Municipality, Organisation, SmeCategory, SupplierProfile
 from marketplace.models.classification import cpv_prefix, cpv_range
 from matching.scoring import branch_code
 
@@ -172,8 +172,6 @@ class _Sql:
 
 
 def _tables() -> dict[str, str]:
-    from marketplace.models import County, Municipality, Organisation
-
     return {
         "links": SupplierProfile.cpv_codes.through._meta.db_table,
         "munis": SupplierProfile.delivery_municipalities.through._meta.db_table,

@@ -30,6 +30,7 @@ from django.utils.html import strip_tags
 
 from marketplace.models import (
     Certification,
+    County,
     CpvCode,
     Municipality,
     SupplierProfile,
@@ -460,8 +461,6 @@ def cpv_names(codes: Iterable[str]) -> dict[str, tuple[str, str]]:
 
 def place_names(numbers: Iterable[str]) -> dict[str, str]:
     """Names of municipalities and counties by number (four digits and two: none collide)."""
-    from marketplace.models import County
-
     numbers = list(numbers)
     municipalities = (
         Municipality.objects.filter(number__in=numbers).order_by().values_list("number", "name")

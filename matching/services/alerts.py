@@ -30,6 +30,8 @@ from marketplace.models import Municipality, NotificationKind, SupplierProfile, 
 from marketplace.models.classification import cpv_under_q
 from marketplace.services.notification_batches import notify_many
 from marketplace.services.organisations import default_language_path
+from marketplace.task_names import task_named
+from matching import percolator_index
 from matching.models import Alert, AlertFanout, SavedSearch
 from matching.selectors.candidates import ancestors
 from matching.selectors.facts import tender_codes
@@ -188,8 +190,6 @@ def matching_search_ids(target: AlertTarget) -> list[int]:
     On Elasticsearch the percolator answers (``matching.percolator_index``); when it cannot, and on
     the database backend, an SQL prefilter by CPV branch and area, then the words in Python.
     """
-    from matching import percolator_index
-
     if percolator_index.uses_percolator():
         try:
             found = percolator_index.percolate(target)
@@ -251,10 +251,8 @@ def alert_fanout_enqueue(*, kind: str, object_id: int, event: str) -> AlertFanou
 
 
 def _send_fanout(fanout_id: int) -> None:
-    from matching.tasks import fan_out_alerts
-
     try:
-        fan_out_alerts.delay(fanout_id)
+        task_named("matching.fan_out_alerts").delay(fanout_id)  # matching.tasks
     except OperationalError:
         # The broker is down: the outbox row stays open and the sweeper sends it again.
         logger.warning("broker unreachable; alert fan-out %s left to the sweeper", fanout_id)
@@ -384,8 +382,8 @@ def alerts_deliver(*, kind: str, object_id: int, version: str, limit: int | None
 def alerts_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Re-send what a lost broker or a crashed worker left: open outbox rows and undelivered
     alerts older than ``ALERT_SWEEP_AFTER_SECONDS``."""
-    from matching.tasks import deliver_alerts, fan_out_alerts
-
+    fan_out_alerts = task_named("matching.fan_out_alerts")  # matching.tasks
+    deliver_alerts = task_named("matching.deliver_alerts")
     now = now or timezone.now()
     before = now - datetime.timedelta(seconds=settings.ALERT_SWEEP_AFTER_SECONDS)
     open_rows = list(

@@ -11,6 +11,8 @@ from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
+from marketplace.task_names import task_named
+from matching import percolator_index
 from matching.models import MatchInvitation, PartnerInterest, SavedSearch
 from tenders.models import Lot, Tender
 from tenders.selectors.dialogue import SUPPLIER_ACTING_ROLES
@@ -44,11 +46,9 @@ def _search_data(search: SavedSearch) -> dict:
 
 def _percolator_sync_on_commit(search_ids: list[int]) -> None:
     """On Elasticsearch, keep the percolator index of saved searches true after commit."""
-    from matching import percolator_index
-    from matching.tasks import percolator_sync
-
     if percolator_index.uses_percolator():
         ids = list(search_ids)
+        percolator_sync = task_named("matching.percolator_sync")  # matching.tasks
         # robust: Elasticsearch being down must not fail the request; the task retries, and
         # the fan-out falls back to the SQL prefilter meanwhile.
         transaction.on_commit(lambda: percolator_sync.delay(ids), robust=True)
