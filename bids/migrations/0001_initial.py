@@ -12,6 +12,7 @@ from django.db import migrations, models
 import bids.models.bids
 import marketplace.validators
 import tenders.storage
+from marketplace.migration_operations import render_once
 
 
 class Migration(migrations.Migration):
@@ -1042,3 +1043,5 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    # Each run of new models is added to the migration state at once (render_once says why).
+    operations = render_once(operations)

@@ -8,6 +8,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from marketplace.migration_operations import render_once
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -1560,3 +1562,5 @@ class Migration(migrations.Migration):
             bases=("wagtailcore.page",),
         ),
     ]
+    # Each run of new models is added to the migration state at once (render_once says why).
+    operations = render_once(operations)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import marketplace.validators
+from marketplace.migration_operations import render_once
 
 
 class Migration(migrations.Migration):
@@ -1347,3 +1348,5 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+    # Each run of new models is added to the migration state at once (render_once says why).
+    operations = render_once(operations)

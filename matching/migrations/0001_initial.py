@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from marketplace.migration_operations import render_once
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -338,3 +340,5 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+    # Each run of new models is added to the migration state at once (render_once says why).
+    operations = render_once(operations)

@@ -8,6 +8,7 @@ from django.db import migrations, models
 
 import tenders.models.tenders
 import tenders.storage
+from marketplace.migration_operations import render_once
 
 
 class Migration(migrations.Migration):
@@ -1584,3 +1585,5 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    # Each run of new models is added to the migration state at once (render_once says why).
+    operations = render_once(operations)
