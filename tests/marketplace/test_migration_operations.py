@@ -1,4 +1,4 @@
-"""CreateModels: the same migration state and tables as separate CreateModel steps, rendered once."""
+"""CreateModels: the same migration state and tables as separate CreateModel steps, one render."""
 
 from __future__ import annotations
 
