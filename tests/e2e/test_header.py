@@ -1,4 +1,6 @@
-"""The site header: one row at 1280 px for every role in both languages, compact at 320 px.
+"""The site header: one row at 1280 px for every role in both languages, and for the role with
+every menu from 1024 px (where the full navigation starts) without overlapping items; compact at
+320 px.
 
 Measured in Chromium (issue 18): signed in, the header wrapped into three rows at 1280 px and
 took about 300 px of a 320 px wide screen. The signed-in person's own pages now sit behind "My
@@ -99,6 +101,43 @@ def test_the_header_is_one_row_at_1280_px(new_page, role, language):
     # nothing of the navigation is hidden behind a "Menu" button on a wide screen
     assert not page.locator(".site-menu > summary").is_visible()
     assert page.get_by_role("navigation", name="Main menu" if language == "en" else "Hovedmeny")
+    assert page.locator(".language-switch").is_visible()
+
+
+NO_OVERLAP = """() => {
+  const header = document.querySelector(".site-header");
+  const items = [...header.querySelectorAll(ROW_ITEMS)].filter((el) => el.getClientRects().length);
+  const boxes = items.map((el) => ({
+    name: el.className || el.tagName, r: el.getBoundingClientRect(),
+  }));
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+    if (a.r.left < b.r.right - 0.5 && b.r.left < a.r.right - 0.5
+        && a.r.top < b.r.bottom - 0.5 && b.r.top < a.r.bottom - 0.5) {
+      overlaps.push(`${a.name} / ${b.name}`);
+    }
+  }));
+  return {overlaps, scrollWidth: document.documentElement.scrollWidth};
+}""".replace("ROW_ITEMS", repr(ROW_ITEMS))
+
+
+@pytest.mark.parametrize("language", PAGES)
+@pytest.mark.parametrize("width", [1024, 1050, 1100])
+def test_the_longest_header_is_one_row_without_overlap_from_1024_px(new_page, width, language):
+    """Where the full navigation starts (64rem), the role with every menu still fits one row."""
+    page = new_page(width=width, user=_editor_and_admin())
+
+    page.goto(PAGES[language])
+
+    boxes = page.evaluate(HEADER_BOXES)
+    assert boxes["header"]["height"] <= ONE_ROW_PX, boxes
+    middles = [(item["top"] + item["bottom"]) / 2 for item in boxes["items"]]
+    assert max(middles) - min(middles) < 8, f"the header's items are on more than one row: {boxes}"
+    layout = page.evaluate(NO_OVERLAP)
+    assert layout["overlaps"] == [], layout
+    assert layout["scrollWidth"] <= width, layout
+    assert not page.locator(".site-menu > summary").is_visible()
+    assert page.locator(".account-menu > summary").is_visible()
     assert page.locator(".language-switch").is_visible()
 
 
