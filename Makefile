@@ -23,20 +23,31 @@ $(BIN)/python:
 
 # What running needs (the runtime dependencies, Designsystemet's CSS); `make run` stops here.
 # Only the dependencies: manage.py runs from this folder, so the project itself needs no install
-# (no build environment, no editable wheel); the venv's own pip is new enough (no upgrade step).
-# --no-compile: Python compiles the modules it imports on first use instead of pip compiling
-# every file of every package. The CSS is fetched while pip installs.
+# (no build environment, no editable wheel). uv (pinned, put in the venv by pip) installs them:
+# about 1 s from its cache and 5 s from PyPI, where pip takes about 20 s from a warm cache. Where
+# uv cannot be had or cannot reach an index (pip may be set up for a local one), pip installs
+# them instead. Neither byte-compiles: Python compiles the modules it imports on first use.
+# The CSS is fetched meanwhile.
+UV_VERSION := 0.13.10
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+define install_packages
+if [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); then :; \
+else $(PIP) install --quiet --quiet --no-compile $(1); fi
+endef
+
 $(VENV)/.installed: pyproject.toml package-lock.json scripts/fetch_frontend.py | $(BIN)/python
 	@echo "Installing Pilotmarked's Python packages into $(VENV) (quiet; the first time takes a while)"
 	@$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > $(VENV)/requirements.txt
+	@$(PIP) install --quiet --quiet uv==$(UV_VERSION) || echo "(uv could not be installed: pip installs the packages)"
 	@$(BIN)/python scripts/fetch_frontend.py & frontend=$$!; \
-	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --no-compile -r $(VENV)/requirements.txt; \
+	$(call install_packages,-r $(VENV)/requirements.txt); \
 	pip=$$?; wait $$frontend && [ $$pip -eq 0 ]
 	@touch $@
 
 # What testing and linting add on top (the [test] and [dev] extras of pyproject.toml).
+TEST_EXTRAS := -e '.[test,dev]'
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	@$(call install_packages,$(TEST_EXTRAS))
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv with what running needs (Python packages, Designsystemet CSS)
