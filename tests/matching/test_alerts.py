@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from marketplace.errors import DomainError
 from marketplace.models import Notification
-from matching.models import Alert, AlertFanout
-from matching.services.alerts import alert_fanout_run, alerts_sweep, words_match
+from matching.models import Alert, AlertFanout, SavedSearch
+from matching.services.alerts import (
+    alert_fanout_enqueue,
+    alert_fanout_run,
+    alerts_sweep,
+    words_match,
+)
 from matching.services.searches import saved_search_create
 from matching.tasks import fan_out_alerts
 from tenders.services import tenders as tender_services
@@ -88,7 +97,6 @@ def test_an_amendment_is_a_new_version_and_alerts_again(
     draft.refresh_from_db()
     # the next version, as an amendment writes it (the outbox path is the same)
     type(draft).objects.filter(pk=draft.pk).update(version=2)
-    from matching.services.alerts import alert_fanout_enqueue
 
     with django_capture_on_commit_callbacks(execute=True):
         alert_fanout_enqueue(kind="tender", object_id=draft.pk, event="amended")
@@ -137,14 +145,10 @@ def test_sweeper_resends_a_fanout_the_broker_lost(
     search(supplier, supplier_admin, cpv_codes=[cpv["72000000"]])
     # given the tender is published but the fan-out task never ran (no on-commit execution)
     tender_services.tender_publish(tender=draft, by=procurement_officer)
-    from matching.services.alerts import alert_fanout_enqueue
 
     fanout = alert_fanout_enqueue(kind="tender", object_id=draft.pk, event="published")
     assert fanout.done_at is None and Alert.objects.count() == 0
     # when the sweeper runs later
-    import datetime
-
-    from django.utils import timezone
 
     result = alerts_sweep(now=timezone.now() + datetime.timedelta(hours=1))
     # then the alert is written and delivered
@@ -174,12 +178,6 @@ def test_another_organisation_cannot_save_for_a_supplier(supplier, procurement_o
 
 
 def test_seed_demo_matching_is_idempotent(supplier, supplier_admin, startup_profile):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from matching.models import SavedSearch
-
     call_command("seed_demo_matching", stdout=StringIO())
     call_command("seed_demo_matching", stdout=StringIO())
     assert SavedSearch.objects.filter(organisation=supplier).count() == 2

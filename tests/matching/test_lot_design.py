@@ -22,7 +22,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
+from marketplace.errors import DomainError
 from marketplace.models import AuditEvent
 from matching.lot_design.design import lot_design
 from matching.lot_design.justification import (
@@ -35,7 +37,7 @@ from matching.lot_design.justification import (
 from matching.lot_design.tally import LARGE, MEDIUM, SMALL, STARTUP, UNKNOWN
 from matching.selectors.tenders import tender_to_match
 from tenders.models import Tender
-from tests.factories import ListedSupplierProfileFactory, LotFactory, TenderFactory
+from tests.factories import ListedSupplierProfileFactory, LotFactory, TenderFactory, cpv_code
 
 
 @pytest.fixture
@@ -84,8 +86,6 @@ def registry(cpv, places, db):
 
 
 def _code(code: str):
-    from tests.factories import cpv_code
-
     return cpv_code(code, name_en="Refuse services", name_nb="Renovasjon")
 
 
@@ -211,8 +211,6 @@ def test_no_codes_counts_nothing(procurement_officer, buyer, buyer_unit, registr
 
 
 def test_prefill_states_the_figures(procurement_officer, draft, registry, settings):
-    from django.utils import translation
-
     # the page builds the figures and the text in one request, in its language
     with translation.override("en"):
         text = justification_prefill(_design(procurement_officer, draft))
@@ -244,8 +242,6 @@ def test_saving_the_justification_keeps_it_with_the_figures(procurement_officer,
 
 
 def test_a_published_tender_keeps_its_justification(procurement_officer, draft, registry):
-    from marketplace.errors import DomainError
-
     Tender.objects.filter(pk=draft.pk).update(status=Tender.Status.PUBLISHED)
     draft.refresh_from_db()
     design = _design(procurement_officer, draft)
@@ -256,8 +252,6 @@ def test_a_published_tender_keeps_its_justification(procurement_officer, draft, 
 
 
 def test_a_divided_tender_needs_no_justification(procurement_officer, draft, registry):
-    from marketplace.errors import DomainError
-
     LotFactory(tender=draft, number=1)
     LotFactory(tender=draft, number=2)
     design = _design(procurement_officer, draft)

@@ -16,6 +16,7 @@ from tests.factories import (
     LotFactory,
     MembershipFactory,
     OrganisationUnitFactory,
+    TenderFactory,
     UserFactory,
 )
 from tests.matching.test_lot_design import draft, registry  # noqa: F401 (fixtures)
@@ -141,8 +142,6 @@ def test_a_published_tender_shows_counts_without_the_form(buyer_client, draft, r
 
 
 def test_no_codes_is_an_empty_state(buyer_client, buyer, buyer_unit):
-    from tests.factories import TenderFactory
-
     tender = TenderFactory(buyer=buyer, unit=buyer_unit, main_cpv=None)
 
     page = buyer_client.get("/en" + _url(tender))

@@ -11,6 +11,7 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from matching import percolator_index
 from matching.models import SavedSearch
@@ -131,8 +132,6 @@ def test_the_percolator_answers_which_searches_match(
 def test_the_rebuild_command_says_in_one_line_when_elasticsearch_is_down(
     supplier, supplier_admin, cpv, elasticsearch_down
 ):
-    from django.core.management import CommandError, call_command
-
     saved_search_create(
         organisation=supplier, by=supplier_admin, name="IT", cpv_codes=[cpv["72000000"]]
     )
@@ -141,8 +140,6 @@ def test_the_rebuild_command_says_in_one_line_when_elasticsearch_is_down(
 
 
 def test_the_rebuild_command_refuses_on_the_database_backend(db):
-    from django.core.management import CommandError, call_command
-
     get_backend.cache_clear()
     with pytest.raises(CommandError, match="not Elasticsearch"):
         call_command("alert_percolator", "--rebuild")

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from marketplace.errors import DomainError
 from marketplace.models import Notification, Role
 from matching.models import MatchInvitation, PartnerInterest, SavedSearch
-from matching.services.searches import tender_invite_matched
+from matching.services.searches import saved_search_create, tender_invite_matched
 from tests.conftest import with_totp
 from tests.factories import (
     BuyerFactory,
@@ -124,8 +124,6 @@ def test_supplier_saves_a_search_and_deletes_it(supplier_client, supplier, cpv, 
 
 
 def test_another_supplier_cannot_delete_a_search(client, supplier, supplier_admin, cpv, db):
-    from matching.services.searches import saved_search_create
-
     search = saved_search_create(organisation=supplier, by=supplier_admin, name="S", text="app")
     outsider = UserFactory()
     other = ListedSupplierProfileFactory().organisation
