@@ -50,7 +50,8 @@ def test_a_clean_store_passes_with_a_summary(bids):
         f"Bid integrity intact: 2 submitted bids, 3 documents ({size} bytes decrypted) "
         "match their receipts."
     )
-    assert "checked 2/2 bids, 3 documents" in err
+    assert "  bids checked: 1/2 (50%) [" in err
+    assert "  bids checked: 2/2 (100%) [" in err
 
 
 def test_a_changed_byte_in_a_stored_file_fails_naming_the_document(bids):

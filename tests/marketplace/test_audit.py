@@ -278,9 +278,10 @@ def test_verify_reports_progress_on_stderr():
 
     out, err = verify("--progress-every", "2")
 
-    assert [line.split(" (")[0].strip() for line in err.splitlines()] == [
-        "checked 2 events",
-        "checked 4 events",
+    assert [line.split(" [")[0] for line in err.splitlines()] == [
+        "  events checked: 2/5 (40%)",
+        "  events checked: 4/5 (80%)",
+        "  events checked: 5/5 (100%)",
     ]
     assert out.startswith("Audit chain intact: 5 events")
 

@@ -21,7 +21,7 @@ def _real_file() -> Path:
 
 def _import(path, *args) -> str:
     out = StringIO()
-    call_command("import_cpv", str(path), *args, stdout=out)
+    call_command("import_cpv", str(path), *args, stdout=out, stderr=out)
     return out.getvalue()
 
 
@@ -55,7 +55,8 @@ def test_real_file_imports_every_code_and_second_run_changes_nothing():
     assert it.code_with_check_digit == "72000000-5"
     assert CpvCode.objects.get(code="72212000").parent_id == "72210000"
     assert "9454 created, 0 updated, 0 unchanged" in first
-    assert "1,000 rows checked" in first
+    assert "  rows checked: 1000 [" in first  # progress lines on stderr, not a terminal
+    assert "  rows checked: 9000 [" in first
     assert "0 created, 0 updated, 9454 unchanged" in second
 
 

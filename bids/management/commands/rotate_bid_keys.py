@@ -17,6 +17,7 @@ from django.db import transaction
 from bids import crypto
 from bids.models import Bid
 from bids.services import sealing
+from marketplace.progress import command_progress
 from marketplace.services.audit import audit_record
 
 PROGRESS_EVERY = 100
@@ -44,28 +45,35 @@ class Command(BaseCommand):
         total = len(pks)
         self.stdout.write(f"{total} bids to re-wrap with key {ring.current_id}.")
         changed = 0
-        for number, pk in enumerate(pks, 1):
-            with transaction.atomic():
-                bid = Bid.objects.select_for_update().get(pk=pk)
-                old = bid.kek_id
-                try:
-                    rewrapped = sealing.rewrap(bid, ring=ring)
-                except crypto.SealError:
-                    raise CommandError(
-                        f"The data key of bid {bid.public_id} does not unwrap with key {old}; "
-                        "nothing more was changed."
-                    ) from None
-                if rewrapped:
-                    changed += 1
-                    audit_record(
-                        actor=None,
-                        action="bid.key_rewrapped",
-                        obj=bid,
-                        before={"kek_id": old},
-                        after={"kek_id": bid.kek_id},
-                    )
-            if number % PROGRESS_EVERY == 0 or number == total:
-                self.stdout.write(f"  {number}/{total}")
+        with command_progress(
+            self,
+            verbosity=options["verbosity"],
+            total=total,
+            desc="bids",
+            unit="bids",
+            every=PROGRESS_EVERY,
+        ) as progress:
+            for number, pk in enumerate(pks, 1):
+                with transaction.atomic():
+                    bid = Bid.objects.select_for_update().get(pk=pk)
+                    old = bid.kek_id
+                    try:
+                        rewrapped = sealing.rewrap(bid, ring=ring)
+                    except crypto.SealError:
+                        raise CommandError(
+                            f"The data key of bid {bid.public_id} does not unwrap with key {old}; "
+                            "nothing more was changed."
+                        ) from None
+                    if rewrapped:
+                        changed += 1
+                        audit_record(
+                            actor=None,
+                            action="bid.key_rewrapped",
+                            obj=bid,
+                            before={"kek_id": old},
+                            after={"kek_id": bid.kek_id},
+                        )
+                progress.update(number)
         self.stdout.write(
             self.style.SUCCESS(f"Re-wrapped {changed} bids; all use key {ring.current_id}.")
         )

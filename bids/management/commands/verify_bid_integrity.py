@@ -3,6 +3,9 @@
     manage.py verify_bid_integrity              # every bid that was ever submitted
     manage.py verify_bid_integrity -v 2         # plus a progress line every --progress-every bids
 
+Progress goes to stderr (``marketplace.progress``): a bar on a terminal; where stderr is not a
+terminal, lines with -v 2 only.
+
 A bid's receipt (``bids.services.receipts``) prints the SHA-256 of its canonical content
 (``Bid.content_sha256``), each document's size and SHA-256 of the plaintext
 (``BidDocument.size``, ``.sha256``) and each ESPD response's SHA-256 (``Bid.espd_receipt``,
@@ -35,6 +38,7 @@ from bids.espd.integrity import receipt_problems as espd_receipt_problems
 from bids.models import Bid, BidDocument, EspdResponse
 from bids.services import sealing
 from bids.services.bid_files import document_plaintext_stream
+from marketplace.progress import command_progress
 
 CHUNK_SIZE = 200
 
@@ -127,7 +131,10 @@ class Command(BaseCommand):
             type=int,
             default=100,
             metavar="N",
-            help="With -v 2, report progress on stderr every N bids. Default: %(default)s.",
+            help=(
+                "With -v 2 and stderr not a terminal, a progress line every N bids (a terminal "
+                "shows a bar). Default: %(default)s."
+            ),
         )
 
     def handle(self, *args, progress_every: int, verbosity: int, **options):
@@ -149,16 +156,21 @@ class Command(BaseCommand):
         total = bids.count()
         tally = Tally()
         problems: list[Problem] = []
-        for bid in bids.iterator(chunk_size=CHUNK_SIZE):
-            found = check_bid(bid, tally)
-            tally.bids += 1
-            for problem in found:
-                self.stderr.write(f"  {problem}")
-            problems.extend(found)
-            if verbosity >= 2 and progress_every and tally.bids % progress_every == 0:
-                self.stderr.write(
-                    f"  checked {tally.bids}/{total} bids, {tally.documents} documents"
-                )
+        with command_progress(
+            self,
+            verbosity=verbosity,
+            total=total,
+            desc="bids checked",
+            unit="bids",
+            every=progress_every if verbosity >= 2 else 0,
+        ) as progress:
+            for bid in bids.iterator(chunk_size=CHUNK_SIZE):
+                found = check_bid(bid, tally)
+                tally.bids += 1
+                for problem in found:
+                    progress.write(f"  {problem}")
+                problems.extend(found)
+                progress.update(tally.bids)
         checked = (
             f"{tally.bids} submitted bids, {tally.documents} documents "
             f"({tally.bytes} bytes decrypted)"

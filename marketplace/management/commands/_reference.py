@@ -1,4 +1,5 @@
-"""What the reference-list import commands share: options, progress lines and the report."""
+"""What the reference-list import commands share: options, progress (marketplace.progress) and
+the report."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from marketplace.progress import command_progress
 from marketplace.services.reference_import import ImportReport, ReferenceFileError
 
 # With -v1 at most this many keys of created/updated rows are listed; -v2 lists them all.
@@ -27,7 +29,10 @@ class ReferenceImportCommand(BaseCommand):
     def run_import(self, function, *, dry_run: bool, **kwargs) -> list[ImportReport]:
         """Call the import service; turn its errors into one-line command errors."""
         try:
-            reports = function(dry_run=dry_run, progress=self.progress, **kwargs)
+            with command_progress(
+                self, verbosity=self.verbosity, total=None, desc="rows checked", every=1
+            ) as progress:  # the service reports every PROGRESS_EVERY rows
+                reports = function(dry_run=dry_run, progress=progress.update, **kwargs)
         except ReferenceFileError as error:
             raise CommandError(error.message) from error
         if not isinstance(reports, list):
@@ -35,10 +40,6 @@ class ReferenceImportCommand(BaseCommand):
         for report in reports:
             self.print_report(report, dry_run=dry_run)
         return reports
-
-    def progress(self, count: int) -> None:
-        if self.verbosity >= 1:
-            self.stdout.write(f"  {count:,} rows checked")
 
     def print_report(self, report: ImportReport, *, dry_run: bool) -> None:
         if self.verbosity < 1:

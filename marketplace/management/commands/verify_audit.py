@@ -2,6 +2,7 @@
 
 Exit status: 0 when the chain is intact; 1 (a ``CommandError``) at the first row that was changed,
 or where a row was removed or the order rewritten. The message names the row, its action and time.
+Progress goes to stderr (``marketplace.progress``): a bar on a terminal, lines elsewhere.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from marketplace.models import AuditEvent
 from marketplace.models.audit import GENESIS_HASH
+from marketplace.progress import command_progress
 
 CHUNK_SIZE = 2000
 
@@ -72,7 +74,10 @@ class Command(BaseCommand):
             type=int,
             default=100_000,
             metavar="N",
-            help="Report progress on stderr every N rows (0: never). Default: %(default)s.",
+            help=(
+                "Where stderr is not a terminal, a progress line every N rows (0: never; a "
+                "terminal shows a bar). Default: %(default)s."
+            ),
         )
 
     def handle(self, *args, from_id: int | None, progress_every: int, **options):
@@ -80,15 +85,19 @@ class Command(BaseCommand):
         if from_id is not None:
             events = events.filter(id__gte=from_id)
 
-        def progress(count: int, event: AuditEvent) -> None:
-            if progress_every and count % progress_every == 0:
-                self.stderr.write(f"  checked {count} events (up to row {event.pk})")
-
-        broken, count, last = first_break(
-            events.iterator(chunk_size=CHUNK_SIZE),
-            expected_prev_hash=None if from_id is not None else GENESIS_HASH,
-            on_row=progress,
-        )
+        with command_progress(
+            self,
+            verbosity=options["verbosity"],
+            total=events.count(),
+            desc="events checked",
+            unit="events",
+            every=progress_every,
+        ) as progress:
+            broken, count, last = first_break(
+                events.iterator(chunk_size=CHUNK_SIZE),
+                expected_prev_hash=None if from_id is not None else GENESIS_HASH,
+                on_row=lambda count, event: progress.update(count),
+            )
         if broken is not None:
             raise CommandError(f"{broken} ({count} events before it are intact)")
         head = f" (last row {last.pk}, hash {last.hash})" if last is not None else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from marketplace.progress import command_progress
 from matching import percolator_index
 from matching.models import SavedSearch
 
@@ -26,9 +27,17 @@ class Command(BaseCommand):
             return
         done = 0
         try:
-            for start in range(0, total, BATCH):
-                done += percolator_index.index_searches(list(searches[start : start + BATCH]))
-                self.stdout.write(f"  {done}/{total}")
+            with command_progress(
+                self,
+                verbosity=options["verbosity"],
+                total=total,
+                desc="saved searches stored",
+                unit="searches",
+                every=1,  # a line a batch
+            ) as progress:
+                for start in range(0, total, BATCH):
+                    done += percolator_index.index_searches(list(searches[start : start + BATCH]))
+                    progress.update(done)
         except percolator_index.PercolatorUnavailable as exc:
             raise CommandError(f"Elasticsearch cannot be reached: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"stored {done} saved searches"))

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.html import strip_tags
 
+from marketplace.progress import command_progress
 from matching import quality
 from matching.scoring import WEIGHTS
 from matching.selectors.inference import KEEP_SHARE, NEIGHBOURS
@@ -104,10 +105,6 @@ class Command(BaseCommand):
         backend = get_backend().name
         self.stderr.write(f"Ranking {len(notices)} notices on {vendor} ({backend} backend) …")
 
-        def progress(done: int) -> None:
-            if done % 100 == 0 or done == len(notices):
-                self.stderr.write(f"  matcher: {done}/{len(notices)}")
-
         try:
             import rank_bm25  # noqa: F401  (the references' library, a test extra)
         except ImportError as error:
@@ -115,7 +112,15 @@ class Command(BaseCommand):
                 "The BM25 references need rank-bm25, a test extra: make install-test."
             ) from error
         start = time.perf_counter()
-        run = quality.matcher_rankings(notices, by_pk, progress=progress)
+        with command_progress(
+            self,
+            verbosity=options["verbosity"],
+            total=len(notices),
+            desc="matcher",
+            unit="notices",
+            every=100,
+        ) as progress:
+            run = quality.matcher_rankings(notices, by_pk, progress=progress.update)
         matcher_s = time.perf_counter() - start
         start = time.perf_counter()
         references = quality.reference_rankings(notices)

@@ -4,6 +4,8 @@
     manage.py search_index --rebuild --kind tender one kind (repeat --kind for more)
     manage.py search_index                         counts per kind and the backend's status
 
+Progress goes to stderr (``marketplace.progress``): a bar on a terminal, lines elsewhere.
+
 Exit codes: 0 done, 1 the backend could not be reached or failed (one line on stderr), 2 bad
 arguments.
 """
@@ -12,12 +14,11 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from marketplace.progress import command_progress
 from search import index_entries as docs
 from search import indexing
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
-
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -50,22 +51,17 @@ class Command(BaseCommand):
             return
         for name in kinds:
             total = indexing.rebuild_count(name)
-            self._bar(name, 0, total)
             try:
-                written = indexing.rebuild(
-                    name, progress=lambda count, n=name, t=total: self._bar(n, count, t)
-                )
+                with command_progress(
+                    self,
+                    verbosity=self.verbosity,
+                    total=total,
+                    desc=name,
+                    unit="documents",
+                    every=1,
+                ) as progress:  # the backend reports once a batch
+                    written = indexing.rebuild(name, progress=progress.update)
             except SearchUnavailable as exc:
                 raise CommandError(f"Rebuilding the {name} index failed: {exc}") from exc
             if self.verbosity >= 1:
-                self.stdout.write("")
                 self.stdout.write(self.style.SUCCESS(f"{name}: {written:,} documents indexed"))
-
-    def _bar(self, kind: str, done: int, total: int) -> None:
-        if self.verbosity < 1:
-            return
-        share = done / total if total else 1.0
-        filled = int(share * BAR_WIDTH)
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stdout.write(f"\r{kind:<9} [{bar}] {done:>7,}/{total:,}", ending="")
-        self.stdout.flush()

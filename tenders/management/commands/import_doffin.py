@@ -15,6 +15,8 @@ With ``--skip-invalid`` an entry of a file that cannot be read or stored (a dead
 left out on its own, nothing of it written, and listed with its position and reason; the valid
 entries are imported. The command then exits with status 3 (``EXIT_SKIPPED``), saying how many
 were skipped, so a nightly job notices; a file that cannot be read at all still fails (status 1).
+
+Progress goes to stderr (``marketplace.progress``): a bar on a terminal, lines elsewhere.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from marketplace.progress import command_progress
 from tenders.doffin import MalformedNotice, read_entries
 from tenders.services.doffin import DoffinImportError, doffin_notices_import
 
@@ -59,12 +62,20 @@ class Command(BaseCommand):
                 if unreadable and not skip_invalid:
                     raise unreadable[0][1]
                 notices = [(p, e) for p, e in entries if not isinstance(e, MalformedNotice)]
-                result = doffin_notices_import(
-                    notices=notices,
-                    source_name=path.name,
-                    progress=self._progress(len(notices)),
-                    skip_invalid=skip_invalid,
-                )
+                with command_progress(
+                    self,
+                    verbosity=options["verbosity"],
+                    total=len(notices),
+                    desc=path.name,
+                    unit="notices",
+                    every=1,  # the service reports every 250 notices
+                ) as progress:
+                    result = doffin_notices_import(
+                        notices=notices,
+                        source_name=path.name,
+                        progress=progress.update,
+                        skip_invalid=skip_invalid,
+                    )
             except (MalformedNotice, DoffinImportError) as exc:
                 failed.append(path.name)
                 self.stderr.write(
@@ -110,12 +121,6 @@ class Command(BaseCommand):
         if skipped_count:
             raise CommandError(summary, returncode=EXIT_SKIPPED)
         self.stdout.write(self.style.SUCCESS(summary))
-
-    def _progress(self, total: int):
-        def report(done: int) -> None:
-            self.stdout.write(f"  {done}/{total} ...")
-
-        return report
 
     def _files(self, paths: list[str]) -> list[Path]:
         files: list[Path] = []
