@@ -7,6 +7,7 @@ class PilotsConfig(AppConfig):
     verbose_name = _("Pilots")
 
     def ready(self) -> None:
+        # Models are ready only now; the OCDS module imports them.
         from pilots import ocds
 
         ocds.register()  # the contracts' implementation in OCDS releases

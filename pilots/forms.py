@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilots.models import Kpi, Pilot
+from tenders.models import Tender
 
 
 class DateInput(forms.DateInput):
@@ -102,8 +103,6 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, pilot: Pilot, **kwargs):
         super().__init__(*args, **kwargs)
-        from tenders.models import Tender
-
         self.fields["follow_on_tender"].queryset = (
             Tender.objects.filter(buyer=pilot.buyer)
             .exclude(pk=pilot.tender_id)

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
+from bids import public
 from marketplace.formatting import OSLO
 from marketplace.policy import Action, scope_q
 from pilots.models import Pilot
@@ -83,8 +84,6 @@ def outcome_overview(pilots: QuerySet[Pilot]) -> list[dict]:
 
 def awards_ready_for_pilot(user):
     """Active award decisions on pilot tenders the user manages that have no pilot yet."""
-    from bids import public
-
     managed = scope_q(user, Action.PILOT_MANAGE, organisation="tender__buyer", unit="tender__unit")
     return (
         public.active_award_decisions()

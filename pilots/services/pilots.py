@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bids import public
 from marketplace.errors import InvalidTransition, PermissionDenied
 from marketplace.services.audit import audit_record
 from pilots.models import Kpi, Milestone, Pilot, PilotEntry
@@ -69,8 +70,6 @@ def pilot_create(
 ) -> Pilot:
     """A pilot from an active award decision on a pilot tender: supplier, buyer, unit and lot
     are copied from the award."""
-    from bids import public
-
     award = (
         public.award_decisions()
         .select_for_update(of=("self",))

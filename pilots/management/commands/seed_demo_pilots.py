@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from bids import public
 from marketplace.models import Organisation
 from pilots import demo
 from pilots.models import Kpi, Milestone, Pilot, PilotEntry
@@ -35,8 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  pilots: {created} demo pilots added ({len(demo.PILOTS)} in all)")
 
     def _create(self, spec: dict) -> Pilot:
-        from bids import public
-
         tender = Tender.objects.filter(title=spec["tender"]).select_related("unit").first()
         supplier = Organisation.objects.suppliers().filter(slug=spec["supplier"]).first()
         if tender is None or supplier is None or tender.buyer_id is None:
