@@ -10,13 +10,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Value,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -33,33 +32,32 @@ HOME_LIST_SIZE = 3
 
 def _home_tenders(*, limit: int = HOME_LIST_SIZE) -> tuple[list[Tender], list[Tender]]:
     """The tenders open for bids with the nearest deadlines, and the newest published pilot
-    tenders, ``limit`` of each, in one query (each list ranked by a window over its own rows:
-    the same order as ``closing_soon_opportunities`` and ``newest_pilot_opportunities``)."""
-    open_for_bids = Q(submission_deadline__gt=timezone.now())
-    tenders = list(
-        public_tenders()
-        .filter(status=Tender.Status.PUBLISHED)
-        .filter(open_for_bids | Q(is_pilot=True))
-        .annotate(is_open=ExpressionWrapper(open_for_bids, output_field=BooleanField()))
-        .annotate(
-            closing_rank=Window(
-                RowNumber(),
-                partition_by=[F("is_open")],
-                order_by=[F("submission_deadline").asc(), F("pk").asc()],
-            ),
-            pilot_rank=Window(
-                RowNumber(),
-                partition_by=[F("is_pilot")],
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            ),
+    tenders, ``limit`` of each, in one query (the same lists and order as
+    ``closing_soon_opportunities`` and ``newest_pilot_opportunities``).
+
+    Each list takes its ``limit`` rows by its own order first (an index scan that stops at
+    ``limit``) and only those rows are read in full: a union of two parts, each ranking its own
+    few rows. A window over every open or pilot tender, as before, read and sorted all of them
+    with their joins on every render: 1.3-1.5 s at 20,000 tenders, which is what a visitor meets
+    whenever the cached home page has expired (issue 14)."""
+    published = Tender.objects.public().filter(status=Tender.Status.PUBLISHED)
+    closing_order = [F("submission_deadline").asc(), F("pk").asc()]
+    pilot_order = [F("published_at").desc(), F("pk").desc()]
+
+    def part(number: int, rows: QuerySet, order: list) -> QuerySet[Tender]:
+        return (
+            public_tenders()
+            .filter(pk__in=rows.order_by(*order).values("pk")[:limit])
+            .annotate(home_list=Value(number), home_rank=Window(RowNumber(), order_by=order))
+            .order_by()
         )
-        .filter(Q(is_open=True, closing_rank__lte=limit) | Q(is_pilot=True, pilot_rank__lte=limit))
-    )
-    closing = [t for t in tenders if t.is_open and t.closing_rank <= limit]
-    pilots = [t for t in tenders if t.is_pilot and t.pilot_rank <= limit]
-    closing.sort(key=lambda tender: tender.closing_rank)
-    pilots.sort(key=lambda tender: tender.pilot_rank)
-    return closing, pilots
+
+    closing = part(0, published.filter(submission_deadline__gt=timezone.now()), closing_order)
+    pilots = part(1, published.filter(is_pilot=True), pilot_order)
+    lists: tuple[list[Tender], list[Tender]] = ([], [])
+    for tender in sorted(closing.union(pilots, all=True), key=lambda t: t.home_rank):
+        lists[tender.home_list].append(tender)
+    return lists
 
 
 def home_opportunities(*, limit: int = HOME_LIST_SIZE) -> tuple[list[Tender], list]:

@@ -1,8 +1,8 @@
 """Issue 14: the home page and every Wagtail page read what they need in fewer queries, and
 answer exactly as before: the view restrictions read once per request decide as Wagtail's own
-check does, the home page's two tender lists read in one query are the two lists read apart, its
-alternates come with its index pages, and its headline counts are kept beside the cached pages
-until the next change."""
+check does, the home page's two tender lists read in one query are the two lists read apart (a
+tender may be in both), its alternates come with its index pages, and its headline counts are
+kept beside the cached pages until the next change."""
 
 from __future__ import annotations
 
@@ -107,6 +107,31 @@ def test_the_home_page_tender_lists_read_together_equal_the_lists_read_apart():
     assert [(type(i), i.pk) for i in pilots] == [
         (type(i), i.pk) for i in selectors.newest_pilot_opportunities()
     ]
+    assert len(closing) == selectors.HOME_LIST_SIZE
+
+
+def test_a_pilot_tender_closing_soon_is_in_both_home_page_lists():
+    # given ordinary tenders closing in days, and the newest pilot tender closing sooner still
+    now = timezone.now()
+
+    def tender(days: int, **fields):
+        deadline = now + datetime.timedelta(days=days)
+        return TenderFactory(
+            published=True,
+            submission_deadline=deadline,
+            question_deadline=deadline - datetime.timedelta(hours=1),
+            **fields,
+        )
+
+    for n in range(4):
+        tender(n + 2)
+    both = tender(1, is_pilot=True)
+
+    closing, pilots = selectors.home_opportunities()
+
+    # then it leads both lists, read in one query as when they are read apart
+    assert [t.pk for t in closing] == [t.pk for t in selectors.closing_soon_opportunities()]
+    assert closing[0].pk == both.pk and pilots[0].pk == both.pk
     assert len(closing) == selectors.HOME_LIST_SIZE
 
 
