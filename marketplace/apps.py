@@ -9,6 +9,7 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects receivers and registers checks.
+        # Receivers and checks connect on import, once the models are ready.
         from . import account_audit, checks, page_cache, session_timeout  # noqa: F401
 
         page_cache.connect()

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+
+from marketplace.models import Notification
 
 _SEALED_FILTERS: list[Callable[[], Q]] = []
 
@@ -46,12 +50,6 @@ def visible_outbox(queryset: QuerySet) -> QuerySet:
     """The outbox rows an administrator may list: not those of a hidden topic, nor the e-mail
     rows of notifications of a hidden kind (a deadline change or a cancellation tells every
     bidder, so their number is the number of bidders). The sweeper still delivers them all."""
-    from django.db.models import BigIntegerField
-    from django.db.models.fields.json import KeyTextTransform
-    from django.db.models.functions import Cast
-
-    from marketplace.models import Notification
-
     for prefix in hidden_outbox_topic_prefixes():
         queryset = queryset.exclude(topic__startswith=prefix)
     hidden = Notification.objects.filter(kind__in=hidden_notification_kinds()).values("pk")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import get_language_from_path
 
 from marketplace.models import BUYER_ROLES, SUPPLIER_ROLES
@@ -67,8 +68,6 @@ def path_without_language(path: str) -> str:
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None:
-        from django.contrib.auth.models import AnonymousUser
-
         user = AnonymousUser()
     next_path = path_without_language(request.path_info)
     query = request.META.get("QUERY_STRING", "")

@@ -1,10 +1,8 @@
-"""Request id for logs and audit events, the client address for the refused-access tally; the
-TOTP requirement for buyer staff and admins."""
+"""Request id for logs and audit events, the client address for the refused-access tally (bound
+in ``marketplace.request_context``); the TOTP requirement for buyer staff and admins."""
 
 from __future__ import annotations
 
-import contextvars
-import logging
 import re
 import uuid
 
@@ -15,22 +13,12 @@ from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
+from marketplace import request_context
+from marketplace.accounts import has_mfa, requires_mfa
 from marketplace.client_address import client_address
+from marketplace.policy import remember_per_request
 
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-# The client's address, for the refused-access tally (never the audit chain: ADR 0013).
-_client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-def current_request_id() -> str:
-    return _request_id.get()
-
-
-def current_client_address() -> str:
-    """The client address of the request being answered (``marketplace.client_address``, which
-    honours TRUSTED_PROXY_COUNT; "" outside a request)."""
-    return _client_address.get()
 
 
 class RequestIdMiddleware:
@@ -45,21 +33,10 @@ class RequestIdMiddleware:
         incoming = request.META.get(self.header, "")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = _request_id.set(request_id)
-        address_token = _client_address.set(client_address(request))
-        try:
+        with request_context.bound(request_id=request_id, client_address=client_address(request)):
             response = self.get_response(request)
-        finally:
-            _client_address.reset(address_token)
-            _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
-
-
-class RequestIdLogFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
-        return True
 
 
 class RequireMFAMiddleware:
@@ -84,8 +61,6 @@ class RequireMFAMiddleware:
     def __call__(self, request):
         # The user this request loads is read about once (memberships, groups, TOTP) however
         # often the check here, the policy and the header ask (marketplace.policy.user_facts).
-        from marketplace.policy import remember_per_request
-
         user = getattr(request, "user", None)
         if user is not None:
             request.user = SimpleLazyObject(lambda: remember_per_request(_unwrapped(user)))
@@ -132,8 +107,6 @@ class RequireMFAMiddleware:
             return False
         if _is_allauth_view(view_func):
             return False
-        from marketplace.accounts import has_mfa, requires_mfa
-
         return requires_mfa(user) and not has_mfa(user)
 
 

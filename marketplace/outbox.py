@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from marketplace.models import OutboxMessage
+from marketplace.task_names import task_named
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +119,7 @@ def outbox_dispatch(message_id: int) -> None:
     change into an error page and stop the hooks after it, so none escapes.
     """
     try:
-        from marketplace.tasks import deliver_outbox_message
-
+        deliver_outbox_message = task_named("marketplace.deliver_outbox_message")  # .tasks
         if deliver_outbox_message.app.conf.task_always_eager:
             outbox_deliver(message_id=message_id)
             return

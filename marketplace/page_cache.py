@@ -45,6 +45,9 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
+from wagtail.signals import page_published, page_unpublished
+
+from marketplace.domain_events import supplier_profile_changed
 
 GENERATION_KEY = "pagecache:generation"
 KEY_PREFIX = "pagecache:page:"
@@ -98,10 +101,6 @@ def _new_generation() -> None:
 def connect() -> None:
     """Wagtail's page signals and the marketplace's own events (MarketplaceConfig.ready); the
     tenders app connects its events itself (marketplace never imports tenders)."""
-    from wagtail.signals import page_published, page_unpublished
-
-    from marketplace.domain_events import supplier_profile_changed
-
     supplier_profile_changed.connect(page_cache_invalidate, dispatch_uid="page_cache.profile")
     page_published.connect(page_cache_invalidate, dispatch_uid="page_cache.page_published")
     page_unpublished.connect(page_cache_invalidate, dispatch_uid="page_cache.page_unpublished")

@@ -32,6 +32,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.accounts import requires_mfa
+
 SESSION_KEY = "pilotmarked_idle"
 TOUCH_EVERY = 60
 
@@ -42,8 +44,6 @@ def now() -> float:
 
 
 def idle_limit(user) -> int:
-    from marketplace.accounts import requires_mfa
-
     if requires_mfa(user):
         return settings.SESSION_IDLE_TIMEOUT_STAFF
     return settings.SESSION_IDLE_TIMEOUT

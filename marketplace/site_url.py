@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from wagtail.models import Site
 
 
 def site_url() -> str:
@@ -43,8 +44,6 @@ def wagtail_site_address() -> dict:
 
 def sync_wagtail_site() -> bool:
     """Point Wagtail's default site at ``SITE_URL``; whether anything changed."""
-    from wagtail.models import Site
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return False

@@ -13,15 +13,13 @@ from django.db import InterfaceError
 from django.db import OperationalError as DatabaseUnavailable
 from django.utils import timezone
 
-# Celery autodiscovers only modules named "tasks"; the app's other task modules are imported
-# here so that a worker registers their tasks too.
-from marketplace import (
-    outbox,
-    tasks_organisations,  # noqa: F401
-    tasks_throttling,  # noqa: F401
-)
+from marketplace import outbox, throttling
+from marketplace.models import Invitation
 from marketplace.selectors.notifications import digest_recipient_ids
+from marketplace.services.invitations import invitation_email_send
 from marketplace.services.notifications import digest_send, notification_email_send
+from marketplace.services.refusals import refusal_tallies_prune, refusals_summarise
+from marketplace.services.verification import organisation_check_registry
 
 _EMAIL_RETRY = {
     "autoretry_for": (smtplib.SMTPException, OSError),
@@ -85,8 +83,47 @@ def summarise_refusals() -> int:
 
     Idempotent (a window is summarised once); see ``marketplace.services.refusals``.
     """
-    from marketplace.services.refusals import refusal_tallies_prune, refusals_summarise
-
     written = refusals_summarise()
     refusal_tallies_prune()
     return written
+
+
+# --- Organisations: invitation e-mails, the register check --------------------------------------
+# Scheduled by name (marketplace.task_names) from marketplace.services.invitations and
+# marketplace.services.verification, which sit below this module.
+
+
+@shared_task(name="marketplace.send_invitation_email", **_EMAIL_RETRY)
+def send_invitation_email(invitation_id: int, token: str) -> bool:
+    """E-mail an invitation's accept link. Does nothing once the invitation is not pending.
+
+    The raw token exists only in this message and the e-mail; the database keeps its hash.
+    Retries only on mail-server errors, which happen before the message is accepted.
+    """
+    invitation = (
+        Invitation.objects.select_related("organisation", "unit", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        return False
+    return invitation_email_send(invitation=invitation, token=token)
+
+
+@shared_task(name="marketplace.check_organisation_in_registry")
+def check_organisation_in_registry(organisation_id: int) -> str:
+    """Verify a newly registered organisation when the register confirms its number and name.
+
+    No automatic retry: an unreachable register leaves the organisation unverified, and site
+    staff can check again from the admin (``marketplace.services.verification``).
+    """
+    return organisation_check_registry(organisation_id=organisation_id).value
+
+
+# --- Throttling: periodic clean-up of the database counters (marketplace.throttling) ------------
+
+
+@shared_task(name="marketplace.purge_throttle_counters")
+def purge_throttle_counters() -> int:
+    """Delete the counters whose window has ended; returns how many went."""
+    return throttling.purge_expired()

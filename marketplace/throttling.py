@@ -44,6 +44,7 @@ from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from config.cache import CacheUnavailable
 from marketplace.client_address import throttle_address
 from marketplace.models import ThrottleCounter
 
@@ -53,10 +54,7 @@ logger = logging.getLogger(__name__)
 @functools.cache
 def cache_down_errors() -> tuple[type[Exception], ...]:
     """How the cache says it cannot count: config.cache's degrading cache raises
-    CacheUnavailable from ``incr``, a plain RedisCache raises redis-py's own errors. Imported
-    on first use, not at import time: DRF imports this module while settings load."""
-    from config.cache import CacheUnavailable
-
+    CacheUnavailable from ``incr``, a plain RedisCache raises redis-py's own errors."""
     return (CacheUnavailable, RedisConnectionError, RedisTimeoutError)
 
 

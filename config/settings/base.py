@@ -648,7 +648,7 @@ LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "marketplace.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "marketplace.request_context.RequestIdLogFilter"}},
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.utils import timezone
@@ -28,16 +27,13 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
 from marketplace import throttling
+from marketplace.accounts import has_mfa, requires_mfa
 from marketplace.client_address import throttle_address
 from marketplace.models import PersonalApiToken
+from marketplace.models.tokens import token_digest
 
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def token_digest(secret: str) -> str:
-    """Tokens are 256-bit random strings, so a plain SHA-256 is enough to store them."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class PersonalTokenAuthentication(BaseAuthentication):
@@ -63,8 +59,6 @@ class PersonalTokenAuthentication(BaseAuthentication):
         return self._authenticate_secret(secret)
 
     def _authenticate_secret(self, secret: str):
-        from marketplace.accounts import has_mfa, requires_mfa
-
         token = (
             PersonalApiToken.objects.select_related("user")
             .filter(digest=token_digest(secret))

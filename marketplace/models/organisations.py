@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.i18n import in_active_language
 from marketplace.validators import format_org_number, validate_org_number
 
 
@@ -132,8 +133,6 @@ class OrganisationUnit(models.Model):
 
     @property
     def display_name(self) -> str:
-        from marketplace.i18n import in_active_language
-
         return in_active_language(self.name, self.name_en)
 
 

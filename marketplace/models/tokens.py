@@ -12,6 +12,8 @@ window are purged every 15 minutes.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -23,6 +25,11 @@ class TokenScope(models.TextChoices):
 
     READ = "read", _("Read public data: tenders, suppliers, CPV codes")
     BIDS_READ = "bids:read", _("Read the opened bids of tenders you work on")
+
+
+def token_digest(secret: str) -> str:
+    """Tokens are 256-bit random strings, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class PersonalApiTokenQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+from allauth.account.models import EmailAddress
 from django.db.models import Prefetch, QuerySet
 
 from marketplace.models import (
@@ -117,8 +118,6 @@ def invitation_status(invitation: Invitation) -> str:
 
 def has_verified_email(user, email: str) -> bool:
     """Whether ``user`` has proved (through allauth) that ``email`` is theirs."""
-    from allauth.account.models import EmailAddress
-
     if not getattr(user, "is_authenticated", False):
         return False
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

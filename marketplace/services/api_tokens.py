@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.api.auth import token_digest
 from marketplace.errors import DomainError
 from marketplace.models import PersonalApiToken, TokenScope
+from marketplace.models.tokens import token_digest
 from marketplace.services.audit import audit_record
 
 SECRET_PREFIX = "pm_"  # noqa: S105 (a label that makes leaked tokens easy to spot, not a secret)

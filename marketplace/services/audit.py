@@ -25,9 +25,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from marketplace.middleware import current_request_id
 from marketplace.models import AuditEvent
 from marketplace.models.audit import ACTOR_ANONYMOUS, ACTOR_SYSTEM, ACTOR_USER, GENESIS_HASH
+from marketplace.request_context import current_request_id
 
 # One lock key for the chain: events are appended one at a time so each links to the last.
 CHAIN_LOCK_KEY = 7_345_001

@@ -46,6 +46,7 @@ from marketplace.services.organisations import (
     validate_role,
 )
 from marketplace.site_url import absolute_url
+from marketplace.task_names import task_named
 
 
 def _invitation_data(invitation: Invitation) -> dict:
@@ -131,9 +132,8 @@ def invitation_create(
         after=_invitation_data(invitation),
         organisation=organisation,
     )
-    from marketplace.tasks_organisations import send_invitation_email
-
     invitation_id = invitation.pk
+    send_invitation_email = task_named("marketplace.send_invitation_email")  # marketplace.tasks
     # robust: with the broker down the invitation is saved and the request succeeds, but this
     # e-mail is lost (logged). The raw token is never stored, so it cannot wait in the outbox.
     transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, token), robust=True)

@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from marketplace.errors import DomainError, PermissionDenied
 from marketplace.domain_events import supplier_profile_event_on_commit
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.models import (
     ADMIN_ROLES,
     AccessRequest,

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.errors import DomainError, PermissionDenied
 from marketplace.domain_events import supplier_profile_event_on_commit
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.models import (
     ContactPerson,
     Membership,

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from marketplace.middleware import current_client_address
 from marketplace.models.audit import RefusalTally
+from marketplace.request_context import current_client_address
 from marketplace.services.audit import actor_kind, audit_record, lock_chain
 
 SUMMARY_ACTION = "audit.refusal_summary"

@@ -29,6 +29,7 @@ from marketplace.errors import PermissionDenied
 from marketplace.models import Organisation, User
 from marketplace.models.organisations import VerificationSource
 from marketplace.services.audit import audit_record
+from marketplace.task_names import task_named
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,6 @@ def organisation_check_registry(*, organisation_id: int) -> RegistryCheck:
 
 def registry_check_on_commit(organisation: Organisation) -> None:
     """Check the register once the registration has committed (a task; in-process in tests)."""
-    from marketplace.tasks_organisations import check_organisation_in_registry
-
     organisation_id = organisation.pk
-    transaction.on_commit(lambda: check_organisation_in_registry.delay(organisation_id))
+    task = task_named("marketplace.check_organisation_in_registry")  # marketplace.tasks
+    transaction.on_commit(lambda: task.delay(organisation_id))

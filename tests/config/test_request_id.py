@@ -10,7 +10,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from marketplace.middleware import RequestIdMiddleware, current_request_id
+from marketplace.middleware import RequestIdMiddleware
+from marketplace.request_context import current_request_id
 from marketplace.services.audit import audit_record
 
 

@@ -21,8 +21,8 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.utils import timezone
 
-from marketplace.api.auth import token_digest
 from marketplace.models import AuditEvent, PersonalApiToken, Role, TokenScope
+from marketplace.models.tokens import token_digest
 from marketplace.services.api_tokens import api_token_create
 from tests.factories import MembershipFactory, UserFactory
 

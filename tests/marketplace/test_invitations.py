@@ -20,7 +20,7 @@ from marketplace.models import (
     Role,
 )
 from marketplace.services import invitations as invitation_services
-from marketplace.tasks_organisations import send_invitation_email
+from marketplace.tasks import send_invitation_email
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories.invitations import InvitationFactory, with_verified_email
 

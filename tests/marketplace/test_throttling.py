@@ -21,6 +21,7 @@ from django.test import RequestFactory, override_settings
 from marketplace import throttling
 from marketplace.client_address import client_address, throttle_address
 from marketplace.models import ThrottleCounter
+from marketplace.tasks import purge_throttle_counters
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -234,9 +235,6 @@ def test_expired_database_counters_are_purged(rates, site_cache_down):
     throttling.login_failed(request, "someone@example.test")
     assert ThrottleCounter.objects.count() == 2
     ThrottleCounter.objects.update(expires_at="2000-01-01T00:00:00Z")
-
-    from marketplace.tasks_throttling import purge_throttle_counters
-
     assert purge_throttle_counters() == 2
     assert not ThrottleCounter.objects.exists()
 

@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -163,8 +164,6 @@ class Command(BaseCommand):
 
     def _extend_with_other_apps(self) -> None:
         """Apps further up the import graph add their demo content through their own commands."""
-        from django.core.management import call_command, get_commands
-
         for name in (
             "seed_demo_tenders",
             "seed_demo_bids",
