@@ -106,9 +106,7 @@ def test_the_tables_are_created_in_order_and_removed_backwards(rendered_state):
             assert {"scratch_shelf", "scratch_book"} <= tables
             columns = {
                 column.name
-                for column in connection.introspection.get_table_description(
-                    cursor, "scratch_book"
-                )
+                for column in connection.introspection.get_table_description(cursor, "scratch_book")
             }
         assert columns == {"id", "title", "shelf_id"}
     finally:
