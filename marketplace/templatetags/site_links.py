@@ -1,4 +1,5 @@
-"""``{% site_links as links %}``: the addresses the site header links to, ``links.opportunities``.
+"""``{% site_links as links %}``: the addresses the site header and footer link to,
+``links.opportunities``.
 
 They depend on nothing but the URL configuration, the active language (its prefix) and the
 script prefix, so each process reverses them once per language and prefix instead of on every
@@ -18,7 +19,7 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-# What the header calls each address, and the URL name (and arguments) it reverses.
+# What the header and footer call each address, and the URL name (and arguments) it reverses.
 LINKS: dict[str, tuple[str, tuple]] = {
     "home": ("wagtail_serve", ("",)),
     "opportunities": ("tenders:opportunity_list", ()),
@@ -36,6 +37,9 @@ LINKS: dict[str, tuple[str, tuple]] = {
     "logout": ("account_logout", ()),
     "login": ("account_login", ()),
     "signup": ("account_signup", ()),
+    # The footer's (on every page, so the same saving again: issue 14).
+    "accessibility": ("wagtail_serve", ("tilgjengelighetserklaering/",)),
+    "api_docs": ("api_docs", ()),
 }
 
 _tables: dict[tuple[str | None, str], MappingProxyType] = {}

@@ -1,6 +1,6 @@
-"""The header's addresses, reversed once per language (``{% site_links %}``), and the anonymous
-language switch's link (``{% language_url %}``), which reverses the request's own match: both
-give what reversing and ``translate_url`` on every page gave."""
+"""The header's and footer's addresses, reversed once per language (``{% site_links %}``), and
+the anonymous language switch's link (``{% language_url %}``), which reverses the request's own
+match: both give what reversing and ``translate_url`` on every page gave."""
 
 from __future__ import annotations
 
@@ -85,3 +85,15 @@ def test_language_url_is_what_translate_url_gives(path, code):
         # then
         with translation.override(settings.LANGUAGE_CODE):
             assert found == escape(translate_url(context["language_next"], code))
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_footer_links_from_the_table_in_each_language(client, language):
+    prefix = "/en" if language == "en" else ""
+    footer = parse(client.get(f"{prefix}/konkurranser/")).first("footer")
+
+    hrefs = [a.get("href") for a in footer.select("a")]
+    with translation.override(language):
+        accessibility = reverse("wagtail_serve", args=["tilgjengelighetserklaering/"])
+        assert hrefs[:2] == [accessibility, reverse("api_docs")]
+    assert accessibility == f"{prefix}/tilgjengelighetserklaering/"
