@@ -371,6 +371,10 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database.fallback", "AUTO_UPDATE": False}
 }
 WAGTAIL_EDITORS_GROUP = "Editors"
+# The accessibility statement as published on uustatus.no (Uutilsynet's service, where each
+# deployment's statement has its own address and reports to the authority start); the statement
+# page links to it. Until the county publishes there, the service's front page.
+UUSTATUS_STATEMENT_URL = env("UUSTATUS_STATEMENT_URL", default="https://uustatus.no/")
 # One way in: editors log in, change and reset passwords through allauth (with TOTP), never
 # through Wagtail's own forms, which know nothing of the second factor.
 WAGTAILADMIN_LOGIN_URL = "account_login"
