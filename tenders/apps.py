@@ -7,6 +7,7 @@ class TendersConfig(AppConfig):
     verbose_name = _("Needs and tenders")
 
     def ready(self) -> None:
+        # Receivers, checks and quota sources are wired once the app registry is ready.
         from marketplace.page_cache import page_cache_invalidate
         from marketplace.uploads import register_quota_source
         from tenders.domain_events import need_changed, tender_changed

@@ -6,6 +6,7 @@ gives each entry that cannot be read as its MalformedNotice (``read_entries``, f
 valid entries of a file). ``tenders.services.doffin`` writes them.
 """
 
-from .notices import DoffinNotice, MalformedNotice, NoticeLot, read_entries, read_notices
+from .notices import DoffinNotice, MalformedNotice, NoticeLot
+from .reading import read_entries, read_notices
 
 __all__ = ["DoffinNotice", "MalformedNotice", "NoticeLot", "read_entries", "read_notices"]

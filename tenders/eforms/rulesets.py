@@ -203,6 +203,7 @@ class _Compiled:
 
 
 def _processor():
+    # saxonche is a heavy native library: loaded only when Schematron rules run
     from saxonche import PySaxonProcessor
 
     if _Compiled.processor is None:

@@ -10,6 +10,7 @@ status. Run again it sends nothing (only a queued row is sent).
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,8 +96,6 @@ def _record(*, tender: Tender, kind: str, by, notice, previous: int) -> NoticeSu
         obj=submission,
         after={"tender": tender.reference, "kind": kind, "notice": notice.business_id},
     )
-    from .tasks import eforms_notice_submit
-
     eforms_notice_submit.delay_on_commit(submission.pk)
     return submission
 
@@ -118,6 +117,13 @@ def notice_submit(*, submission_id: int) -> NoticeSubmission:
             problems=[str(problem) for problem in report.problems],
         )
     return _send(submission_id)
+
+
+@shared_task(name="tenders.eforms_notice_submit", acks_late=True)
+def eforms_notice_submit(submission_id: int) -> str:
+    """The task: submit a recorded notice to Doffin. It lives beside its service because
+    :func:`notice_send` schedules it; ``tenders.tasks`` imports it so that workers register it."""
+    return notice_submit(submission_id=submission_id).status
 
 
 @transaction.atomic

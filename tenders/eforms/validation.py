@@ -22,6 +22,7 @@ from .rulesets import (
     NATIONAL_E,
     RULE_SET_NAMES,
     EformsNotConfigured,
+    _processor,
     executables,
     for_ted,
     sources,
@@ -177,6 +178,7 @@ def xsd_problems(document: etree._Element, sdk: Path) -> list[Problem]:
 
 
 def schematron_problems(xml: bytes, rule_set: str) -> list[Problem]:
+    # saxonche is a heavy native library: loaded only when Schematron rules run
     from saxonche import PySaxonApiError
 
     problems = []
@@ -195,8 +197,6 @@ def schematron_problems(xml: bytes, rule_set: str) -> list[Problem]:
 
 
 def _xdm(xml: bytes):
-    from .rulesets import _processor
-
     return _processor().parse_xml(xml_text=xml.decode("utf-8"))
 
 

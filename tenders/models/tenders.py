@@ -7,6 +7,8 @@ Doffin: read-only, linking out, the buyer known only by name and organisation nu
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -458,8 +460,6 @@ class QualificationRequirement(models.Model):
 
 def tender_document_path(instance: TenderDocument, filename: str) -> str:
     """Stored under a random name; the original name is kept in the row, never in the path."""
-    import uuid
-
     return f"tenders/{instance.tender_id}/{uuid.uuid4().hex}"
 
 

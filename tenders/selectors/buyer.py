@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from marketplace.policy import Action, scope_q
+from marketplace.policy import Action, scope_q, user_can
 from tenders import lifecycle
 from tenders.models import Amendment, Tender, TenderDocument
 from tenders.selectors.public import TENDER_PARTS
@@ -112,8 +112,6 @@ def document_for_download(user, *, reference: str, pk: int) -> TenderDocument:
     """A document anyone may download (a current document of a public tender), or one of a
     tender the user manages (drafts and withdrawn documents included); otherwise 404. A document
     waiting for its virus scan, or quarantined by it, is 404 for everyone."""
-    from marketplace.policy import user_can
-
     document = (
         TenderDocument.objects.select_related("tender", "tender__buyer", "tender__unit")
         .filter(pk=pk, tender__reference=reference)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from marketplace.policy import Action, scope_q
@@ -140,6 +140,4 @@ def arenas_managed_by(user) -> QuerySet[TestArena]:
 
 def arenas_for_need_form(need_buyer) -> QuerySet[TestArena]:
     """Arenas a need may offer: the buyer's own (published or not) and any published one."""
-    from django.db.models import Q
-
     return TestArena.objects.filter(Q(owner=need_buyer) | Q(is_published=True)).order_by("name")

@@ -21,16 +21,15 @@ from django.utils.translation import gettext as _
 from marketplace.errors import DomainError
 from marketplace.models import NotificationKind
 from marketplace.policy import Action
-from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
 from marketplace.services.organisations import default_language_path
 from tenders import lifecycle
-from tenders.domain_events import tender_event_on_commit
 from tenders.lifecycle import Transition
 from tenders.models import Tender
 from tenders.selectors.dialogue import managers_of
 from tenders.services.locks import lock
-from tenders.services.tenders import _status_data, require_manage
+from tenders.services.tenders import require_manage
+from tenders.services.transitions import transition_step
 
 
 @transaction.atomic
@@ -40,25 +39,21 @@ def tender_close(*, tender: Tender, by=None, now: datetime.datetime | None = Non
     if by is not None:
         require_manage(by, tender)
     tender = lock(tender)
-    status = lifecycle.target(tender, Transition.CLOSE)
+    lifecycle.target(tender, Transition.CLOSE)
     now = now or timezone.now()
     if not lifecycle.deadline_passed(tender.submission_deadline, now):
         raise DomainError(
             _("The tender closes at its deadline, not before."), code="tender_close_too_early"
         )
-    before = _status_data(tender)
-    tender.status = status
-    tender.closed_at = now
-    tender.save(update_fields=["status", "closed_at", "updated_at"])
-    audit_record(
-        actor=by,
+    transition_step(
+        tender,
+        Transition.CLOSE,
+        by=by,
         action="tender.closed",
-        obj=tender,
-        before=before,
-        after=_status_data(tender, Transition.CLOSE),
+        event="closed",
+        fields={"closed_at": now},
     )
     openers_notify_closed(tender)
-    tender_event_on_commit(tender, "closed")
     return tender
 
 

@@ -21,6 +21,7 @@ from marketplace.models import NotificationKind, Organisation
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
+from marketplace.services.organisations import default_language_path
 from tenders.models import Question, Tender
 from tenders.selectors.dialogue import can_ask, managers_of
 from tenders.services.follows import follow, followers_notify
@@ -76,8 +77,6 @@ def question_ask(*, tender: Tender, organisation: Organisation, text: str, by) -
 
 
 def _buyer_questions_path(tender: Tender) -> str:
-    from marketplace.services.organisations import default_language_path
-
     return default_language_path("tenders:buyer_questions", reference=tender.reference)
 
 

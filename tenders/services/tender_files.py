@@ -5,8 +5,9 @@ The checks are ``marketplace.uploads`` (the same as for bid documents: types by 
 macros, no zip bombs or unsafe package paths, ``TENDER_DOCUMENT_MAX_BYTES``, the buyer
 organisation's quota). The file is hashed while it is copied in chunks to a temporary file that
 is then moved into place. With ``CLAMD_URL`` set a new document is ``pending`` until the virus
-scan finds it clean (:func:`document_scan_run`). Adding or removing a document of a published
-tender is an amendment, like any other change after publication.
+scan finds it clean (:func:`document_scan_run`, run by the task :func:`scan_tender_document`,
+defined here because :func:`document_upload` schedules it). Adding or removing a document of a
+published tender is an amendment, like any other change after publication.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 
+from celery import shared_task
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -132,8 +134,6 @@ def document_upload(
         document.file.delete(save=False)
         raise
     if document.scan_status == clamd.ScanStatus.PENDING:
-        from tenders.tasks import scan_tender_document
-
         pk = document.pk
         transaction.on_commit(lambda: scan_tender_document.delay(pk))
     return document
@@ -191,6 +191,14 @@ def document_scan_run(*, document_id: int) -> str | None:
         kind="tender",
         label=document.original_name,
     )
+
+
+@shared_task(name="tenders.scan_tender_document", acks_late=True)
+def scan_tender_document(document_id: int) -> str | None:
+    """The task: scan one pending tender document; a scanner outage leaves it pending for the
+    sweeper (``tenders.tasks.scan_pending_documents``). It lives beside its service because
+    :func:`document_upload` schedules it; ``tenders.tasks`` sits above the services."""
+    return document_scan_run(document_id=document_id)
 
 
 def documents_pending_scan() -> list[int]:

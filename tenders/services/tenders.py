@@ -21,8 +21,8 @@ from marketplace.models import Organisation, OrganisationUnit
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from tenders import lifecycle
-from tenders.eforms.sending import contract_notice_on_publish
 from tenders.domain_events import tender_event_on_commit
+from tenders.eforms.sending import contract_notice_on_publish
 from tenders.lifecycle import Transition
 from tenders.models import Amendment, Criterion, Lot, QualificationRequirement, Source, Tender
 from tenders.sanitise import sanitise_description
@@ -37,6 +37,7 @@ from tenders.services.tender_snapshot import (
     snapshot_diff,
     tender_snapshot,
 )
+from tenders.services.transitions import transition_step
 
 
 @dataclass
@@ -63,39 +64,6 @@ class TenderInput:
 def require_manage(by, obj) -> None:
     if not user_can(by, Action.TENDER_MANAGE, obj):
         raise PermissionDenied(_("You may not manage tenders here."))
-
-
-def _status_data(tender: Tender, transition: Transition | None = None) -> dict:
-    data = {"status": tender.status, "version": tender.version}
-    if transition is not None:
-        data[lifecycle.TIMESTAMPS[transition]] = getattr(tender, lifecycle.TIMESTAMPS[transition])
-    return data
-
-
-def _step(
-    tender: Tender,
-    transition: Transition,
-    *,
-    by,
-    action: str,
-    event: str,
-    fields: dict[str, Any],
-    stamped: bool = True,
-    note: dict | None = None,
-) -> Tender:
-    """Take ``transition`` on the locked ``tender`` once its service has asked
-    ``lifecycle.target`` and checked its own rules: the new status and ``fields`` in one save,
-    the audit event ``action`` (its time stamp recorded when ``stamped``, ``note`` added) and the
-    domain ``event`` once the change commits."""
-    before = _status_data(tender)
-    tender.status = lifecycle.TRANSITIONS[transition][1]
-    for name, value in fields.items():
-        setattr(tender, name, value)
-    tender.save(update_fields=["status", *fields, "updated_at"])
-    after = {**_status_data(tender, transition if stamped else None), **(note or {})}
-    audit_record(actor=by, action=action, obj=tender, before=before, after=after)
-    tender_event_on_commit(tender, event)
-    return tender
 
 
 def _apply_fields(tender: Tender, fields: dict[str, Any]) -> None:
@@ -301,26 +269,23 @@ def tender_publish(*, tender: Tender, by, now: datetime.datetime | None = None) 
     """Publish a draft that meets every rule (see ``tender_rules``); the band is fixed today."""
     require_manage(by, tender)
     tender = lock(tender)
-    status = lifecycle.target(tender, Transition.PUBLISH)
+    lifecycle.target(tender, Transition.PUBLISH)
     now = now or timezone.now()
     require_publishable(tender, now=now)
     _ensure_one_lot(tender)
-    before = _status_data(tender)
-    tender.status = status
-    tender.published_at = now
-    tender.threshold_band = derived_band(tender)
-    tender.save(update_fields=["status", "published_at", "threshold_band", "updated_at"])
+    tender.published_at = now  # the band is the publication day's (``band_day``)
+    transition_step(
+        tender,
+        Transition.PUBLISH,
+        by=by,
+        action="tender.published",
+        event="published",
+        fields={"published_at": now, "threshold_band": derived_band(tender)},
+        note={"snapshot": tender_snapshot(tender)},
+    )
     # When Doffin is configured the contract notice goes with it; an invalid one rolls back.
     contract_notice_on_publish(tender=tender, by=by)
-    audit_record(
-        actor=by,
-        action="tender.published",
-        obj=tender,
-        before=before,
-        after={**_status_data(tender, Transition.PUBLISH), "snapshot": tender_snapshot(tender)},
-    )
     followers_carry_over(tender=tender)  # a need's followers follow the tender made from it
-    tender_event_on_commit(tender, "published")
     return tender
 
 
@@ -420,7 +385,7 @@ def tender_start_evaluation(*, tender: Tender, by, now: datetime.datetime | None
     require_manage(by, tender)
     tender = lock(tender)
     lifecycle.target(tender, Transition.START_EVALUATION)
-    return _step(
+    return transition_step(
         tender,
         Transition.START_EVALUATION,
         by=by,
@@ -437,7 +402,7 @@ def tender_mark_awarded(*, tender: Tender, by, now: datetime.datetime | None = N
     require_manage(by, tender)
     tender = lock(tender)
     lifecycle.target(tender, Transition.AWARD)
-    return _step(
+    return transition_step(
         tender,
         Transition.AWARD,
         by=by,
@@ -460,7 +425,7 @@ def tender_withdraw_award(*, tender: Tender, by, reason: str) -> Tender:
             code="tender_withdraw_award_reason",
             field="reason",
         )
-    return _step(
+    return transition_step(
         tender,
         Transition.WITHDRAW_AWARD,
         by=by,
@@ -484,7 +449,7 @@ def tender_cancel(
         raise DomainError(
             _("Give the reason for cancelling."), code="tender_cancel_reason", field="reason"
         )
-    _step(
+    transition_step(
         tender,
         Transition.CANCEL,
         by=by,
