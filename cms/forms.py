@@ -7,9 +7,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import OrganisationUnit
+from pilots.models import Pilot
 from tenders.models import Theme
-
-from .models.stories import Outcome
 
 
 class StoryFilterForm(forms.Form):
@@ -28,7 +27,7 @@ class StoryFilterForm(forms.Form):
     )
     outcome = forms.ChoiceField(
         label=_("Outcome of the pilot"),
-        choices=[("", _("All outcomes")), *Outcome.choices],
+        choices=[("", _("All outcomes")), *Pilot.Outcome.choices],
         required=False,
     )
 

@@ -1,6 +1,6 @@
 """How indicators are shown and downloaded: values as text, summaries, SVG bar charts, CSV/JSON.
 
-Everything here is pure: it takes :class:`cms.indicators.Indicator` objects and returns
+Everything here is pure: it takes :class:`cms.indicator_figures.Indicator` objects and returns
 strings, dictionaries and chart geometry for the templates. Nothing queries the database.
 """
 
@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .indicators import Figure, Indicator, Kind
+from cms.indicator_figures import Figure, Indicator, Kind
 
 CSV_COLUMNS = [
     "indicator",

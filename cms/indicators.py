@@ -18,71 +18,20 @@ import datetime
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bids import public
+from cms.indicator_figures import Figure, Indicator, Kind, ServiceArea, share
 from marketplace.formatting import OSLO
-from marketplace.i18n import in_active_language
 from marketplace.models import OrganisationUnit
+from pilots.models import Pilot
 from tenders.models import Lot, Need, Source, Tender
-
-
-class Kind:
-    """How a figure is counted; decides the chart's scale and how values are written."""
-
-    COUNT = "count"
-    PERCENT = "percent"
-    DAYS = "days"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number: a count, or a share with the counts it was computed from.
-
-    ``value`` is None when a share has nothing to divide by (no tenders that year): the page
-    writes "no data" rather than 0 %.
-    """
-
-    value: Decimal | int | None
-    numerator: int | None = None
-    denominator: int | None = None
-
-
-@dataclass(frozen=True)
-class ServiceArea:
-    pk: int
-    name: str
-    name_en: str
-    buyer: str
-
-    @property
-    def display_name(self) -> str:
-        return in_active_language(self.name, self.name_en)
-
-
-@dataclass(frozen=True)
-class Indicator:
-    key: str
-    title: str
-    definition: str
-    kind: str
-    years: tuple[int, ...]
-    available: bool = True
-    unavailable_reason: str = ""
-    by_year: dict[int, Figure] = field(default_factory=dict)
-    # (year, service area pk) → figure; only combinations with data are present.
-    by_area: dict[tuple[int, int], Figure] = field(default_factory=dict)
-    areas: tuple[ServiceArea, ...] = ()
-
-    def area_figure(self, year: int, area_pk: int) -> Figure:
-        empty = Figure(0) if self.kind == Kind.COUNT else Figure(None, 0, 0)
-        return self.by_area.get((year, area_pk), empty)
-
 
 # --- Years -----------------------------------------------------------------------------------
 
@@ -164,16 +113,6 @@ def _counts(rows, years: Sequence[int]) -> tuple[dict, dict, set]:
             by_area[(year, unit_id)] += 1
             unit_ids.add(unit_id)
     return by_year, by_area, unit_ids
-
-
-def share(numerator: int, denominator: int) -> Figure:
-    """A percentage with one decimal, rounded half up; no value when there is nothing to share."""
-    if not denominator:
-        return Figure(None, numerator, denominator)
-    percent = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-    return Figure(percent, numerator, denominator)
 
 
 # --- Indicators from data that exists --------------------------------------------------------
@@ -323,30 +262,31 @@ def _submitted_bids():
     The submitted version of each supplier's bid: a bid replaced by a newer version or withdrawn
     is not counted; a joint bid counts for its lead supplier. A sealed bid is not counted at all.
     """
-    from bids import public
-
     return public.opened_bids().filter(tender__source=Source.OWN)
 
 
 def _active_awards():
     """Award decisions in force (one per lot); withdrawn decisions are not counted."""
-    from bids import public
-
     return public.active_award_decisions().filter(tender__source=Source.OWN)
 
 
-def bids_share(years: Sequence[int], *, group: str) -> Indicator:
-    title, definition = _GROUPS[group]
-    rows = (
-        _submitted_bids()
-        .annotate(year=ExtractYear("submitted_at", tzinfo=OSLO))
-        .filter(year__in=years)
-        .values_list("year", "tender__unit_id", *_profile_columns("supplier"))
-    )
-    totals, areas, unit_ids = _group_share(rows, years, group)
-    return Indicator(
-        key=f"bids_share_{group}",
-        title=_("Share of bids from %(group)s") % {"group": title},
+@dataclass(frozen=True)
+class _Share:
+    """What a group's share of bids or of awards is counted from."""
+
+    rows: Callable
+    dated_by: str  # the time stamp whose Oslo year counts
+    supplier: str  # the path from a row to the supplier organisation
+    title: object
+    definition: object
+
+
+_SHARES = {
+    "bids": _Share(
+        rows=_submitted_bids,
+        dated_by="submitted_at",
+        supplier="supplier",
+        title=_("Share of bids from %(group)s"),
         definition=_(
             "Of all bids submitted in the year (Oslo time) to the county's tenders — the latest "
             "submitted version of each supplier's bid, withdrawn and replaced versions left "
@@ -354,34 +294,38 @@ def bids_share(years: Sequence[int], *, group: str) -> Indicator:
             "%(group)s. %(definition)s A firm without a profile is counted only in the total. "
             "Bids are sealed until the tender's bids are opened after the deadline: a bid is "
             "counted only from then on, in the year it was submitted."
-        )
-        % {"group": title, "definition": definition},
-        kind=Kind.PERCENT,
-        years=tuple(years),
-        by_year={year: share(*counts) for year, counts in totals.items()},
-        by_area={key: share(*counts) for key, counts in areas.items()},
-        areas=_areas(unit_ids),
-    )
-
-
-def awards_share(years: Sequence[int], *, group: str) -> Indicator:
-    title, definition = _GROUPS[group]
-    rows = (
-        _active_awards()
-        .annotate(year=ExtractYear("decided_at", tzinfo=OSLO))
-        .filter(year__in=years)
-        .values_list("year", "tender__unit_id", *_profile_columns("bid__supplier"))
-    )
-    totals, areas, unit_ids = _group_share(rows, years, group)
-    return Indicator(
-        key=f"awards_share_{group}",
-        title=_("Share of awards to %(group)s") % {"group": title},
+        ),
+    ),
+    "awards": _Share(
+        rows=_active_awards,
+        dated_by="decided_at",
+        supplier="bid__supplier",
+        title=_("Share of awards to %(group)s"),
         definition=_(
             "Of all award decisions in force made in the year (Oslo time), one per lot and "
             "withdrawn decisions left out, the percentage won by %(group)s. %(definition)s "
             "A firm without a profile is counted only in the total."
-        )
-        % {"group": title, "definition": definition},
+        ),
+    ),
+}
+
+
+def group_share(years: Sequence[int], *, of: str, group: str) -> Indicator:
+    """The share of bids (``of="bids"``) or of award decisions (``of="awards"``) that went to
+    ``group`` (a key of ``_GROUPS``), per year and service area."""
+    spec = _SHARES[of]
+    title, definition = _GROUPS[group]
+    rows = (
+        spec.rows()
+        .annotate(year=ExtractYear(spec.dated_by, tzinfo=OSLO))
+        .filter(year__in=years)
+        .values_list("year", "tender__unit_id", *_profile_columns(spec.supplier))
+    )
+    totals, areas, unit_ids = _group_share(rows, years, group)
+    return Indicator(
+        key=f"{of}_share_{group}",
+        title=spec.title % {"group": title},
+        definition=spec.definition % {"group": title, "definition": definition},
         kind=Kind.PERCENT,
         years=tuple(years),
         by_year={year: share(*counts) for year, counts in totals.items()},
@@ -405,8 +349,6 @@ def _count_indicator(key: str, title, definition, rows, years: Sequence[int]) ->
 
 
 def pilots_started(years: Sequence[int]) -> Indicator:
-    from pilots.models import Pilot
-
     rows = (
         Pilot.objects.exclude(status=Pilot.Status.PLANNED)
         .filter(starts_on__isnull=False)
@@ -427,8 +369,6 @@ def pilots_started(years: Sequence[int]) -> Indicator:
 
 
 def pilots_scaled_up(years: Sequence[int]) -> Indicator:
-    from pilots.models import Pilot
-
     rows = (
         Pilot.objects.filter(status=Pilot.Status.DECIDED, outcome=Pilot.Outcome.SCALED_UP)
         .filter(decided_at__isnull=False)
@@ -514,8 +454,8 @@ INDICATORS: tuple[Callable[[Sequence[int]], Indicator], ...] = (
     tenders_published,
     smb_lot_share,
     *(
-        (lambda years, group=group, fn=fn: fn(years, group=group))
-        for fn in (bids_share, awards_share)
+        (lambda years, of=of, group=group: group_share(years, of=of, group=group))
+        for of in _SHARES
         for group in _GROUPS
     ),
     pilots_started,

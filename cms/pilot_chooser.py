@@ -12,6 +12,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from pilots.models import Pilot
+
 
 class PilotFilterForm(BaseFilterForm):
     q = forms.CharField(
@@ -38,8 +40,6 @@ class _PilotChooseMixin:
     filter_form_class = PilotFilterForm
 
     def get_object_list(self):
-        from pilots.models import Pilot
-
         return Pilot.objects.select_related("supplier", "tender").order_by("-created_at", "-pk")
 
     @property

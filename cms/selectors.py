@@ -22,6 +22,9 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from cms.indicators import headline_counts, headline_indicators, oslo_year
+from cms.models.news import NewsPage
+from cms.models.stories import SuccessStoryPage
 from marketplace.page_cache import GENERATION_KEY
 from tenders.models import Need, Tender
 from tenders.selectors.needs import public_needs
@@ -139,8 +142,6 @@ def private_q(request=None) -> Q:
 def latest_success_stories(
     *, locale: Locale | int, limit: int = HOME_LIST_SIZE, private: Q | None = None
 ) -> list:
-    from cms.models import SuccessStoryPage
-
     return list(
         SuccessStoryPage.objects.live()
         .exclude(private if private is not None else private_q())
@@ -159,8 +160,6 @@ def headline_figures() -> list:
     no event announces lags at most ``PAGE_CACHE_MAX_AGE``. With the server-side cache off
     (``PAGE_CACHE_ENABLED``) or Redis down they are counted for every page.
     """
-    from cms.indicators import headline_counts, headline_indicators, oslo_year
-
     year = oslo_year(timezone.now())
     counts = _kept_with_the_pages(f"cms:headline:{year}", lambda: headline_counts(year))
     return headline_indicators(year, counts=counts)
@@ -238,8 +237,6 @@ def indicators_page(*, locale: Locale) -> Page | None:
 
 def feed_pages(*, locale: Locale, limit: int = 30) -> QuerySet[Page]:
     """Published news items and success stories in ``locale``, newest first."""
-    from cms.models import NewsPage, SuccessStoryPage
-
     return (
         Page.objects.live()
         .public()

@@ -3,6 +3,8 @@
 from wagtail import hooks
 
 from cms.admin_events import event_registration_viewset
+from cms.pilot_chooser import pilot_chooser_viewset
+from cms.selectors import view_restrictions
 
 
 @hooks.register("register_admin_viewset")
@@ -12,8 +14,6 @@ def register_event_registrations():
 
 @hooks.register("register_admin_viewset")
 def register_pilot_chooser():
-    from cms.pilot_chooser import pilot_chooser_viewset
-
     return pilot_chooser_viewset
 
 
@@ -22,6 +22,4 @@ def read_view_restrictions_once(page, request, serve_args, serve_kwargs):
     """The served page's view check (Wagtail's ``check_view_restrictions``, which runs after
     this) and the page's own listings read the view restrictions in one query between them
     (``BasePage.get_view_restrictions``, ``cms.selectors.private_q``)."""
-    from cms.selectors import view_restrictions
-
     page.served_with_restrictions = view_restrictions(request)

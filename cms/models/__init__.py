@@ -2,12 +2,13 @@
 
 from .accessibility import AccessibilityStatementPage
 from .base import BasePage
-from .events import EventIndexPage, EventKind, EventPage, EventRegistration
+from .events import EventIndexPage, EventKind, EventPage
 from .faq import FAQPage
 from .guides import GuidePage
 from .home import HomePage
 from .indicators import IndicatorsPage
 from .news import NewsIndexPage, NewsPage
+from .registrations import EventRegistration
 from .stories import Outcome, PilotFacts, StoryFacts, SuccessStoryIndexPage, SuccessStoryPage
 
 __all__ = [

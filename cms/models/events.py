@@ -9,11 +9,9 @@ are anonymised some days after the event (``manage.py anonymise_event_registrati
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,11 +23,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.forms_events import EventRegistrationForm
+from cms.ics import event_calendar
+from cms.services.events import event_register
+from marketplace.errors import DomainError
 
 from .base import BasePage, paginate
-
-# How long after an event its registrations keep the names and e-mail addresses.
-REGISTRATION_RETENTION_DAYS = 30
+from .registrations import REGISTRATION_RETENTION_DAYS, EventRegistration
 
 
 class EventKind(models.TextChoices):
@@ -212,10 +212,6 @@ class EventPage(RoutablePageMixin, BasePage):
 
     @path("")
     def event(self, request):
-        from cms.forms_events import EventRegistrationForm
-        from cms.services.events import event_register
-        from marketplace.errors import DomainError
-
         form = EventRegistrationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -233,8 +229,6 @@ class EventPage(RoutablePageMixin, BasePage):
 
     @path("kalender.ics/", name="ics")
     def ics(self, request):
-        from cms.ics import event_calendar
-
         response = HttpResponse(
             event_calendar(self, request=request), content_type="text/calendar; charset=utf-8"
         )
@@ -247,8 +241,6 @@ class EventPage(RoutablePageMixin, BasePage):
     def get_context(self, request, *args, form=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if form is None:
-            from cms.forms_events import EventRegistrationForm
-
             form = EventRegistrationForm()
         context.update(
             form=form,
@@ -258,46 +250,3 @@ class EventPage(RoutablePageMixin, BasePage):
             retention_days=REGISTRATION_RETENTION_DAYS,
         )
         return context
-
-
-class EventRegistrationQuerySet(models.QuerySet):
-    def for_event(self, event: EventPage):
-        return self.filter(event_key=event.translation_key)
-
-
-class EventRegistration(models.Model):
-    """A person's seat at an event, shared by the event page's translations."""
-
-    event_key = models.UUIDField(
-        _("event"), db_index=True, help_text=_("The event page's translation key.")
-    )
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail"), max_length=254)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    registered_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
-    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
-
-    objects = EventRegistrationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("event registration")
-        verbose_name_plural = _("event registrations")
-        ordering = ["registered_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event_key", "email"],
-                condition=Q(anonymised_at__isnull=True),
-                name="event_registration_once_per_email",
-            )
-        ]
-
-    def __str__(self) -> str:
-        if self.anonymised_at:
-            return str(_("Anonymised registration"))
-        return f"{self.name} <{self.email}>"
-
-    @property
-    def event(self) -> EventPage | None:
-        """The event page in the default language (any translation if it has none)."""
-        pages = EventPage.objects.filter(translation_key=self.event_key)
-        return pages.filter(locale__language_code=settings.LANGUAGE_CODE).first() or pages.first()

@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from cms import selectors
+
 from .base import BasePage
 
 
@@ -49,8 +51,6 @@ class HomePage(BasePage):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["closing_soon"], context["pilot_opportunities"] = selectors.home_opportunities()
         # The view restrictions the request read when it served the page (cms.wagtail_hooks),

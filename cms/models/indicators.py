@@ -15,6 +15,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from cms import indicator_reports
+from cms.indicators import all_indicators
+
 from .base import BasePage
 
 
@@ -37,14 +40,10 @@ class IndicatorsPage(RoutablePageMixin, BasePage):
         return self.url + self.reverse_subpage(name).rstrip("/")
 
     def _indicators(self):
-        from cms.indicators import all_indicators
-
         return all_indicators()
 
     @path("")
     def indicators(self, request):
-        from cms import indicator_reports
-
         figures = []
         for indicator in self._indicators():
             figures.append(
@@ -73,25 +72,26 @@ class IndicatorsPage(RoutablePageMixin, BasePage):
 
     @path("indicators.csv/", name="csv")
     def csv(self, request):
-        from cms.indicator_reports import to_csv
-
-        response = HttpResponse(to_csv(self._indicators()), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            indicator_reports.to_csv(self._indicators()), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="pilotmarked-indicators.csv"'
         return response
 
     @path("indicators.json/", name="json")
     def json(self, request):
-        from cms.indicator_reports import to_json
-
-        response = JsonResponse(to_json(self._indicators()), json_dumps_params={"indent": 2})
+        response = JsonResponse(
+            indicator_reports.to_json(self._indicators()), json_dumps_params={"indent": 2}
+        )
         response["Content-Disposition"] = 'inline; filename="pilotmarked-indicators.json"'
         return response
 
 
 def _cell(indicator, figure) -> dict:
-    from cms.indicator_reports import format_detail, format_value
-
-    return {"value": format_value(indicator, figure), "detail": format_detail(indicator, figure)}
+    return {
+        "value": indicator_reports.format_value(indicator, figure),
+        "detail": indicator_reports.format_detail(indicator, figure),
+    }
 
 
 def _table_rows(indicator) -> list[dict]:

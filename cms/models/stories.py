@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -17,6 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.forms import StoryFilterForm
 from marketplace.models import Organisation
 from pilots.models import Pilot
 from tenders.models import Tender
@@ -84,8 +86,6 @@ class SuccessStoryIndexPage(BasePage):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from cms.forms import StoryFilterForm
-
         context = super().get_context(request, *args, **kwargs)
         stories = self.stories()
         form = StoryFilterForm(request.GET or None, stories=stories)
@@ -172,8 +172,6 @@ class SuccessStoryPage(BasePage):
         )
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         errors = {}
         if self.pilot_id and self.supplier_id and self.pilot.supplier_id != self.supplier_id:

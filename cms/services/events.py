@@ -4,21 +4,21 @@ Two people registering for the last seat at the same moment: on PostgreSQL the e
 rows (every translation) are locked with ``SELECT … FOR UPDATE`` before the seats are counted,
 so the second waits for the first to commit and then finds the event full. SQLite lets one
 writer in at a time. A second registration with the same e-mail address is refused, by the
-check here and by a unique constraint underneath it.
+check here and by a unique constraint underneath it. (Blanking the personal data after the
+event is ``cms.services.event_retention``.)
 """
 
 from __future__ import annotations
-
-import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
-from cms.models.events import REGISTRATION_RETENTION_DAYS, EventPage, EventRegistration
+from cms.models.registrations import EventRegistration
 from marketplace.errors import DomainError
 
 
@@ -36,12 +36,13 @@ class AlreadyRegistered(DomainError):
 
 @transaction.atomic
 def event_register(
-    *, event: EventPage, name: str, email: str, organisation: str = ""
+    *, event: Page, name: str, email: str, organisation: str = ""
 ) -> EventRegistration:
     """Take a seat at ``event`` for ``email``, or refuse with a domain error."""
     # Lock every translation of the event: they share the seats.
     list(
-        EventPage.objects.select_for_update()
+        type(event)
+        .objects.select_for_update()
         .filter(translation_key=event.translation_key)
         .values_list("pk", flat=True)
     )
@@ -80,7 +81,7 @@ def event_register(
     return registration
 
 
-def _send_confirmation(*, registration_pk: int, event: EventPage, language: str | None) -> None:
+def _send_confirmation(*, registration_pk: int, event: Page, language: str | None) -> None:
     registration = EventRegistration.objects.get(pk=registration_pk)
     with translation.override(language):
         context = {
@@ -92,30 +93,3 @@ def _send_confirmation(*, registration_pk: int, event: EventPage, language: str 
         subject = render_to_string("cms/email/event_registration_subject.txt", context)
         body = render_to_string("cms/email/event_registration_body.txt", context)
     send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [registration.email])
-
-
-@transaction.atomic
-def event_registrations_anonymise(
-    *, days: int = REGISTRATION_RETENTION_DAYS, now: datetime.datetime | None = None
-) -> int:
-    """Blank the personal data of registrations for events that ended ``days`` ago or more.
-
-    Registrations whose event page no longer exists are anonymised too. The rows stay (without
-    name, e-mail or organisation) so attendance can still be counted. Returns how many changed.
-    """
-    if days < 0:
-        raise DomainError(_("The number of days cannot be negative."), code="invalid_days")
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=days)
-    # An event is over when every translation has ended (they should end together).
-    all_keys = set(EventPage.objects.values_list("translation_key", flat=True))
-    running_keys = set(
-        EventPage.objects.filter(end__gte=cutoff).values_list("translation_key", flat=True)
-    )
-    pending = EventRegistration.objects.filter(anonymised_at__isnull=True)
-    expired = pending.filter(event_key__in=all_keys - running_keys)
-    orphans = pending.exclude(event_key__in=all_keys)
-    changed = 0
-    for queryset in (expired, orphans):
-        changed += queryset.update(name="", email="", organisation="", anonymised_at=now)
-    return changed

@@ -14,12 +14,12 @@ from django.utils import timezone, translation
 
 from cms.ics import event_calendar
 from cms.models import EventIndexPage, EventPage, EventRegistration, HomePage
+from cms.services.event_retention import event_registrations_anonymise
 from cms.services.events import (
     AlreadyRegistered,
     EventFull,
     RegistrationClosed,
     event_register,
-    event_registrations_anonymise,
 )
 from tests.factories import EventRegistrationFactory, make_event, make_event_index, translate
 

@@ -449,9 +449,9 @@ D = Decimal
 
 
 def test_bids_share_counts_the_bids_in_force(market_data):
-    smb = indicators.bids_share(YEARS, group="smb")
-    startup = indicators.bids_share(YEARS, group="startup")
-    akershus = indicators.bids_share(YEARS, group="akershus")
+    smb = indicators.group_share(YEARS, of="bids", group="smb")
+    startup = indicators.group_share(YEARS, of="bids", group="startup")
+    akershus = indicators.group_share(YEARS, of="bids", group="akershus")
 
     assert _shares(smb) == {2025: (D("33.3"), 1, 3), 2026: (D("75.0"), 3, 4)}
     assert _shares(startup) == {2025: (D("33.3"), 1, 3), 2026: (D("25.0"), 1, 4)}
@@ -462,15 +462,15 @@ def test_bids_share_counts_the_bids_in_force(market_data):
 
 
 def test_awards_share_counts_decisions_in_force(market_data):
-    assert _shares(indicators.awards_share(YEARS, group="smb")) == {
+    assert _shares(indicators.group_share(YEARS, of="awards", group="smb")) == {
         2025: (D("100.0"), 1, 1),
         2026: (D("50.0"), 1, 2),
     }
-    assert _shares(indicators.awards_share(YEARS, group="startup")) == {
+    assert _shares(indicators.group_share(YEARS, of="awards", group="startup")) == {
         2025: (D("100.0"), 1, 1),
         2026: (D("0.0"), 0, 2),
     }
-    assert _shares(indicators.awards_share(YEARS, group="akershus")) == {
+    assert _shares(indicators.group_share(YEARS, of="awards", group="akershus")) == {
         2025: (D("100.0"), 1, 1),
         2026: (D("50.0"), 1, 2),
     }

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.services.events import REGISTRATION_RETENTION_DAYS, event_registrations_anonymise
+from cms.models.registrations import REGISTRATION_RETENTION_DAYS
+from cms.services.event_retention import event_registrations_anonymise
 from marketplace.errors import DomainError
 
 
