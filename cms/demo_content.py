@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+
 HOME = {
     "nb": {
         "title": "Fylkeskommunen som pilotkunde",
@@ -267,8 +269,6 @@ CRITERIA_NOT_MET: list[tuple[str, str, str, datetime.date]] = []
 
 def _county_email() -> str:
     """The county's post room, as configured for its notices (one home: settings)."""
-    from django.conf import settings
-
     addresses = getattr(settings, "EFORMS_BUYER_ADDRESSES", {}) or {}
     return addresses.get("930580783", {}).get("email") or "postmottak@afk.no"
 
@@ -352,8 +352,6 @@ def _back_office(p, lang: str):
 def _uustatus_url() -> str:
     """The service's statement on uustatus.no, Uutilsynet's register of statements, where
     feedback and complaints to the authority start (per deployment: settings)."""
-    from django.conf import settings
-
     return settings.UUSTATUS_STATEMENT_URL
 
 
