@@ -5,8 +5,8 @@ nothing else edits them. On PostgreSQL ``vector`` holds the weighted ``norwegian
 (GIN-indexed, with a trigram index on ``title`` for typos); on SQLite an FTS5 table
 ``search_document_fts`` with the same row ids holds the stemmed words. Both are created in the
 migrations for their database only. PostgreSQL also keeps a narrow copy for the site search,
-``search_searchmatch`` (id, date, vector, facet set id in ``search_facetset``), filled by
-triggers on this table (migration 0004).
+``search_searchmatch`` (id, date, vector, facet set id in ``search_facetset``), kept by
+statement triggers on this table (migrations 0002 and 0004).
 """
 
 from __future__ import annotations
