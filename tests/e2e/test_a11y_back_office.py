@@ -230,7 +230,7 @@ def build_back_office_world(editor) -> SimpleNamespace:
     from django.core.files.base import ContentFile
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Locale, Page, Workflow
+    from wagtail.models import Collection, Locale, Page, Workflow
 
     from cms.editorial import WORKFLOW_NAME, ensure_moderation_workflow
     from tests.e2e.test_a11y_crawl import build_world
@@ -245,6 +245,9 @@ def build_back_office_world(editor) -> SimpleNamespace:
             Page.objects.filter(content_type__model=name, locale=nb).order_by("pk").first()
         )
         assert w.pages[name] is not None, f"the world has no {name}"
+    # Images and documents belong to the root collection, which the migrations made and a
+    # transactional test run before this one may have flushed.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
     w.image = get_image_model().objects.create(
         title="Brøytebil i Asker", file=ContentFile(_tiny_png(), name="broytebil.png")
     )
