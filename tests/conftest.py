@@ -116,6 +116,17 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
                     cursor.execute(statement)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _urlconf_under_test_settings(django_test_environment):
+    """The URLconf is imported once per process, and config/urls.py adds the media route only
+    when DEBUG is on at that moment: import it now, under the test settings (DEBUG off), so that
+    a test which turns DEBUG on (seed_demo refuses to run without it) cannot decide which
+    patterns the tests after it in the same worker see."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (the import is the point)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
     """Every test starts as the first one would and leaves nothing behind for the next.

@@ -343,9 +343,6 @@ EXCLUDED_PREFIXES = {
     "cms-admin/": "Wagtail admin: crawled by test_a11y_back_office.py",
     "django-admin/": "Django admin: crawled by test_a11y_back_office.py",
     "api/": "JSON API (no HTML); its documentation page api_docs is crawled",
-    # config/urls.py adds this route only when DEBUG is on at the URLconf's first import (make
-    # run); a test that turns DEBUG on for seed_demo can be that first import in its worker.
-    "^media/": "uploaded files served by Django under DEBUG only (files, not pages)",
 }
 EXCLUDED: dict[str, str] = {
     # Machine-readable answers: no HTML to check.
