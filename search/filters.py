@@ -76,9 +76,13 @@ class SupplierDirectoryFilter(django_filters.FilterSet):
         label=_("Company size"),
         choices=SmeCategory.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # a column of the profile: no row is repeated
     )
     stage = django_filters.MultipleChoiceFilter(
-        label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Stage"),
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # a column of the profile: no row is repeated
     )
     certification = django_filters.ModelMultipleChoiceFilter(
         label=_("Certifications"),

@@ -308,6 +308,7 @@ def bench_at(tenders_n: int, profiles_n: int, searches_n: int) -> list[tuple[str
             with_cuts(f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"),
         )
     )
+    rows += directory_rows([text for (text,) in queries])
     b50, b95 = _timings(cut(naive_search), queries)
     rows.append(
         (
@@ -392,3 +393,114 @@ def bench_at(tenders_n: int, profiles_n: int, searches_n: int) -> list[tuple[str
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak memory of the bench process", "", f"{peak_mb:.0f} MB (goal ≤ 500 MB)"))
     return rows
+
+
+# The directory's other filters, each beside a broad word (``directory_rows``): a CPV division
+# (the largest of the generated ones, and a small one), a municipality it delivers in, a size,
+# a stage, and the pilots box.
+DIRECTORY_FILTERS = (
+    "cpv=45000000",
+    "cpv=80000000",
+    "municipality=3201",
+    "sme_category=micro",
+    "stage=startup",
+    "open_to_pilots=on",
+)
+
+
+def _page_ms(client, urls: list[str]) -> tuple[float, float, int]:
+    """p50 and p95 of GET ``urls`` (each once, after one warm-up request) and the most
+    queries one of them made."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(urls[0])
+    samples, most = [], 0
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        most = max(most, len(queries))
+    return statistics.median(samples), _percentile(samples, 0.95), most
+
+
+def directory_rows(texts: list[str]) -> list[tuple[str, str, str]]:
+    """The directory page as a visitor meets it (in-process client: middleware, filters, the
+    text search, template), with the words of ``texts``, the broadest words alone, and a broad
+    word beside each of the page's other filters; and the filtered text search alone (the
+    filterset, as the view calls it: the keys of the listed profiles, then the first 20 rows)."""
+    from urllib.parse import urlencode
+
+    from django.http import QueryDict
+    from django.test import Client
+
+    from marketplace.selectors.suppliers import directory_profiles
+    from search.filters import SupplierDirectoryFilter
+
+    def url(query: str) -> str:
+        return "/leverandorer/?" + query
+
+    client = Client()
+    words = [url(urlencode({"q": text})) for text in texts]
+    broad = [url(urlencode({"q": word})) for word in FILLER]
+    filtered = [
+        f"{urlencode({'q': word})}&{extra}" for word in FILLER[:3] for extra in DIRECTORY_FILTERS
+    ]
+    rows = []
+    for label, urls in (
+        ("GET the directory page with ?q= (in-process client: middleware, view, template)", words),
+        ("  the page, the broadest words (each in ~40 % of profiles)", broad),
+        (
+            "  the page, a broad word and one other filter (CPV, place, size, stage, pilots)",
+            [url(query) for query in filtered],
+        ),
+    ):
+        p50, p95, most = _page_ms(client, urls)
+        rows.append(
+            (
+                label,
+                f"{len(urls)} requests",
+                f"p50 {p50:.1f} ms, p95 {p95:.1f} ms; at most {most} SQL statements",
+            )
+        )
+
+    def search(query: str) -> None:
+        found = SupplierDirectoryFilter(QueryDict(query), queryset=directory_profiles())
+        assert found.qs is not None  # the text search runs here
+        if found.search_ids is not None:
+            found.queryset.in_bulk(list(found.search_ids[:20]))
+        else:
+            list(found.qs[:20])
+
+    search(filtered[0])
+    p50, p95 = _timings(search, [(query,) for query in filtered])
+    rows.append(
+        (
+            "  the text search alone (filterset + first 20 rows), a broad word and one filter",
+            f"{len(filtered)} queries",
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    """``python -m tests.bench.matching``: the directory's rows alone, on the data set the
+    database named by BENCH_DATABASE_URL already holds (nothing is emptied, built or written to
+    docs/benchmarks.md): for measuring a change to the directory without rebuilding."""
+    import sys
+
+    import django
+
+    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    django.setup()
+    rows = directory_rows([text for (text,) in _queries(random.Random(2026))])
+    print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    print("\n".join(f"| {what} | {size} | {result} |" for what, size, result in rows))
+
+
+if __name__ == "__main__":
+    main()
