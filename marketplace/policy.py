@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from marketplace.compiled_query import CompiledValues
 from marketplace.models import ADMIN_ROLES, Membership, Notification, Organisation, Role, User
 
 # Wagtail's editors and moderators publish to the public site (marketplace.accounts.requires_mfa).
@@ -202,9 +203,13 @@ _NOBODY = {
 }
 
 
-def _facts_row(user_pk: int) -> dict:
+# Stands for the person's key while the facts' statements are compiled; no row holds it.
+_NO_USER = -7_340_104_202_611
+
+
+def _facts_query(user_pk: int) -> QuerySet:
     """PostgreSQL: the memberships as an array of JSON objects and the person's own facts, one
-    query."""
+    row."""
     held = Membership.objects.filter(user=OuterRef("pk")).values(
         json=JSONObject(
             organisation_id="organisation_id",
@@ -217,14 +222,14 @@ def _facts_row(user_pk: int) -> dict:
         User.objects.filter(pk=user_pk)
         .annotate(held=ArraySubquery(held), **_person_columns())
         .values("held", *_PERSON)
-        .first()
-    ) or _NOBODY
+        .order_by()
+    )
 
 
-def _facts_rows(user_pk: int) -> dict:
-    """Other databases (SQLite, the embedded default): the same facts in one query, a row per
-    membership (one row of nulls when there is none)."""
-    rows = list(
+def _facts_rows_query(user_pk: int) -> QuerySet:
+    """Other databases (SQLite, the embedded default): the same facts, a row per membership (one
+    row of nulls when there is none)."""
+    return (
         User.objects.filter(pk=user_pk)
         .annotate(**_person_columns())
         .values(
@@ -234,7 +239,24 @@ def _facts_rows(user_pk: int) -> dict:
             role=F("memberships__role"),
             unit_id=F("memberships__unit_id"),
         )
+        .order_by()
     )
+
+
+# Built by the ORM once per process (4 ms of CPU on every signed-in page before; issue 14).
+_FACTS = CompiledValues(_facts_query, stand_in=_NO_USER)
+_FACTS_ROWS = CompiledValues(_facts_rows_query, stand_in=_NO_USER)
+
+
+def _facts_row(user_pk: int) -> dict:
+    """PostgreSQL: the person's facts in one query and one row."""
+    rows = _FACTS.rows(user_pk)
+    return rows[0] if rows else _NOBODY
+
+
+def _facts_rows(user_pk: int) -> dict:
+    """Other databases: the person's facts in one query, a row per membership."""
+    rows = _FACTS_ROWS.rows(user_pk)
     if not rows:
         return _NOBODY
     held = [

@@ -1,0 +1,71 @@
+"""A ``values()`` query that takes one value, compiled to SQL once per process and database
+(issue 14).
+
+Some queries run on every signed-in page and cost the ORM far more to build than the database to
+answer: the person's facts (``marketplace.policy.user_facts``: memberships as a JSON array and
+four subqueries) took 4 ms of CPU to build and 0.3 ms to run. ``CompiledValues`` builds the
+queryset once for a stand-in value, keeps its SQL, parameters and Django's converters (what
+``values()`` applies to each column), and runs it afterwards with the real value in the stand-in's
+place: the same rows, as dicts, that ``values()`` gives.
+
+``tenders.selectors.relations`` does the same for the tender page's own statements; this is the
+plain version for the base layer (``marketplace`` imports nothing from ``tenders``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+
+class CompiledValues:
+    """The rows of ``build(value)`` (a ``values()`` queryset) as dicts.
+
+    ``build`` must use its argument exactly once, as a query parameter (a filter value), and give
+    the same statement for every value; ``stand_in`` is a value no row holds, used to compile.
+    """
+
+    def __init__(self, build: Callable[[Any], QuerySet], *, stand_in: Any) -> None:
+        self._build = build
+        self._stand_in = stand_in
+        self._compiled: dict[str, tuple] = {}
+
+    def _statement(self, using: str) -> tuple:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            queryset = self._build(self._stand_in)
+            query = queryset.query
+            compiler = query.get_compiler(using)
+            sql, params = compiler.as_sql()
+            params = tuple(params)
+            if params.count(self._stand_in) != 1:
+                raise ValueError("The statement must take the value once, as a parameter.")
+            names = (
+                list(query.selected)
+                if query.selected
+                else [*query.extra_select, *query.values_select, *query.annotation_select]
+            )
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+            converters = list(compiler.get_converters(columns).items())
+            compiled = sql, params, params.index(self._stand_in), names, converters
+            self._compiled[using] = compiled
+        return compiled
+
+    def rows(self, value, *, using: str = "default") -> list[dict]:
+        sql, params, position, names, converters = self._statement(using)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params[:position], value, *params[position + 1 :]))
+            found = cursor.fetchall()
+        rows = []
+        for row in found:
+            if converters:
+                row = list(row)
+                for index, (functions, expression) in converters:
+                    for function in functions:
+                        row[index] = function(row[index], expression, connection)
+            rows.append(dict(zip(names, row, strict=True)))
+        return rows
