@@ -101,7 +101,8 @@ links_{n} AS MATERIALIZED (
    ORDER BY cpvcode_id, supplierprofile_id LIMIT %s)"""
 _LISTED_SQL = """
 listed_{n} AS MATERIALIZED (
-  SELECT p.id FROM marketplace_supplierprofile p
+  SELECT p.id, p.delivers_nationwide AS nationwide, p.municipality_id
+    FROM marketplace_supplierprofile p
    WHERE p.id {among} (SELECT DISTINCT profile_id FROM links_{n}{unseen}){among_end}
      AND p.is_published
      AND (SELECT o.kind FROM marketplace_organisation o WHERE o.id = p.organisation_id) = %s
@@ -213,16 +214,21 @@ def _values(rows: list[tuple]) -> tuple[str, list]:
 # Whether a firm delivers where the opportunity is: nationwide, based in one of its
 # municipalities, delivering in one, or in one of their counties (``scoring.area_fit`` is not
 # "elsewhere"). Each a lookup by the firm's key, for the few hundred firms asked about (as
-# EXISTS, PostgreSQL may hash every firm that delivers in a busy municipality instead). The
-# places' keys are read once per statement ({among}: an array on PostgreSQL, which would
-# otherwise scan the municipalities again for every firm). {places} and {counties} are lists
-# of placeholders.
+# EXISTS, PostgreSQL may hash every firm that delivers in a busy municipality instead). A firm
+# a tier's gate found listed (``k``, from ``listed_{n}``) brings its profile's "nationwide"
+# and home municipality along, so only the others look their profile up again. The places'
+# keys are read once per statement ({among}: an array on PostgreSQL, which would otherwise
+# scan the municipalities again for every firm). {places} and {counties} are lists of
+# placeholders.
 _IN_AREA_SQL = """(
-  (SELECT 1 FROM marketplace_supplierprofile p
-    WHERE p.id = b.profile_id
-      AND (p.delivers_nationwide OR p.municipality_id {among} (
-           SELECT id FROM marketplace_municipality WHERE number IN ({places})){among_end})
-  ) IS NOT NULL
+  CASE WHEN k.id IS NOT NULL
+       THEN COALESCE(k.nationwide OR k.municipality_id {among} (
+            SELECT id FROM marketplace_municipality WHERE number IN ({places})){among_end}, FALSE)
+       ELSE (SELECT 1 FROM marketplace_supplierprofile p
+              WHERE p.id = b.profile_id
+                AND (p.delivers_nationwide OR p.municipality_id {among} (
+                     SELECT id FROM marketplace_municipality WHERE number IN ({places})){among_end})
+            ) IS NOT NULL END
   OR (SELECT 1 FROM marketplace_supplierprofile_delivery_municipalities d
        WHERE d.supplierprofile_id = b.profile_id AND d.municipality_id {among} (
              SELECT id FROM marketplace_municipality WHERE number IN ({places})){among_end}
@@ -260,9 +266,16 @@ best AS MATERIALIZED (
    LIMIT %s)
 SELECT b.profile_id,
        b.points * {points} + CASE WHEN {in_area} THEN {points} ELSE {points} END AS prelim
-  FROM best b
+  FROM best b LEFT JOIN ({known_rows}) k ON k.id = b.profile_id
  ORDER BY prelim DESC, b.profile_id
  LIMIT %s"""
+
+
+# No firm found listed by a gate (a statement of one tier): the rows of ``k``, none.
+_NONE_KNOWN = (
+    "SELECT p.id, p.delivers_nationwide AS nationwide, p.municipality_id"
+    " FROM marketplace_supplierprofile p WHERE 1 = 0"
+)
 
 
 def _in_area(facts: OpportunityFacts) -> tuple[str, list]:
@@ -279,7 +292,7 @@ def _in_area(facts: OpportunityFacts) -> tuple[str, list]:
         )
         county_params = counties
     sql = _IN_AREA_SQL.format(places=marks, county=county, among=among, among_end=end)
-    return sql, [*places, *places, *county_params]
+    return sql, [*places, *places, *places, *county_params]
 
 
 def shortlist(facts: OpportunityFacts) -> list[int]:
@@ -293,14 +306,20 @@ def shortlist(facts: OpportunityFacts) -> list[int]:
     if count > 1:
         found = " UNION ALL ".join(f"SELECT id FROM listed_{n}" for n in range(count - 1))  # noqa: S608
         known = f"o.profile_id IN ({found})"
+        known_rows = " UNION ALL ".join(
+            f"SELECT id, nationwide, municipality_id FROM listed_{n}"  # noqa: S608
+            for n in range(count - 1)
+        )
     else:
         known = "1 = 0"
+        known_rows = _NONE_KNOWN
     sql = _RANK_SQL.format(
         tiers=",".join(tiers),
         exact=exact_sql,
         ranges=ranges_sql,
         rows=_all_links(count),
         known=known,
+        known_rows=known_rows,
         listed=_IS_LISTED_SQL.format(firm="o.profile_id"),
         in_area=in_area,
         points=_POINTS,
