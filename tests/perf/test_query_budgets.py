@@ -194,7 +194,16 @@ def test_opportunity_list_signed_in_supplier(listed_supplier_client, django_asse
     )
 
 
-@pytest.mark.parametrize("query", ["", "?q=programvare", "?q=programvare&cpv=72000000"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?q=programvare",
+        "?q=programvare&cpv=72000000",
+        "?q=programvare&municipality=3201&sme_category=small&stage=startup",
+        "?q=programvare&sort=name",
+    ],
+)
 def test_supplier_directory(client, catalogue, query, django_assert_max_num_queries):
     url = reverse("search:supplier_directory") + query
     page = _get(client, url, SUPPLIER_DIRECTORY, django_assert_max_num_queries)
