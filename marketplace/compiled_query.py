@@ -1,4 +1,4 @@
-"""A ``values()`` query that takes one value, compiled to SQL once per process and database
+"""A ``values()`` query that takes a value or two, compiled to SQL once per process and database
 (issue 14).
 
 Some queries run on every signed-in page and cost the ORM far more to build than the database to
@@ -22,27 +22,29 @@ from django.db.models import QuerySet
 
 
 class CompiledValues:
-    """The rows of ``build(value)`` (a ``values()`` queryset) as dicts.
+    """The rows of ``build(*values)`` (a ``values()`` queryset) as dicts.
 
-    ``build`` must use its argument exactly once, as a query parameter (a filter value), and give
-    the same statement for every value; ``stand_in`` is a value no row holds, used to compile.
+    ``build`` must use each argument exactly once, as a query parameter (a filter value), and
+    give the same statement for all values; ``stand_ins`` are values no row holds (one for each
+    argument, all different), used to compile.
     """
 
-    def __init__(self, build: Callable[[Any], QuerySet], *, stand_in: Any) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, stand_ins: tuple[Any, ...]) -> None:
         self._build = build
-        self._stand_in = stand_in
+        self._stand_ins = stand_ins
         self._compiled: dict[str, tuple] = {}
 
     def _statement(self, using: str) -> tuple:
         compiled = self._compiled.get(using)
         if compiled is None:
-            queryset = self._build(self._stand_in)
-            query = queryset.query
+            query = self._build(*self._stand_ins).query
             compiler = query.get_compiler(using)
             sql, params = compiler.as_sql()
             params = tuple(params)
-            if params.count(self._stand_in) != 1:
-                raise ValueError("The statement must take the value once, as a parameter.")
+            if any(params.count(stand_in) != 1 for stand_in in self._stand_ins):
+                raise ValueError("The statement must take each value once, as a parameter.")
+            # Where each argument goes among the parameters.
+            positions = tuple(params.index(stand_in) for stand_in in self._stand_ins)
             names = (
                 list(query.selected)
                 if query.selected
@@ -50,15 +52,18 @@ class CompiledValues:
             )
             columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
             converters = list(compiler.get_converters(columns).items())
-            compiled = sql, params, params.index(self._stand_in), names, converters
+            compiled = sql, params, positions, names, converters
             self._compiled[using] = compiled
         return compiled
 
-    def rows(self, value, *, using: str = "default") -> list[dict]:
-        sql, params, position, names, converters = self._statement(using)
+    def rows(self, *values, using: str = "default") -> list[dict]:
+        sql, params, positions, names, converters = self._statement(using)
+        sent = list(params)
+        for position, value in zip(positions, values, strict=True):
+            sent[position] = value
         connection = connections[using]
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*params[:position], value, *params[position + 1 :]))
+            cursor.execute(sql, sent)
             found = cursor.fetchall()
         rows = []
         for row in found:

@@ -6,13 +6,15 @@ No function here ever exposes who asked a question to anyone but the asking orga
 
 from __future__ import annotations
 
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from marketplace.compiled_query import CompiledValues
 from marketplace.models import Organisation, OrganisationUnit, User
 from marketplace.policy import (
     ROLE_GRANTS,
     Action,
+    organisation_ids_where,
     organisations_where,
     people_who_can,
     scope_q,
@@ -28,6 +30,12 @@ def supplier_organisations_of(user) -> QuerySet[Organisation]:
     return organisations_where(user, Action.BID_PREPARE).order_by("name", "pk")
 
 
+def supplier_organisation_ids_of(user) -> frozenset[int]:
+    """The keys of ``supplier_organisations_of(user)``, from what the request has read about the
+    person (no query of its own)."""
+    return organisation_ids_where(user, Action.BID_PREPARE)
+
+
 def managers_of(obj, action: Action) -> QuerySet[User]:
     """Active people whose role grants ``action`` on ``obj`` (a need or a tender) and its unit."""
     return people_who_can(action, obj)
@@ -36,11 +44,21 @@ def managers_of(obj, action: Action) -> QuerySet[User]:
 # --- Follows -----------------------------------------------------------------------------------
 
 
+# Whether a person follows a tender: asked on every signed-in tender page, so built once
+# (marketplace.compiled_query; issue 14).
+_FOLLOWS_TENDER = CompiledValues(
+    lambda user_pk, tender_pk: (
+        Follow.objects.filter(user_id=user_pk, tender_id=tender_pk).order_by().values("pk")[:1]
+    ),
+    stand_ins=(-7_340_104_202_611, -7_340_104_202_612),
+)
+
+
 def is_following(user, *, tender: Tender | None = None, need: Need | None = None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if tender is not None:
-        return Follow.objects.filter(user=user, tender=tender).exists()
+        return bool(_FOLLOWS_TENDER.rows(user.pk, tender.pk))
     return Follow.objects.filter(user=user, need=need).exists()
 
 
@@ -75,34 +93,21 @@ def own_pending_questions(tender: Tender, user) -> QuerySet[Question]:
     )
 
 
-def questions_seen_by(tender: Tender, organisations) -> tuple[list[Question], list[Question]]:
-    """The published Q&A of a tender (as ``published_questions``) and the questions
-    ``organisations`` asked that are not published yet (as ``own_pending_questions``), in one
-    query. A published question carries only what ``published_questions`` gives; the asked text
-    and time are read for the unpublished ones only."""
-    unpublished = Q(published_at__isnull=True)
-    rows = (
-        Question.objects.filter(tender=tender)
-        .filter(
-            Q(published_at__isnull=False)
-            | (unpublished & Q(asked_by_organisation__in=[o.pk for o in organisations]))
+def pending_questions_of(tender: Tender, organisation_ids) -> list[Question]:
+    """The questions ``organisations`` (their keys) asked on ``tender`` that are not published
+    yet, oldest first: what ``own_pending_questions`` gives, with only the text and when it was
+    asked (a page shows no more)."""
+    if not organisation_ids:
+        return []
+    return list(
+        Question.objects.filter(
+            tender=tender,
+            published_at__isnull=True,
+            asked_by_organisation_id__in=sorted(organisation_ids),
         )
-        .only("pk", "tender_id", "number", "published_question", "answer", "published_at")
-        .annotate(
-            own_text=Case(When(unpublished, then=F("text"))),
-            own_asked_at=Case(When(unpublished, then=F("asked_at"))),
-        )
-        .order_by("number", "published_at")
+        .only("pk", "tender_id", "text", "asked_at")
+        .order_by("asked_at", "pk")
     )
-    published, pending = [], []
-    for question in rows:
-        if question.published_at is not None:
-            published.append(question)
-        else:
-            question.text, question.asked_at = question.own_text, question.own_asked_at
-            pending.append(question)
-    pending.sort(key=lambda question: (question.asked_at, question.pk))
-    return published, pending
 
 
 def questions_for_buyer(tender: Tender) -> QuerySet[Question]:

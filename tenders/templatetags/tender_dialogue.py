@@ -11,8 +11,9 @@ from tenders.lifecycle import question_deadline
 from tenders.selectors.dialogue import (
     can_ask,
     is_following,
+    pending_questions_of,
     published_questions,
-    questions_seen_by,
+    supplier_organisation_ids_of,
     supplier_organisations_of,
 )
 
@@ -28,29 +29,24 @@ def _user(context):
 def tender_questions(context, tender) -> dict:
     """Published Q&A for everyone; for a supplier also the ask form and its own pending ones."""
     user = _user(context)
-    speaking_for = supplier_organisations_of(user) if user is not None else None
-    # A none() (anonymous visitors) is compiled in full before Django finds it empty.
-    organisations = (
-        [] if speaking_for is None or speaking_for.query.is_empty() else list(speaking_for)
-    )
+    # Which suppliers the person speaks for, from what the request read about them (no query).
+    speaking_for = supplier_organisation_ids_of(user) if user is not None else frozenset()
     asking = can_ask(tender)
-    if organisations:
-        published, pending = questions_seen_by(tender, organisations)
-    else:
-        # Nothing of their own can be pending: the plain published list is a cheaper query
-        # (most readers of a tender page are not signed in), or none where the page read it
-        # with the tender (tenders.selectors.public.tender_for_page).
-        published = getattr(tender, "published_questions", None)
-        if published is None:
-            published = list(published_questions(tender))
-        pending = []
+    # Read with the tender where the page did (tenders.selectors.public.tender_for_page).
+    published = getattr(tender, "published_questions", None)
+    if published is None:
+        published = list(published_questions(tender))
     return {
         "published": published,
-        "pending": pending,
+        "pending": pending_questions_of(tender, speaking_for),
         "can_ask": asking,
-        "is_supplier": bool(organisations),
+        "is_supplier": bool(speaking_for),
         "is_authenticated": bool(getattr(user, "is_authenticated", False)),
-        "form": QuestionForm(organisations=organisations) if organisations and asking else None,
+        "form": (
+            QuestionForm(organisations=supplier_organisations_of(user))
+            if speaking_for and asking
+            else None
+        ),
         "deadline": question_deadline(tender),
     }
 

@@ -13,7 +13,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 
-from marketplace.policy import Action, organisations_where, user_can
+from marketplace.policy import Action, organisation_ids_where, user_can
 from tenders.filters.public import OpportunityFilter, StatusChoice
 from tenders.lifecycle import is_open_for_bids
 from tenders.selectors.public import public_tenders, tender_for_page, tender_timeline
@@ -32,12 +32,6 @@ def _template_exists(name: str) -> bool:
     except TemplateDoesNotExist:
         return False
     return True
-
-
-def _has_rows(queryset) -> bool:
-    """``queryset.exists()``, without compiling a ``none()`` (the policy's answer for anonymous
-    visitors), which Django builds in full before it finds there is nothing to ask."""
-    return not queryset.query.is_empty() and queryset.exists()
 
 
 def _has_filters(request) -> bool:
@@ -88,7 +82,7 @@ def tender_detail(request, reference: str):
             "can_manage": can_manage,
             # The start page sends someone whose organisation already has a bid to that bid.
             "can_bid": open_for_bids
-            and _has_rows(organisations_where(request.user, Action.BID_PREPARE)),
+            and bool(organisation_ids_where(request.user, Action.BID_PREPARE)),
             "show_questions": show_dialogue and _template_exists(QUESTIONS_PARTIAL),
             "show_follow": show_dialogue and _template_exists(FOLLOW_PARTIAL),
         },
