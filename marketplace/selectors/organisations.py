@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from allauth.account.models import EmailAddress
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from marketplace.models import (
     AccessRequest,
@@ -23,10 +23,19 @@ from marketplace.models import (
 
 
 def memberships_of(user) -> QuerySet[Membership]:
+    """The person's memberships with their organisation and unit, by organisation name and role.
+
+    The organisations are read by key (a prefetch, and a subquery for the order), not joined: a
+    join let the planner merge-join the few memberships with the whole organisation table's key
+    index whenever its statistics of the small membership table were older than the newest
+    organisation (17 ms at 100,000 organisations, issue 14)."""
+    name = Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by().values("name")
     return (
         Membership.objects.for_user(user)
-        .select_related("organisation", "unit")
-        .order_by("organisation__name", "role")
+        .select_related("unit")
+        .prefetch_related(Prefetch("organisation", queryset=Organisation.objects.order_by()))
+        .annotate(organisation_name=Subquery(name))
+        .order_by("organisation_name", "role")
     )
 
 
