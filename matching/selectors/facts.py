@@ -9,8 +9,9 @@ its requirements may name) and the names its explanations show come in one more 
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -33,6 +34,7 @@ from marketplace.models import (
     County,
     CpvCode,
     Municipality,
+    Organisation,
     SupplierProfile,
     SupplierReference,
 )
@@ -54,37 +56,146 @@ def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
 
 def supplier_profiles_with_facts(
     ids: Iterable[int],
-) -> tuple[dict[int, SupplierFacts], dict[int, SupplierProfile]]:
+) -> tuple[dict[int, SupplierFacts], Mapping[int, SupplierProfile]]:
     """The facts of the profiles ``ids`` and the profiles to show (with their organisation's
     name, slug and verification), in the same one query. Other columns of a profile or its
-    organisation are read when asked for, as with ``QuerySet.only``."""
+    organisation are read when asked for, as with ``QuerySet.only``.
+
+    The statement's text is the same for any number of ids (``_profiles_sql``: the ids are one
+    array on PostgreSQL, one JSON list on other databases), so it is not built by the ORM for
+    each shortlist; and a profile becomes a model instance only when it is asked for (a page
+    shows 20 of a shortlist of 100)."""
     ids = list(ids)
     if not ids:
         return {}, {}
-    profiles = {
-        profile.pk: profile
-        for profile in _facts_queryset(ids)
-        .select_related("organisation")
-        .only(*_PROFILE_FIELDS, *(f"organisation__{name}" for name in _ORGANISATION_FIELDS))
-    }
-    facts = {
-        pk: _facts_of_row(
-            (
-                pk,
-                profile.organisation.name,
-                profile.delivers_nationwide,
-                profile.home_number,
-                profile.sme_category,
-                profile.stage,
-                profile.technology_readiness_level,
-                profile.open_to_pilots,
-                profile.public_refs,
-                *(getattr(profile, name) for name in _MANY_NAMES),
-            )
+    sql, fields = _profiles_sql()
+    argument = ids if connection.vendor == "postgresql" else json.dumps(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [argument])
+        rows = _converted(cursor.fetchall(), fields)
+    facts = {}
+    for row in rows:
+        pk, _org, _listed_flag, _home, nationwide, sme, stage, trl, pilots = row[:_ORG_START]
+        name = row[_ORG_START + 1]
+        home, refs, *arrays = row[_ORG_END:]
+        facts[pk] = _facts_of_row(
+            (pk, name, nationwide, home, sme, stage, trl, pilots, refs, *arrays)
         )
-        for pk, profile in profiles.items()
-    }
-    return facts, profiles
+    return facts, _Profiles({row[0]: row for row in rows})
+
+
+class _Profiles(Mapping):
+    """{pk: SupplierProfile}, each made from its row (with its organisation) when asked for."""
+
+    def __init__(self, rows: dict[int, tuple]):
+        self._rows = rows
+        self._made: dict[int, SupplierProfile] = {}
+
+    def __getitem__(self, pk: int) -> SupplierProfile:
+        if pk not in self._made:
+            row = self._rows[pk]
+            profile = SupplierProfile.from_db(connection.alias, _PROFILE_COLUMNS, row[:_ORG_START])
+            profile.organisation = Organisation.from_db(
+                connection.alias, ("id", *_ORGANISATION_FIELDS), (row[1], *row[_ORG_START:_ORG_END])
+            )
+            self._made[pk] = profile
+        return self._made[pk]
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+# The columns of a profile and of its organisation a page shows and the facts need, in the
+# models' field order (``Model.from_db`` leaves the others deferred).
+_PROFILE_COLUMNS = (
+    "id",
+    "organisation_id",
+    "is_published",
+    "municipality_id",
+    "delivers_nationwide",
+    "sme_category",
+    "stage",
+    "technology_readiness_level",
+    "open_to_pilots",
+)
+_ORGANISATION_FIELDS = ("kind", "name", "slug", "verified_at")
+_ORG_START = len(_PROFILE_COLUMNS)
+_ORG_END = _ORG_START + len(_ORGANISATION_FIELDS)
+# The shortlist's profiles with their organisations and facts: the columns above, then the
+# home municipality's number, the count of public-sector references and one array per
+# many-to-many in _MANY ({arrays}). Our constant SQL; the ids are the one parameter ({among}).
+_PROFILES_SQL = """SELECT p.id, p.organisation_id, p.is_published, p.municipality_id,
+       p.delivers_nationwide, p.sme_category, p.stage, p.technology_readiness_level,
+       p.open_to_pilots, o.kind, o.name, o.slug, o.verified_at, m.number,
+       (SELECT COUNT(*) FROM marketplace_supplierreference r
+         WHERE r.profile_id = p.id AND r.public_sector),
+       {arrays}
+  FROM marketplace_supplierprofile p
+  JOIN marketplace_organisation o ON o.id = p.organisation_id
+  LEFT JOIN marketplace_municipality m ON m.id = p.municipality_id
+ WHERE p.id {among}"""
+# Each many-to-many of _MANY as (its rows, the value kept); x is the link row.
+_ARRAYS = (
+    ("marketplace_supplierprofile_cpv_codes x", "x.cpvcode_id"),
+    (
+        "marketplace_supplierprofile_delivery_municipalities x"
+        " JOIN marketplace_municipality t ON t.id = x.municipality_id",
+        "t.number",
+    ),
+    (
+        "marketplace_supplierprofile_delivery_counties x"
+        " JOIN marketplace_county t ON t.id = x.county_id",
+        "t.number",
+    ),
+    (
+        "marketplace_supplierprofile_certifications x"
+        " JOIN marketplace_certification t ON t.id = x.certification_id",
+        "t.slug",
+    ),
+)
+
+
+@functools.cache
+def _profiles_sql_for(vendor: str) -> tuple[str, tuple]:
+    """The statement for this database (PostgreSQL arrays, JSON arrays elsewhere: ``_listed``
+    reads both) and the model fields of its first columns."""
+    if vendor == "postgresql":
+        array = "ARRAY(SELECT {value} FROM {rows} WHERE x.supplierprofile_id = p.id)"
+        among = "= ANY(%s)"
+    else:
+        array = "(SELECT JSON_GROUP_ARRAY({value}) FROM {rows} WHERE x.supplierprofile_id = p.id)"
+        among = "IN (SELECT value FROM json_each(%s))"
+    arrays = ",\n       ".join(array.format(value=value, rows=rows) for rows, value in _ARRAYS)
+    fields = tuple(SupplierProfile._meta.get_field(name) for name in _PROFILE_COLUMNS) + tuple(
+        Organisation._meta.get_field(name) for name in _ORGANISATION_FIELDS
+    )
+    return _PROFILES_SQL.format(arrays=arrays, among=among), fields
+
+
+def _profiles_sql() -> tuple[str, tuple]:
+    return _profiles_sql_for(connection.vendor)
+
+
+def _converted(rows: list[tuple], fields: tuple) -> list[tuple]:
+    """``rows`` with their first columns (``fields``) converted as the ORM would (booleans and
+    times on SQLite); the columns after them are used as they come."""
+    steps = []
+    for index, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        steps += [(index, converter, column) for converter in converters]
+    if not steps:
+        return rows
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, converter, column in steps:
+            values[index] = converter(values[index], column, connection)
+        converted.append(tuple(values))
+    return converted
 
 
 _COLUMNS = (
@@ -98,16 +209,6 @@ _COLUMNS = (
     "open_to_pilots",
     "public_refs",
 )
-_PROFILE_FIELDS = (
-    "organisation",
-    "delivers_nationwide",
-    "sme_category",
-    "stage",
-    "technology_readiness_level",
-    "open_to_pilots",
-    "is_published",
-)
-_ORGANISATION_FIELDS = ("kind", "name", "slug", "verified_at")
 # Each many-to-many the scorer reads: (through table, the value it keeps).
 _MANY = (
     (SupplierProfile.cpv_codes.through, "cpvcode_id"),
