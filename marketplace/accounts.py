@@ -13,7 +13,6 @@ import time
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
@@ -21,7 +20,7 @@ from django.urls import translate_url
 from marketplace import throttling
 from marketplace.client_address import client_address
 from marketplace.models import BUYER_ROLES
-from marketplace.policy import REQUEST_MEMO, WAGTAIL_MFA_GROUPS, user_facts
+from marketplace.policy import WAGTAIL_MFA_GROUPS, user_facts
 
 __all__ = ["WAGTAIL_MFA_GROUPS", "has_mfa", "requires_mfa"]
 
@@ -40,14 +39,9 @@ def requires_mfa(user) -> bool:
 
 
 def has_mfa(user) -> bool:
-    """Whether the person has set up TOTP; once per request for the request's user."""
-    memo = getattr(user, REQUEST_MEMO, None)
-    if memo is not None and "has_mfa" in memo:
-        return memo["has_mfa"]
-    answer = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    if memo is not None:
-        memo["has_mfa"] = answer
-    return answer
+    """Whether the person has set up TOTP; read with the person's facts (once per request for
+    the request's user; afresh after an authenticator is added or removed)."""
+    return user_facts(user).has_totp
 
 
 def session_passed_mfa(request) -> bool:

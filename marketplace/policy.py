@@ -14,6 +14,7 @@ import itertools
 from enum import StrEnum
 from typing import NamedTuple
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
@@ -121,6 +122,8 @@ class UserFacts(NamedTuple):
     can_access_admin: bool = False
     # The header's count of notifications not yet opened.
     unread_notifications: int = 0
+    # Whether the person has set up TOTP (marketplace.accounts.has_mfa).
+    has_totp: bool = False
 
 
 # The attribute that marks a user loaded for one request (RequestUserMemoMiddleware) and holds
@@ -153,6 +156,11 @@ m2m_changed.connect(
 m2m_changed.connect(
     _forget_what_was_read, sender=Group.permissions.through, dispatch_uid="policy-memo-group-perms"
 )
+# TOTP set up or removed in a request is seen by the TOTP rule afresh.
+post_save.connect(_forget_what_was_read, sender=Authenticator, dispatch_uid="policy-memo-totp")
+post_delete.connect(
+    _forget_what_was_read, sender=Authenticator, dispatch_uid="policy-memo-totp-delete"
+)
 # A notification opened (or made, or deleted) in a request is counted afresh in its header.
 post_save.connect(_forget_what_was_read, sender=Notification, dispatch_uid="policy-memo-notif")
 post_delete.connect(
@@ -171,7 +179,8 @@ _ADMIN_PERMISSION = {"codename": "access_admin", "content_type__app_label": "wag
 
 
 def _person_columns() -> dict:
-    """What is read about the person beside the memberships (both databases alike)."""
+    """What is read about the person beside the memberships (both databases alike): Wagtail
+    groups and admin permission, unread notifications, TOTP."""
     unread = (
         Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
         .order_by()
@@ -190,16 +199,26 @@ def _person_columns() -> dict:
             Permission.objects.filter(group__user=OuterRef("pk"), **_ADMIN_PERMISSION)
         ),
         "unread": Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+        "has_totp": Exists(
+            Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+        ),
     }
 
 
-_PERSON = ("in_mfa_group", "own_admin_permission", "group_admin_permission", "unread")
+_PERSON = (
+    "in_mfa_group",
+    "own_admin_permission",
+    "group_admin_permission",
+    "unread",
+    "has_totp",
+)
 _NOBODY = {
     "held": [],
     "in_mfa_group": False,
     "own_admin_permission": False,
     "group_admin_permission": False,
     "unread": 0,
+    "has_totp": False,
 }
 
 
@@ -289,6 +308,7 @@ def user_facts(user) -> UserFacts:
         can_access_admin=user.is_active
         and (user.is_superuser or row["own_admin_permission"] or row["group_admin_permission"]),
         unread_notifications=row["unread"],
+        has_totp=row["has_totp"],
     )
     if memo is not None:
         memo["facts"], memo["facts_generation"] = facts, _current
