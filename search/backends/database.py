@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from django.contrib.postgres.fields import ArrayField
 from django.db import DatabaseError, connection
 from django.db.models import BigIntegerField, Case, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from marketplace.models import SupplierProfile
 from search import index_entries as docs
@@ -49,6 +50,18 @@ def _position_in(ids: list[int]):
     )
 
 
+def _having(queryset: QuerySet[SupplierProfile], ids: list[int]) -> QuerySet[SupplierProfile]:
+    """The rows of ``queryset`` whose primary key is one of ``ids``. On PostgreSQL the keys go
+    as one array (``id IN (SELECT unnest(array))``): PostgreSQL then looks each key up and tests
+    the directory's filters on that row alone, where with a list of 500 keys it read what the
+    filters allow across all profiles (a bitmap of every profile of a size, a hash of every
+    link to a municipality: 21-26 ms against 5-9 at 100,000 profiles); and Django prepares one
+    parameter instead of 500 (half the processor time)."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(ids),)))
+    return queryset.filter(pk__in=ids)
+
+
 class DatabaseBackend:
     name = "database"
 
@@ -77,9 +90,7 @@ class DatabaseBackend:
             newest = pg_site_search.newest_matches(docs.Kind.SUPPLIER, text)
             if newest is not None:
                 candidates = [pk for pk, _rank in newest]
-                kept = set(
-                    queryset.filter(pk__in=candidates).order_by().values_list("pk", flat=True)
-                )
+                kept = set(_having(queryset, candidates).order_by().values_list("pk", flat=True))
                 if 2 * len(kept) >= len(candidates):
                     ordered = [pk for pk in candidates if pk in kept]
                     return self._in_order(queryset, ordered, bounded=True)
@@ -106,7 +117,7 @@ class DatabaseBackend:
         while looked_up < len(ranked) and len(ordered) < SUPPLIER_WINDOW:
             chunk = ranked[looked_up : looked_up + KEEP_CHUNK]
             looked_up += len(chunk)
-            kept = set(queryset.filter(pk__in=chunk).order_by().values_list("pk", flat=True))
+            kept = set(_having(queryset, chunk).order_by().values_list("pk", flat=True))
             ordered += [pk for pk in chunk if pk in kept]
         # A full window with matches left unlooked-at: the page says "at least".
         bounded = len(ordered) >= SUPPLIER_WINDOW and (
@@ -121,7 +132,7 @@ class DatabaseBackend:
         """The rows of ``queryset`` with these primary keys, in the order of ``ids``."""
         if not ids:
             return SearchResult(queryset.none(), known_total=0)
-        found = queryset.filter(pk__in=ids).annotate(search_rank=_position_in(ids))
+        found = _having(queryset, ids).annotate(search_rank=_position_in(ids))
         return SearchResult(
             found.order_by("search_rank"), known_total=len(ids), bounded=bounded, ids=tuple(ids)
         )
