@@ -95,9 +95,17 @@ class DatabaseBackend:
                     ordered = [pk for pk in candidates if pk in kept]
                     return self._in_order(queryset, ordered, bounded=True)
             else:
-                ranked = pg_site_search.every_match(docs.Kind.SUPPLIER, text)
+                # The start of the ranked list first: enough when the filters keep half of it.
+                first = KEEP_CHUNK * -(-2 * SUPPLIER_WINDOW // KEEP_CHUNK)
+                ranked = pg_site_search.every_match(docs.Kind.SUPPLIER, text, limit=first + 1)
                 if ranked:
-                    return self._best_kept(queryset, ranked)
+                    if len(ranked) <= first:
+                        return self._best_kept(queryset, ranked)
+                    return self._best_kept(
+                        queryset,
+                        ranked[:first],
+                        rest=lambda: pg_site_search.every_match(docs.Kind.SUPPLIER, text),
+                    )
         documents = SearchDocument.objects.filter(
             kind=docs.Kind.SUPPLIER, object_id__in=queryset.values("pk")
         )
@@ -109,19 +117,28 @@ class DatabaseBackend:
         )
         return self._in_order(queryset, ids[:SUPPLIER_WINDOW], bounded=len(ids) > SUPPLIER_WINDOW)
 
-    def _best_kept(self, queryset: QuerySet[SupplierProfile], ranked: list[int]) -> SearchResult:
+    def _best_kept(
+        self, queryset: QuerySet[SupplierProfile], ranked: list[int], *, rest=None
+    ) -> SearchResult:
         """The first ``SUPPLIER_WINDOW`` of ``ranked`` (every match, best first) that
-        ``queryset`` holds, looked up a chunk at a time."""
+        ``queryset`` holds, looked up a chunk at a time. With ``rest``, ``ranked`` is only the
+        start of every match (a whole number of chunks, and more follow): ``rest()`` gives them
+        all, asked for only when the window is not full by the end of the start."""
         ordered: list[int] = []
         looked_up = 0
-        while looked_up < len(ranked) and len(ordered) < SUPPLIER_WINDOW:
+        while len(ordered) < SUPPLIER_WINDOW:
+            if looked_up >= len(ranked):
+                if rest is None:
+                    break
+                ranked, rest = rest(), None
+                continue
             chunk = ranked[looked_up : looked_up + KEEP_CHUNK]
             looked_up += len(chunk)
             kept = set(_having(queryset, chunk).order_by().values_list("pk", flat=True))
             ordered += [pk for pk in chunk if pk in kept]
         # A full window with matches left unlooked-at: the page says "at least".
         bounded = len(ordered) >= SUPPLIER_WINDOW and (
-            len(ordered) > SUPPLIER_WINDOW or looked_up < len(ranked)
+            len(ordered) > SUPPLIER_WINDOW or looked_up < len(ranked) or rest is not None
         )
         return self._in_order(queryset, ordered[:SUPPLIER_WINDOW], bounded=bounded)
 

@@ -508,14 +508,23 @@ SELECT d.object_id
   FROM search_searchdocument d, plainto_tsquery('norwegian', %(text)s) q
  WHERE d.kind = %(kind)s AND d.vector @@ q
  ORDER BY ts_rank(%(weights)s::float4[], d.vector, q) DESC, d.title, d.object_id
+ LIMIT %(limit)s
 """
 
 
-def every_match(kind: str, text: str) -> list[int]:
+def every_match(kind: str, text: str, *, limit: int | None = None) -> list[int]:
     """The object ids of every document of ``kind`` holding every word of ``text``, best
-    first (then by title): the GIN path, for words that ``newest_matches`` leaves to it (at
-    most about ``EXACT_UP_TO`` matches, or broad words that seldom meet)."""
-    params = {"kind": kind, "text": " ".join(query_terms(text)), "weights": RANK_WEIGHTS}
+    first (then by title; the object id settles the rest, so any ``limit`` gives the start of
+    the same list): the GIN path, for words that ``newest_matches`` leaves to it (at most about
+    ``EXACT_UP_TO`` matches, or broad words that seldom meet). The first ``limit`` are kept
+    by a top-N sort and are all that cross to Python (4,656 matches: 22-43 ms whole, 10-20 ms
+    for the first 1,001)."""
+    params = {
+        "kind": kind,
+        "text": " ".join(query_terms(text)),
+        "weights": RANK_WEIGHTS,
+        "limit": limit,
+    }
     with connection.cursor() as cursor:
         cursor.execute(_EVERY_OF_KIND, params)
         return [int(row[0]) for row in cursor.fetchall()]

@@ -6,6 +6,7 @@ filters. The size and stage filters are plain columns and list each firm once.""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from marketplace.models import SupplierProfile
@@ -114,3 +115,25 @@ def test_several_sizes_and_stages_list_each_firm_once(firms):
     )
 
     assert sorted(found) == sorted(listed)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ranked list")
+@pytest.mark.parametrize("query", FILTERS)
+@pytest.mark.parametrize("window", [1, 2, 4, 5, 20])
+def test_the_start_of_the_ranked_list_answers_as_the_whole_list(firms, query, window, monkeypatch):
+    # given a window and chunks so small that the start of the list (6 of 12 matches for
+    # windows up to 3, 9 for 4, 12 for 5) may or may not fill the window under each filter
+    monkeypatch.setattr(database, "SUPPLIER_WINDOW", window)
+    monkeypatch.setattr(database, "KEEP_CHUNK", 3)
+    text = SupplierQuery("renhold")
+    backend = DatabaseBackend()
+
+    # when
+    new = backend.search_suppliers(text, _filtered(query))
+    whole = pg_site_search.every_match(Kind.SUPPLIER, "renhold")
+    old = backend._best_kept(_filtered(query), whole)
+
+    # then
+    assert len(whole) == 12
+    assert new.ids == old.ids
+    assert (new.total, new.bounded) == (old.total, old.bounded)
