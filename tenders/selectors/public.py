@@ -62,15 +62,28 @@ def tender_for_page(*, reference: str, user) -> Tender:
     published questions and answers come with the rest (``tender.published_questions``, as
     ``tenders.selectors.dialogue.published_questions`` gives them).
     """
+    tender = tender_row_for_page(reference=reference, user=user)
+    prime_tender_page(tender)
+    return tender
+
+
+def tender_row_for_page(*, reference: str, user) -> Tender:
+    """The tender with ``reference`` (its own row and the rows it is shown with), or 404, in one
+    query; a draft only for users who may manage it."""
     tender = _PAGE_ROW.first(reference)
     if tender is None:
         raise Http404("No such tender.")
     if tender.status == Tender.Status.DRAFT and not user_can(user, Action.TENDER_MANAGE, tender):
         raise Http404("No such tender.")
+    return tender
+
+
+def prime_tender_page(tender: Tender) -> None:
+    """Everything else the tender's page shows (lots and their codes, places, criteria,
+    requirements, documents, amendments, published Q&A) in one query."""
     _PAGE_RELATIONS.prime(tender)
     # What smb_lots_exist() tells a list row, from the lots the page has read anyway.
     tender.has_smb_lots = any(lot.suitable_for_smb for lot in tender.lots.all())
-    return tender
 
 
 def _own(tender: Tender) -> list[Tender]:
