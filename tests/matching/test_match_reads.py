@@ -86,3 +86,85 @@ def test_the_match_page_never_writes_the_search_index(buyer, buyer_unit, buyer_c
         and "search_" in query["sql"]
     ]
     assert written == []
+
+
+def test_the_shortlist_read_gives_the_facts_and_profiles_the_orm_gives(
+    cpv, django_assert_num_queries
+):
+    # given firms with every fact the scorer reads: codes, home and delivery places, counties,
+    # nationwide, certifications, public and private references, size, stage, TRL, pilots,
+    # a verified and an unverified organisation, and one without any of it
+    from django.utils import timezone
+
+    from marketplace.models import Certification, SupplierProfile
+    from matching.selectors.facts import supplier_facts, supplier_profiles_with_facts
+    from tests.factories import municipality
+    from tests.factories.profiles import SupplierReferenceFactory
+
+    oslo = municipality("0301", "Oslo", county_number="03", county_name="Oslo")
+    bergen = municipality("4601", "Bergen", county_number="46", county_name="Vestland")
+    iso, _ = Certification.objects.get_or_create(
+        slug="iso-9001", defaults={"name_nb": "ISO 9001", "name_en": "ISO 9001"}
+    )
+    full = ListedSupplierProfileFactory(
+        cpv_codes=[cpv["72212000"], cpv["72000000"]],
+        municipality=oslo,
+        delivers_nationwide=True,
+        delivery_municipalities=[oslo, bergen],
+        delivery_counties=[bergen.county],
+        certifications=[iso],
+        employee_band="1-9",
+        stage="startup",
+        technology_readiness_level=6,
+        open_to_pilots=True,
+    )
+    full.organisation.verified_at = timezone.now()
+    full.organisation.save()
+    SupplierReferenceFactory(profile=full, public_sector=True)
+    SupplierReferenceFactory(profile=full, public_sector=True)
+    SupplierReferenceFactory(profile=full, public_sector=False)
+    bare = ListedSupplierProfileFactory(cpv_codes=[])
+    ids = [full.pk, bare.pk]
+    # when the shortlist is read in one query
+    with django_assert_num_queries(1):
+        facts, profiles = supplier_profiles_with_facts(ids)
+    # then the facts are those of the ORM's reading, and the profiles shown hold the same
+    # values as the ORM's, with no query for what the page shows
+    assert facts == supplier_facts(ids)
+    assert facts[full.pk].public_references == 2
+    assert facts[full.pk].certifications == frozenset({"iso-9001"})
+    for pk in ids:
+        expected = SupplierProfile.objects.select_related("organisation").get(pk=pk)
+        with django_assert_num_queries(0):
+            shown = profiles[pk]
+            values = (
+                shown.pk,
+                shown.is_published,
+                shown.delivers_nationwide,
+                shown.sme_category,
+                shown.stage,
+                shown.technology_readiness_level,
+                shown.open_to_pilots,
+                shown.municipality_id,
+                shown.organisation.pk,
+                shown.organisation.kind,
+                shown.organisation.name,
+                shown.organisation.slug,
+                shown.organisation.verified_at,
+            )
+        assert values == (
+            expected.pk,
+            expected.is_published,
+            expected.delivers_nationwide,
+            expected.sme_category,
+            expected.stage,
+            expected.technology_readiness_level,
+            expected.open_to_pilots,
+            expected.municipality_id,
+            expected.organisation.pk,
+            expected.organisation.kind,
+            expected.organisation.name,
+            expected.organisation.slug,
+            expected.organisation.verified_at,
+        )
+    assert supplier_profiles_with_facts([]) == ({}, {})
