@@ -41,10 +41,15 @@ TENDERS = 30
 SUPPLIERS = 12
 
 TENDER_DETAIL = 8
+# Signed in: the user and their facts, the tender's row and relations (or its published Q&A when
+# the page's shared parts come from the cache), whether they follow it, their own unpublished
+# questions and the organisations the question form speaks for.
+TENDER_DETAIL_SIGNED_IN = 7
 HOME = 10
 OPPORTUNITIES = 10
 SUPPLIER_DIRECTORY = 10
-DASHBOARD = 12
+# The user and their facts (TOTP with them), the memberships and their organisations.
+DASHBOARD = 4
 EXPLAINED_MATCH = 15
 
 
@@ -152,7 +157,18 @@ def test_tender_detail_signed_in_supplier(
     listed_supplier_client, catalogue, django_assert_max_num_queries
 ):
     url = reverse("tenders:tender_detail", kwargs={"reference": catalogue[0].reference})
-    _get(listed_supplier_client, url, TENDER_DETAIL, django_assert_max_num_queries)
+    _get(listed_supplier_client, url, TENDER_DETAIL_SIGNED_IN, django_assert_max_num_queries)
+
+
+def test_tender_detail_signed_in_supplier_shared_parts_cached(
+    listed_supplier_client, catalogue, server_side_cache, django_assert_max_num_queries
+):
+    """The parts every reader shares from the cache (tenders/views/public.py), after a first
+    reader: the relations query is replaced by the published Q&A alone."""
+    url = reverse("tenders:tender_detail", kwargs={"reference": catalogue[0].reference})
+    listed_supplier_client.get(url)
+    page = _get(listed_supplier_client, url, TENDER_DETAIL_SIGNED_IN, django_assert_max_num_queries)
+    assert "Delkontrakt 3" in page.content.decode() or "Lot 3" in page.content.decode()
 
 
 def test_home(client, catalogue, django_assert_max_num_queries):
