@@ -6,6 +6,7 @@ No function here ever exposes who asked a question to anyone but the asking orga
 
 from __future__ import annotations
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -93,19 +94,59 @@ def own_pending_questions(tender: Tender, user) -> QuerySet[Question]:
     )
 
 
+def _questions(rows: list[dict]) -> list[Question]:
+    """``Question`` instances of the columns read (the others deferred), as the ORM makes them
+    (``from_db`` takes the values in the model's field order)."""
+    if not rows:
+        return []
+    names = [f.attname for f in Question._meta.concrete_fields if f.attname in rows[0]]
+    return [
+        Question.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names]) for row in rows
+    ]
+
+
+_PUBLISHED_COLUMNS = ("id", "tender_id", "number", "published_question", "answer", "published_at")
+_PENDING_COLUMNS = ("id", "tender_id", "text", "asked_at")
+# Asked on every signed-in tender page, so built once (marketplace.compiled_query; issue 14).
+_PUBLISHED = CompiledValues(
+    lambda tender_pk: published_questions(Tender(pk=tender_pk)).values(*_PUBLISHED_COLUMNS),
+    stand_ins=(-7_340_104_202_611,),
+)
+_PENDING_OF_ONE = CompiledValues(
+    lambda tender_pk, organisation_pk: (
+        Question.objects.filter(
+            tender_id=tender_pk,
+            published_at__isnull=True,
+            asked_by_organisation_id=organisation_pk,
+        )
+        .order_by("asked_at", "pk")
+        .values(*_PENDING_COLUMNS)
+    ),
+    stand_ins=(-7_340_104_202_611, -7_340_104_202_612),
+)
+
+
+def published_questions_of(tender: Tender) -> list[Question]:
+    """``published_questions(tender)`` as a list, from a statement built once."""
+    return _questions(_PUBLISHED.rows(tender.pk))
+
+
 def pending_questions_of(tender: Tender, organisation_ids) -> list[Question]:
     """The questions ``organisations`` (their keys) asked on ``tender`` that are not published
     yet, oldest first: what ``own_pending_questions`` gives, with only the text and when it was
     asked (a page shows no more)."""
     if not organisation_ids:
         return []
+    if len(organisation_ids) == 1:  # most people speak for one supplier
+        (organisation_id,) = organisation_ids
+        return _questions(_PENDING_OF_ONE.rows(tender.pk, organisation_id))
     return list(
         Question.objects.filter(
             tender=tender,
             published_at__isnull=True,
             asked_by_organisation_id__in=sorted(organisation_ids),
         )
-        .only("pk", "tender_id", "text", "asked_at")
+        .only(*_PENDING_COLUMNS)
         .order_by("asked_at", "pk")
     )
 

@@ -12,7 +12,7 @@ from tenders.selectors.dialogue import (
     can_ask,
     is_following,
     pending_questions_of,
-    published_questions,
+    published_questions_of,
     supplier_organisation_ids_of,
     supplier_organisations_of,
 )
@@ -35,7 +35,7 @@ def tender_questions(context, tender) -> dict:
     # Read with the tender where the page did (tenders.selectors.public.tender_for_page).
     published = getattr(tender, "published_questions", None)
     if published is None:
-        published = list(published_questions(tender))
+        published = published_questions_of(tender)
     return {
         "published": published,
         "pending": pending_questions_of(tender, speaking_for),
