@@ -79,21 +79,19 @@ class DatabaseBackend:
         back, so a profile the index still holds after it was unlisted is never shown.
 
         On PostgreSQL the site search's rule chooses how (``pg_site_search.newest_matches``): a
-        word so broad that thousands of firms hold it is ranked among the newest ``CANDIDATES``
-        matches, found by a bounded walk; otherwise (a rare word, or filters that keep less than
-        half of those candidates) every match in ``queryset`` is ranked through GIN, the best
-        ``SUPPLIER_WINDOW`` kept."""
+        word so broad that thousands of firms hold it (and ``CANDIDATES`` of them among the
+        newest ``WALK_ROWS`` documents) is ranked among its newest ``CANDIDATES`` matches that
+        ``queryset`` holds, whatever filters it carries (``_newest_kept``), and the page says
+        "at least" when more match; otherwise (a rare word) every match in ``queryset`` is
+        ranked through GIN, the best ``SUPPLIER_WINDOW`` kept."""
         if query.is_empty:
             return SearchResult(queryset)
         text = " ".join(query.terms)
         if connection.vendor == "postgresql":
-            newest = pg_site_search.newest_matches(docs.Kind.SUPPLIER, text)
-            if newest is not None:
-                candidates = [pk for pk, _rank in newest]
-                kept = set(_having(queryset, candidates).order_by().values_list("pk", flat=True))
-                if 2 * len(kept) >= len(candidates):
-                    ordered = [pk for pk in candidates if pk in kept]
-                    return self._in_order(queryset, ordered, bounded=True)
+            if pg_site_search.newest_matches(docs.Kind.SUPPLIER, text) is not None:
+                found = self._newest_kept(queryset, text)
+                if found is not None:
+                    return found
             else:
                 # The start of the ranked list first: enough when the filters keep half of it.
                 first = KEEP_CHUNK * -(-2 * SUPPLIER_WINDOW // KEEP_CHUNK)
@@ -116,6 +114,28 @@ class DatabaseBackend:
             )[: SUPPLIER_WINDOW + 1]
         )
         return self._in_order(queryset, ids[:SUPPLIER_WINDOW], bounded=len(ids) > SUPPLIER_WINDOW)
+
+    def _newest_kept(self, queryset: QuerySet[SupplierProfile], text: str) -> SearchResult | None:
+        """A broad word's candidates among what ``queryset`` holds: its newest ``CANDIDATES``
+        matches that pass the directory's filters (one walk, ``newest_matches_among``), ranked
+        best first and then by primary key as without filters, the window bounded when more
+        pass. When no more than that pass, they are every match and are ranked exactly as the
+        GIN path ranks them (then by title); None when none pass (the GIN path then looks for
+        titles alike, as for any word nothing matches)."""
+        candidates = pg_site_search.CANDIDATES
+        among = queryset.order_by().values("pk").query.sql_with_params()
+        rows = pg_site_search.newest_matches_among(
+            docs.Kind.SUPPLIER, text, among, limit=candidates + 1
+        )
+        if not rows:
+            return None
+        if len(rows) > candidates:
+            best = sorted(rows[:candidates], key=lambda row: (-row[1], row[0]))
+        else:
+            best = sorted(rows, key=lambda row: row[2])
+        ordered = [pk for pk, _rank, _place in best][:SUPPLIER_WINDOW]
+        bounded = len(rows) > len(ordered)
+        return self._in_order(queryset, ordered, bounded=bounded)
 
     def _best_kept(
         self, queryset: QuerySet[SupplierProfile], ranked: list[int], *, rest=None

@@ -528,3 +528,36 @@ def every_match(kind: str, text: str, *, limit: int | None = None) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(_EVERY_OF_KIND, params)
         return [int(row[0]) for row in cursor.fetchall()]
+
+
+# The newest documents of one kind that hold the words and whose object is one of ``among`` (the
+# caller's filtered list, a subquery), in the walk's order, ``limit`` of them at most: PostgreSQL
+# chooses how (the newest index probing each object in the list, or the list's objects looked
+# up, the rarer first). ``by_title`` is each row's place among those found best first, then by
+# title and object id, as every match is ranked when all of them are found.
+_NEWEST_AMONG = """
+SELECT m.object_id, m.rank,
+       row_number() OVER (ORDER BY m.rank DESC, m.title, m.object_id) AS by_title
+  FROM (SELECT d.object_id, ts_rank(%s::float4[], d.vector, q.query) AS rank, d.title,
+               d.date, d.id
+          FROM search_searchdocument d, (SELECT plainto_tsquery('norwegian', %s) AS query) q
+         WHERE d.kind = %s AND d.vector @@ q.query AND d.object_id IN ({among})
+         ORDER BY d.date DESC, d.id
+         LIMIT %s) m
+ ORDER BY m.date DESC, m.id
+"""
+
+
+def newest_matches_among(
+    kind: str, text: str, among: tuple[str, tuple], *, limit: int
+) -> list[tuple[int, float, int]]:
+    """(object id, rank, place by rank then title) of the newest ``limit`` documents of ``kind``
+    holding every word of ``text`` whose object id ``among`` (SQL and its parameters, a query of
+    one column) lists, newest first: a broad word's candidates under the directory's filters
+    (``newest_matches`` is the same walk without them)."""
+    sql, among_params = among
+    params = [RANK_WEIGHTS, " ".join(query_terms(text)), kind, *among_params, limit]
+    with connection.cursor() as cursor:
+        # Our own SQL around the ORM's subquery; every value is a parameter.
+        cursor.execute(_NEWEST_AMONG.format(among=sql), params)
+        return [(int(pk), float(rank), int(place)) for pk, rank, place in cursor.fetchall()]

@@ -71,9 +71,11 @@ def test_a_broad_word_is_ranked_among_its_newest_matches_and_only_listed_ones(
         SupplierQuery("renholdet"), SupplierProfile.objects.published()
     )
 
-    # then the newest match is unlisted and left out; the word in a name ranks first
-    assert _names(result) == ["Nyere Renhold AS", "Gamma AS", "Delta AS"]
-    assert result.total == 3
+    # then the newest match is unlisted and left out, the next listed match taking its place
+    # (the candidates are the newest 4 that the listed profiles hold); the word in a name ranks
+    # first, the rest by key
+    assert _names(result) == ["Nyere Renhold AS", "Beta AS", "Gamma AS", "Delta AS"]
+    assert result.total == 4
     assert result.bounded  # more match than are listed
 
 
@@ -114,13 +116,14 @@ def test_the_directory_page_lists_the_ranked_candidates(cleaners, client, monkey
     assert response.status_code == 200
     assert [p.organisation.name for p in response.context["suppliers"]] == [
         "Nyere Renhold AS",
+        "Beta AS",
         "Gamma AS",
         "Delta AS",
     ]
     page = response.content.decode()
     assert "Skjult AS" not in page
     # the heading never gives the candidates as the number that match
-    assert "Minst 3 leverandører" in page
+    assert "Minst 4 leverandører" in page
     assert "Legg til et ord eller et filter" in page
 
 
