@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection
 from django.db.models import BigIntegerField, Case, F, Func, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -123,7 +124,10 @@ class DatabaseBackend:
         GIN path ranks them (then by title); None when none pass (the GIN path then looks for
         titles alike, as for any word nothing matches)."""
         candidates = pg_site_search.CANDIDATES
-        among = queryset.order_by().values("pk").query.sql_with_params()
+        try:
+            among = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # ``queryset.none()``: nothing to walk
+            return None
         rows = pg_site_search.newest_matches_among(
             docs.Kind.SUPPLIER, text, among, limit=candidates + 1
         )
