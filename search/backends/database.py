@@ -79,7 +79,7 @@ class DatabaseBackend:
         (then by name), as Elasticsearch's backend answers. Only what ``queryset`` holds can come
         back, so a profile the index still holds after it was unlisted is never shown.
 
-        On PostgreSQL the site search's rule chooses how (``pg_site_search.newest_matches``): a
+        On PostgreSQL the site search's rule chooses how (``pg_site_search.broad_word``): a
         word so broad that thousands of firms hold it (and ``CANDIDATES`` of them among the
         newest ``WALK_ROWS`` documents) is ranked among its newest ``CANDIDATES`` matches that
         ``queryset`` holds, whatever filters it carries (``_newest_kept``), and the page says
@@ -89,7 +89,7 @@ class DatabaseBackend:
             return SearchResult(queryset)
         text = " ".join(query.terms)
         if connection.vendor == "postgresql":
-            if pg_site_search.newest_matches(docs.Kind.SUPPLIER, text) is not None:
+            if pg_site_search.broad_word(docs.Kind.SUPPLIER, text):
                 found = self._newest_kept(queryset, text)
                 if found is not None:
                     return found

@@ -467,40 +467,38 @@ WITH l AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector('norwegian', %(text)s)
 SELECT l.lexeme, coalesce(x.ndoc, 0)
   FROM l LEFT JOIN search_lexeme x ON x.lexeme = l.lexeme AND x.kind = %(kind)s
 """
-# The newest documents of one kind, walked in the order of the index on (kind, date DESC, id)
-# where it exists (else of ``search_document_newest``, every kind's rows walked), until
-# CANDIDATES matched or WALK_ROWS were read; the kind's own rows carry its object ids, so
-# nothing is joined.
+# How many of the newest documents of one kind hold the words, counted up to CANDIDATES: they are
+# walked in the order of the index on (kind, date DESC, id) until CANDIDATES matched or
+# WALK_ROWS were read.
 _NEWEST_OF_KIND = """
-SELECT w.object_id, ts_rank(%(weights)s::float4[], w.vector, q.query) AS rank
-  FROM (SELECT d.object_id, d.vector FROM search_searchdocument d
-         WHERE d.kind = %(kind)s
-         ORDER BY d.date DESC, d.id
-         LIMIT %(walk)s) w,
-       (SELECT plainto_tsquery('norwegian', %(text)s) AS query) q
- WHERE w.vector @@ q.query
- LIMIT %(candidates)s
+SELECT count(*)
+  FROM (SELECT 1
+          FROM (SELECT d.vector FROM search_searchdocument d
+                 WHERE d.kind = %(kind)s
+                 ORDER BY d.date DESC, d.id
+                 LIMIT %(walk)s) w,
+               (SELECT plainto_tsquery('norwegian', %(text)s) AS query) q
+         WHERE w.vector @@ q.query
+         LIMIT %(candidates)s) m
 """
 
 
-def newest_matches(kind: str, text: str) -> list[tuple[int, float]] | None:
-    """(object id, rank) of the newest ``CANDIDATES`` documents of ``kind`` holding every
-    word of ``text``, best first, when its rarest word is too broad to find every match (the
-    site search's rule: more than ``EXACT_UP_TO``); None when the matches are few enough to be
-    found whole through GIN (``every_match``), or a walk of ``WALK_ROWS`` rows found fewer
-    than ``CANDIDATES``."""
+def broad_word(kind: str, text: str) -> bool:
+    """Whether ``text`` is too broad among the documents of ``kind`` to find every match (the
+    site search's rule): its rarest word is held by more than ``EXACT_UP_TO`` of them and
+    ``CANDIDATES`` of the newest ``WALK_ROWS`` hold every word. Then a search ranks its newest
+    ``CANDIDATES`` matches (``newest_matches_among``); otherwise every match (``every_match``),
+    as for broad words that seldom meet."""
     params = {"kind": kind, "text": " ".join(query_terms(text))}
     with connection.cursor() as cursor:
         cursor.execute(_KIND_FREQUENCIES, params)
         frequencies = [int(n) for _lexeme, n in cursor.fetchall()]
         if not frequencies or min(frequencies) <= EXACT_UP_TO:
-            return None
-        params.update(weights=RANK_WEIGHTS, walk=WALK_ROWS, candidates=CANDIDATES)
+            return False
+        params.update(walk=WALK_ROWS, candidates=CANDIDATES)
         cursor.execute(_NEWEST_OF_KIND, params)
-        rows = cursor.fetchall()
-    if len(rows) < CANDIDATES:
-        return None
-    return sorted(((int(pk), float(rank)) for pk, rank in rows), key=lambda r: (-r[1], r[0]))
+        (found,) = cursor.fetchone()
+    return int(found) >= CANDIDATES
 
 
 _EVERY_OF_KIND = """
@@ -515,7 +513,7 @@ SELECT d.object_id
 def every_match(kind: str, text: str, *, limit: int | None = None) -> list[int]:
     """The object ids of every document of ``kind`` holding every word of ``text``, best
     first (then by title; the object id settles the rest, so any ``limit`` gives the start of
-    the same list): the GIN path, for words that ``newest_matches`` leaves to it (at most about
+    the same list): the GIN path, for words that ``broad_word`` leaves to it (at most about
     ``EXACT_UP_TO`` matches, or broad words that seldom meet). The first ``limit`` are kept
     by a top-N sort and are all that cross to Python (4,656 matches: 22-43 ms whole, 10-20 ms
     for the first 1,001)."""
@@ -553,8 +551,8 @@ def newest_matches_among(
 ) -> list[tuple[int, float, int]]:
     """(object id, rank, place by rank then title) of the newest ``limit`` documents of ``kind``
     holding every word of ``text`` whose object id ``among`` (SQL and its parameters, a query of
-    one column) lists, newest first: a broad word's candidates under the directory's filters
-    (``newest_matches`` is the same walk without them)."""
+    one column) lists, newest first: a broad word's candidates (``broad_word``), whatever the
+    directory's filters."""
     sql, among_params = among
     params = [RANK_WEIGHTS, " ".join(query_terms(text)), kind, *among_params, limit]
     with connection.cursor() as cursor:

@@ -1,5 +1,5 @@
 """The directory's text filter on PostgreSQL chooses as the site search does
-(``pg_site_search.newest_matches``): a broad word is ranked among its newest matches, a rare one
+(``pg_site_search.broad_word``): a broad word is ranked among its newest matches, a rare one
 exactly. The bounds are set small here so a handful of profiles is "broad"."""
 
 from __future__ import annotations
