@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.models import NotificationKind, Organisation
+from marketplace.page_cache import page_cache_invalidate
 from marketplace.policy import Action, user_can
 from marketplace.services.audit import audit_record
 from marketplace.services.notifications import notify
@@ -158,6 +159,8 @@ def question_publish(*, question: Question, by) -> Question:
         tender=tender,
         context={"key": f"q{question.number}", "number": question.number},
     )
+    # The tender's public page shows the published Q&A: no anonymous copy older than this.
+    page_cache_invalidate()
     return question
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from marketplace import clamd
 from marketplace.errors import DomainError
+from marketplace.page_cache import page_cache_invalidate
 from marketplace.services.audit import audit_record
 from marketplace.services.scans import document_scan
 from marketplace.uploads import DOCUMENT_NAMES as ALLOWED_NAMES
@@ -184,13 +185,18 @@ def document_scan_run(*, document_id: int) -> str | None:
     )
     if document is None:
         return None
-    return document_scan(
+    was_pending = document.scan_status == clamd.ScanStatus.PENDING
+    status = document_scan(
         document=document,
         chunks=lambda: document_chunks(document),
         audit_obj=document.tender,
         kind="tender",
         label=document.original_name,
     )
+    if was_pending and status != clamd.ScanStatus.PENDING:
+        # The tender's public page lists a document once its scan has passed.
+        page_cache_invalidate()
+    return status
 
 
 @shared_task(name="tenders.scan_tender_document", acks_late=True)

@@ -11,14 +11,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from marketplace.clamd import ScanStatus
 from marketplace.page_cache import page_cache_invalidate
 from marketplace.services.profiles import profile_update
 from tenders.services import tenders as tender_services
 from tenders.services.closing import tender_close
+from tenders.services.questions import question_answer, question_ask
+from tenders.services.tender_files import document_scan_run
 from tenders.services.tenders import TenderInput
 from tests.factories import (
     NeedFactory,
     SupplierProfileFactory,
+    TenderDocumentFactory,
     TenderFactory,
     cpv_code,
     make_indicators_page,
@@ -27,6 +31,7 @@ from tests.factories import (
 )
 from tests.factories.pages import make_home_page
 from tests.test_outage import on_private_redis, private_redis  # noqa: F401 (fixtures)
+from tests.uploads.fake_clamd import FakeClamd
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +343,48 @@ def test_pages_are_served_while_redis_is_down(
     assert response["X-Cache"] == "miss"
     assert "Ladestasjoner for busser" in response.content.decode()
     assert client.get(reverse("tenders:opportunity_list")).status_code == 200
+
+
+def test_a_published_answer_shows_on_the_next_anonymous_page(
+    client,
+    page_cache,
+    tender,
+    supplier,
+    supplier_admin,
+    procurement_officer,
+    django_capture_on_commit_callbacks,
+):
+    question = question_ask(
+        tender=tender, organisation=supplier, text="Kan vi levere i to puljer?", by=supplier_admin
+    )
+    url = _tender_url(tender)
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        question_answer(
+            question=question, answer="Ja, i to puljer.", by=procurement_officer, publish=True
+        )
+
+    response = client.get(url)
+    assert response["X-Cache"] == "miss"
+    assert "Ja, i to puljer." in response.content.decode()
+
+
+def test_a_document_that_passes_its_scan_shows_on_the_next_anonymous_page(
+    client, page_cache, tender, settings, django_capture_on_commit_callbacks
+):
+    document = TenderDocumentFactory(
+        tender=tender, title="Prisskjema", scan_status=ScanStatus.PENDING
+    )
+    url = _tender_url(tender)
+    assert "Prisskjema" not in client.get(url).content.decode()
+    assert client.get(url)["X-Cache"] == "hit"
+
+    with FakeClamd() as scanner, django_capture_on_commit_callbacks(execute=True):
+        settings.CLAMD_URL = scanner.url
+        assert document_scan_run(document_id=document.pk) == ScanStatus.CLEAN
+
+    response = client.get(url)
+    assert response["X-Cache"] == "miss"
+    assert "Prisskjema" in response.content.decode()
