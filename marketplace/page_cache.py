@@ -36,6 +36,7 @@ rendered as if there were no cache.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import time
 import uuid
@@ -96,6 +97,36 @@ def page_cache_invalidate(**kwargs) -> None:
 
 def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def kept_entry(key: str) -> tuple[str, dict | None]:
+    """``(generation, entry)``: the current generation (one is started when the cache has none:
+    the first request since it was emptied, or Redis is down and this stores nothing) and what
+    :func:`keep` put under ``key`` if it is of that generation and its lifetime has not run out
+    (whatever the backend's own expiry does), else None. The page cache and the fragments that
+    follow its generation (the tender page's shared parts) read it here."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, entry = found.get(GENERATION_KEY), found.get(key)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, timeout=None)
+        return generation, None
+    # (An entry kept by an older release has no "until": it is simply stale.)
+    if (
+        entry is None
+        or entry.get("generation") != generation
+        or time.time() >= entry.get("until", 0)
+    ):
+        return generation, None
+    return generation, entry
+
+
+def keep(key: str, generation: str, lifetime: float, **values) -> None:
+    """Keep ``values`` under ``key`` for ``lifetime`` seconds, valid while ``generation`` is the
+    current one (read with :func:`kept_entry`)."""
+    now = time.time()
+    entry = {"generation": generation, "stored_at": now, "until": now + lifetime, **values}
+    cache.set(key, entry, timeout=math.ceil(lifetime))
 
 
 def connect() -> None:
@@ -178,43 +209,27 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             _mark(request, response)
             return response
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        entry = found.get(key)
-        if self._fresh(entry, generation):
+        generation, entry = kept_entry(key)
+        if entry is not None:
             return self._from_cache(entry)
-        if generation is None:
-            # First request since the cache was emptied (or Redis is down: this stores nothing).
-            generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, timeout=None)
         response = self.get_response(request)
         if _mark(request, response):
             self._store(key, generation, response)
             response["X-Cache"] = "miss"
         return response
 
-    def _store(self, key: str, generation: str, response) -> None:
+    @staticmethod
+    def _store(key: str, generation: str, response) -> None:
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ]
-        entry = {
-            "generation": generation,
-            "stored_at": time.time(),
-            "status": response.status_code,
-            "headers": headers,
-            "content": response.content,
-        }
-        cache.set(key, entry, timeout=settings.PAGE_CACHE_MAX_AGE)
-
-    @staticmethod
-    def _fresh(entry, generation) -> bool:
-        """Of the current generation and younger than the max age (whatever the backend's own
-        expiry does)."""
-        return (
-            entry is not None
-            and generation is not None
-            and entry["generation"] == generation
-            and time.time() - entry["stored_at"] < settings.PAGE_CACHE_MAX_AGE
+        keep(
+            key,
+            generation,
+            settings.PAGE_CACHE_MAX_AGE,
+            status=response.status_code,
+            headers=headers,
+            content=response.content,
         )
 
     def _from_cache(self, entry) -> HttpResponse:

@@ -7,12 +7,7 @@ and link to the notice there.
 
 from __future__ import annotations
 
-import math
-import time
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
@@ -22,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from marketplace.context_processors import Navigation
-from marketplace.page_cache import GENERATION_KEY
+from marketplace.page_cache import keep, kept_entry
 from marketplace.policy import Action, organisation_ids_where, user_can
 from tenders.filters.public import OpportunityFilter, StatusChoice
 from tenders.lifecycle import is_open_for_bids
@@ -110,16 +105,9 @@ def _tender_body(tender, *, now, partner_links: bool) -> dict:
     cache is off (tests change rows directly and look again)."""
     use_cache = settings.PAGE_CACHE_ENABLED and tender.status != tender.Status.DRAFT
     key = _body_key(tender, partner_links) if use_cache else None
-    generation = None
     if key is not None:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation, entry = found.get(GENERATION_KEY), found.get(key)
-        if (
-            entry is not None
-            and generation is not None
-            and entry["generation"] == generation
-            and time.time() < entry["until"]
-        ):
+        generation, entry = kept_entry(key)
+        if entry is not None:
             tender.has_smb_lots = entry["has_smb_lots"]
             return {"main": mark_safe(entry["main"]), "history": mark_safe(entry["history"])}  # noqa: S308 - our own render
     prime_tender_page(tender)
@@ -129,20 +117,16 @@ def _tender_body(tender, *, now, partner_links: bool) -> dict:
         {"tender": tender, "timeline": tender_timeline(tender)}
     )
     if key is not None:
-        if generation is None:
-            # No page-cache generation yet (emptied cache): start one, as the page cache does.
-            generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, timeout=None)
         lifetime = _body_lifetime(tender, now)
         if lifetime >= 1:
-            entry = {
-                "generation": generation,
-                "until": time.time() + lifetime,
-                "has_smb_lots": tender.has_smb_lots,
-                "main": str(main),
-                "history": str(history),
-            }
-            cache.set(key, entry, timeout=math.ceil(lifetime))
+            keep(
+                key,
+                generation,
+                lifetime,
+                has_smb_lots=tender.has_smb_lots,
+                main=str(main),
+                history=str(history),
+            )
     return {"main": main, "history": history}
 
 
