@@ -26,6 +26,7 @@ from search.index_entries import Kind
 from search.indexing import rebuild
 from search.models import SearchDocument
 from search.queries import SupplierQuery
+from tests.directory.firm_kinds import FIRM_KINDS
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory
 
 pytestmark = [
@@ -33,13 +34,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's walk"),
 ]
 
-# (employee band, turnover band, stage)
-SIZES = [
-    ("1-9", "0-20m", "startup"),
-    ("10-49", "0-20m", "established"),
-    ("50-249", "", "scaleup"),
-    ("250+", "", "large"),
-]
 FILTERS = [
     "",
     "cpv=45000000",
@@ -63,7 +57,7 @@ def firms(cpv, places):
     start = timezone.now() - dt.timedelta(days=60)
     profiles = []
     for n in range(40):
-        employees, turnover, stage = SIZES[n % 4]
+        employees, turnover, stage = FIRM_KINDS[n % 4]
         name = f"Renhold {n:02d} AS" if n % 7 == 0 else f"Firma {(n * 17) % 40:02d} AS"
         profile = ListedSupplierProfileFactory(
             organisation=SupplierFactory(name=name),

@@ -17,17 +17,11 @@ from search.filters import SupplierDirectoryFilter
 from search.index_entries import Kind
 from search.indexing import rebuild
 from search.queries import SupplierQuery
+from tests.directory.firm_kinds import FIRM_KINDS
 from tests.factories import ListedSupplierProfileFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
 
-# (employee band, turnover band, stage): micro, small, medium and large firms, several stages
-KINDS = [
-    ("1-9", "0-20m", "startup"),
-    ("10-49", "0-20m", "established"),
-    ("50-249", "", "scaleup"),
-    ("250+", "", "large"),
-]
 FILTERS = [
     "",
     "sme_category=micro",
@@ -43,7 +37,7 @@ def firms():
     """Twelve firms that offer cleaning, of every size; two of them unlisted after indexing."""
     profiles = []
     for n in range(12):
-        employees, turnover, stage = KINDS[n % len(KINDS)]
+        employees, turnover, stage = FIRM_KINDS[n % len(FIRM_KINDS)]
         profiles.append(
             ListedSupplierProfileFactory(
                 organisation=SupplierFactory(name=f"Renhold {n:02d} AS"),
