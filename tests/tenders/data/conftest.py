@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -285,9 +286,17 @@ def cove_results(package: dict) -> dict:
     session.mount("https://raw.githubusercontent.com/", local.adapter)
     session.mount("https://github.com/", local.adapter)
     try:
-        with mock.patch.object(jsonref, "requests", _LocalSchemaWeb()):
+        # libcoveocds writes the extended schema into ``output_dir`` (the working directory,
+        # i.e. the repository, when it is not given).
+        with (
+            mock.patch.object(jsonref, "requests", _LocalSchemaWeb()),
+            tempfile.TemporaryDirectory() as output_dir,
+        ):
             return ocds_json_output(
-                json_data=package, lib_cove_ocds_config=config, schema_version="1.1"
+                output_dir=output_dir,
+                json_data=package,
+                lib_cove_ocds_config=config,
+                schema_version="1.1",
             )
     finally:
         session.adapters.clear()
