@@ -14,11 +14,16 @@ plain version for the base layer (``marketplace`` imports nothing from ``tenders
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
+
+# Keys no table holds (primary keys are positive), standing for the values while a statement is
+# compiled; also ``tenders.selectors.relations``' stand-in for a page's root row.
+STAND_IN_KEYS = (-7_340_104_202_611, -7_340_104_202_612, -7_340_104_202_613)
 
 
 class CompiledValues:
@@ -26,11 +31,17 @@ class CompiledValues:
 
     ``build`` must use each argument exactly once, as a query parameter (a filter value), and
     give the same statement for all values; ``stand_ins`` are values no row holds (one for each
-    argument, all different), used to compile.
+    argument, all different), used to compile: by default ``STAND_IN_KEYS``, for arguments that
+    are primary keys.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], *, stand_ins: tuple[Any, ...]) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *, stand_ins: tuple[Any, ...] | None = None
+    ) -> None:
         self._build = build
+        if stand_ins is None:
+            arguments = len(inspect.signature(build).parameters)
+            stand_ins = STAND_IN_KEYS[:arguments]
         self._stand_ins = stand_ins
         self._compiled: dict[str, tuple] = {}
 

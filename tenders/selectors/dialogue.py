@@ -51,7 +51,6 @@ _FOLLOWS_TENDER = CompiledValues(
     lambda user_pk, tender_pk: (
         Follow.objects.filter(user_id=user_pk, tender_id=tender_pk).order_by().values("pk")[:1]
     ),
-    stand_ins=(-7_340_104_202_611, -7_340_104_202_612),
 )
 
 
@@ -110,7 +109,6 @@ _PENDING_COLUMNS = ("id", "tender_id", "text", "asked_at")
 # Asked on every signed-in tender page, so built once (marketplace.compiled_query; issue 14).
 _PUBLISHED = CompiledValues(
     lambda tender_pk: published_questions(Tender(pk=tender_pk)).values(*_PUBLISHED_COLUMNS),
-    stand_ins=(-7_340_104_202_611,),
 )
 _PENDING_OF_ONE = CompiledValues(
     lambda tender_pk, organisation_pk: (
@@ -122,7 +120,6 @@ _PENDING_OF_ONE = CompiledValues(
         .order_by("asked_at", "pk")
         .values(*_PENDING_COLUMNS)
     ),
-    stand_ins=(-7_340_104_202_611, -7_340_104_202_612),
 )
 
 

@@ -37,8 +37,10 @@ from django.db.models.functions import JSONObject
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
+from marketplace.compiled_query import STAND_IN_KEYS
+
 # Stands for the root's key while the statement is compiled; no table holds it.
-_ROOT = -7_340_104_202_611
+_ROOT = STAND_IN_KEYS[0]
 
 
 @dataclass(frozen=True)
