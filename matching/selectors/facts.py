@@ -14,19 +14,12 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     CharField,
-    Count,
     F,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    TextField,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 
 from marketplace.models import (
@@ -36,22 +29,17 @@ from marketplace.models import (
     Municipality,
     Organisation,
     SupplierProfile,
-    SupplierReference,
 )
 from matching.scoring import OpportunityFacts, SupplierFacts, branch_code
-from search.backends.db_unindexed import JsonGroupArray
 from tenders.models import Lot, Need, Tender
 
 # --- Suppliers ------------------------------------------------------------------------------------
 
 
 def supplier_facts(ids: Iterable[int]) -> dict[int, SupplierFacts]:
-    """Facts of the profiles ``ids`` (primary keys of SupplierProfile), in one query."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = _facts_queryset(ids).values_list(*_COLUMNS, *_MANY_NAMES)
-    return {row[0]: _facts_of_row(row) for row in rows}
+    """Facts of the profiles ``ids`` (primary keys of SupplierProfile), in one query (the
+    shortlist's statement, ``supplier_profiles_with_facts``)."""
+    return supplier_profiles_with_facts(ids)[0]
 
 
 def supplier_profiles_with_facts(
@@ -126,7 +114,8 @@ _ORG_START = len(_PROFILE_COLUMNS)
 _ORG_END = _ORG_START + len(_ORGANISATION_FIELDS)
 # The shortlist's profiles with their organisations and facts: the columns above, then the
 # home municipality's number, the count of public-sector references and one array per
-# many-to-many in _MANY ({arrays}). Our constant SQL; the ids are the one parameter ({among}).
+# many-to-many the scorer reads ({arrays}). Our constant SQL; the ids are the one parameter
+# ({among}).
 _PROFILES_SQL = """SELECT p.id, p.organisation_id, p.is_published, p.municipality_id,
        p.delivers_nationwide, p.sme_category, p.stage, p.technology_readiness_level,
        p.open_to_pilots, o.kind, o.name, o.slug, o.verified_at, m.number,
@@ -137,7 +126,7 @@ _PROFILES_SQL = """SELECT p.id, p.organisation_id, p.is_published, p.municipalit
   JOIN marketplace_organisation o ON o.id = p.organisation_id
   LEFT JOIN marketplace_municipality m ON m.id = p.municipality_id
  WHERE p.id {among}"""
-# Each many-to-many of _MANY as (its rows, the value kept); x is the link row.
+# Each many-to-many the scorer reads, as (its rows, the value kept); x is the link row.
 _ARRAYS = (
     ("marketplace_supplierprofile_cpv_codes x", "x.cpvcode_id"),
     (
@@ -198,59 +187,10 @@ def _converted(rows: list[tuple], fields: tuple) -> list[tuple]:
     return converted
 
 
-_COLUMNS = (
-    "pk",
-    "organisation__name",
-    "delivers_nationwide",
-    "home_number",
-    "sme_category",
-    "stage",
-    "technology_readiness_level",
-    "open_to_pilots",
-    "public_refs",
-)
-# Each many-to-many the scorer reads: (through table, the value it keeps).
-_MANY = (
-    (SupplierProfile.cpv_codes.through, "cpvcode_id"),
-    (SupplierProfile.delivery_municipalities.through, "municipality__number"),
-    (SupplierProfile.delivery_counties.through, "county__number"),
-    (SupplierProfile.certifications.through, "certification__slug"),
-)
-_MANY_NAMES = tuple(f"many_{n}" for n in range(len(_MANY)))
-
-
-def _values_of(through, column: str):
-    """The ``column`` values of one profile's rows in ``through``: an array on PostgreSQL, a
-    JSON array on other databases (SQLite, the embedded default), decoded by ``_listed``."""
-    rows = through.objects.filter(supplierprofile_id=OuterRef("pk"))
-    if connection.vendor == "postgresql":
-        return ArraySubquery(rows.values(column))
-    grouped = rows.order_by().values("supplierprofile_id").annotate(values=JsonGroupArray(column))
-    return Subquery(grouped.values("values"), output_field=TextField())
-
-
 def _listed(value) -> list:
     if value is None:
         return []
     return json.loads(value) if isinstance(value, str) else list(value)
-
-
-def _facts_queryset(ids: list[int]):
-    references = (
-        SupplierReference.objects.filter(profile_id=OuterRef("pk"), public_sector=True)
-        .order_by()
-        .values("profile_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return SupplierProfile.objects.filter(pk__in=ids).annotate(
-        home_number=F("municipality__number"),
-        public_refs=Coalesce(Subquery(references, output_field=IntegerField()), 0),
-        **{
-            name: _values_of(through, column)
-            for name, (through, column) in zip(_MANY_NAMES, _MANY, strict=True)
-        },
-    )
 
 
 def _facts_of_row(row: tuple) -> SupplierFacts:
