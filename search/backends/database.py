@@ -9,6 +9,7 @@ the name weigh most, then keywords and CPV labels, then the descriptions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from django.contrib.postgres.fields import ArrayField
@@ -35,6 +36,9 @@ SUPPLIER_WINDOW = 500
 # short list of primary keys keeps PostgreSQL on index lookups instead of reading every
 # organisation to join them.
 KEEP_CHUNK = 500
+# How much of a rarer word's ranked list is read first, in whole chunks: enough to fill the
+# window when the filters keep half of it (the rest is read only when they keep less).
+RANKED_FIRST = KEEP_CHUNK * math.ceil(2 * SUPPLIER_WINDOW / KEEP_CHUNK)
 
 
 def _position_in(ids: list[int]):
@@ -94,15 +98,15 @@ class DatabaseBackend:
                 if found is not None:
                     return found
             else:
-                # The start of the ranked list first: enough when the filters keep half of it.
-                first = KEEP_CHUNK * -(-2 * SUPPLIER_WINDOW // KEEP_CHUNK)
-                ranked = pg_site_search.every_match(docs.Kind.SUPPLIER, text, limit=first + 1)
+                ranked = pg_site_search.every_match(
+                    docs.Kind.SUPPLIER, text, limit=RANKED_FIRST + 1
+                )
                 if ranked:
-                    if len(ranked) <= first:
+                    if len(ranked) <= RANKED_FIRST:
                         return self._best_kept(queryset, ranked)
                     return self._best_kept(
                         queryset,
-                        ranked[:first],
+                        ranked[:RANKED_FIRST],
                         rest=lambda: pg_site_search.every_match(docs.Kind.SUPPLIER, text),
                     )
         documents = SearchDocument.objects.filter(
